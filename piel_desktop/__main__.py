@@ -1,0 +1,3 @@
+from piel_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,160 @@
+"""Command line: ``piel-desktop [--archive PATH] [--lang LANG] [COMMAND ...]``.
+
+With no command the window opens (Qt is imported only then). Commands:
+
+- ``init [--demo] [--office NAME]``: create an archive, refusing to overwrite one;
+- ``brief --lang es --meetings 9-14 --out FILE.pdf``: print a brief;
+- ``check``: integrity check, schema version and record counts.
+
+The archive is ``--archive``, else ``$PIEL_ARCHIVE``, else the platform's default
+(for the window: else the archive opened last). Expected errors print one sentence to
+stderr and exit with status 1; usage errors exit with 2; an unexpected error prints
+where its details were logged, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from piel_desktop import APP_NAME, __version__, paths
+from piel_desktop.domain.errors import PielError
+from piel_desktop.domain.meetings import parse_meeting_numbers
+from piel_desktop.i18n import _, format_number, resolve_language, set_ui_language, \
+    system_language_candidates, ui_language
+from piel_desktop.messages import describe, unexpected
+from piel_desktop.settings import Settings
+
+log = logging.getLogger("piel_desktop")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="piel-desktop",
+        description=_("Offline records manager for the ITU Council Working Group on Child "
+                      "Online Protection. Without a command, opens the window."))
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--archive", type=Path, metavar="PATH",
+                        help=_("archive file to use (default: $PIEL_ARCHIVE, else {path})")
+                        .format(path=paths.default_archive_path()))
+    parser.add_argument("--lang", dest="ui_lang", metavar="LANG",
+                        help=_("interface language (en, es); default: settings, else the system's"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help=_("create a new archive"))
+    init.add_argument("--demo", action="store_true",
+                      help=_("fill it with the 2018 report of the working group to Council"))
+    init.add_argument("--office", default="", metavar="NAME",
+                      help=_("name of the office that keeps this archive"))
+
+    brief = commands.add_parser("brief", help=_("print a PDF brief of meeting outcomes"))
+    brief.add_argument("--lang", dest="brief_lang", metavar="LANG",
+                       help=_("language of the brief (en, es); default: the interface language"))
+    brief.add_argument("--meetings", metavar="NUMBERS",
+                       help=_("meetings to include, such as 9-14 or 9,12-14 (default: all)"))
+    brief.add_argument("--out", type=Path, required=True, metavar="FILE",
+                       help=_("PDF file to write"))
+
+    commands.add_parser("check", help=_("check the archive's integrity and count its records"))
+    return parser
+
+
+def _archive_path(args: argparse.Namespace) -> Path:
+    return args.archive or paths.archive_from_environment() or paths.default_archive_path()
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import create_archive
+    path = _archive_path(args)
+    with create_archive(path, demo=args.demo, office=args.office):
+        pass
+    print(_("Created the archive {path}.").format(path=path) if not args.demo else
+          _("Created the demo archive {path}.").format(path=path))
+    return EXIT_OK
+
+
+def _run_brief(args: argparse.Namespace) -> int:
+    from piel_desktop.reports.brief import make_brief
+    from piel_desktop.services.archive import open_archive
+    numbers = list(parse_meeting_numbers(args.meetings)) if args.meetings else None
+    with open_archive(_archive_path(args)) as archive:
+        result = make_brief(archive, lang=args.brief_lang or ui_language(), out=args.out,
+                            meetings=numbers)
+    print(_("Wrote {path} ({pages} pages).").format(path=result.path, pages=result.pages))
+    return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import check_archive, open_archive
+    lang = ui_language()
+    with open_archive(_archive_path(args)) as archive:
+        report = check_archive(archive)
+    print(_("Archive: {path}").format(path=report.path))
+    print(_("Schema version: {version}").format(version=report.schema_version))
+    print(_("Integrity: {result}").format(result=_("ok") if report.ok else _("problems found")))
+    for problem in report.problems:
+        print(f"  {problem}")
+    for name, count in report.counts.items():
+        print(f"{name}: {format_number(count, lang)}")
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=report.fingerprint))
+    return EXIT_OK if report.ok else EXIT_ERROR
+
+
+def _run_window(args: argparse.Namespace, settings: Settings) -> int:
+    from piel_desktop.ui.app import run  # Qt is imported here and only here
+    explicit = args.archive or paths.archive_from_environment()
+    return run(archive=explicit, settings=settings, ui_lang=args.ui_lang)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": _run_init, "brief": _run_brief, "check": _run_check,
+}
+
+
+def _setup_logging() -> Path:
+    """Log warnings and errors (with tracebacks) to a rotating file; return its path."""
+    log_file = paths.log_dir() / "piel-desktop.log"
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return log_file
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``piel-desktop``; returns the exit status."""
+    log_file = _setup_logging()
+    settings = Settings()
+    argv = sys.argv[1:] if argv is None else argv
+    # The interface language must be known before the parser's help texts are made.
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang", dest="ui_lang")
+    known, _rest = pre.parse_known_args(argv[:argv.index("brief")] if "brief" in argv else argv)
+    set_ui_language(resolve_language(known.ui_lang, settings.get("language"),
+                                     candidates=system_language_candidates()))
+    args = _parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_window(args, settings)
+        return COMMANDS[args.command](args)
+    except PielError as error:
+        print(describe(error), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected error running %s", argv)
+        print(unexpected(str(log_file)), file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,1 @@
+"""Plain-Python core: entities, value objects, rules and errors. Standard library only."""

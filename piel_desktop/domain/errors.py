@@ -1,0 +1,107 @@
+"""Errors raised by the core. Each has a stable ``code`` and keyword parameters; the
+sentence shown to people is made from them by :mod:`piel_desktop.messages`, in the
+interface language, so no user-facing text lives here."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class PielError(Exception):
+    """Base of every expected error. ``params`` fill the message template."""
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(f"{self.code}: {params}")
+
+
+class ArchiveNotFound(PielError):
+    """params: path"""
+
+    code = "archive-not-found"
+
+
+class ArchiveExists(PielError):
+    """params: path"""
+
+    code = "archive-exists"
+
+
+class NotAnArchive(PielError):
+    """params: path, reason"""
+
+    code = "not-an-archive"
+
+
+class NewerSchema(PielError):
+    """The archive was written by a newer program. params: path, found, supported"""
+
+    code = "newer-schema"
+
+
+class ArchiveUnreadable(PielError):
+    """The file exists but cannot be opened or created. params: path, reason"""
+
+    code = "archive-unreadable"
+
+
+class ArchiveNotEmpty(PielError):
+    """params: path"""
+
+    code = "archive-not-empty"
+
+
+class DemoDataInvalid(PielError):
+    """The bundled demo data file is malformed. params: where, problem"""
+
+    code = "demo-data-invalid"
+
+
+class InvalidMeetingSelection(PielError):
+    """params: text"""
+
+    code = "invalid-meeting-selection"
+
+
+class UnknownMeetings(PielError):
+    """params: numbers (comma-separated)"""
+
+    code = "unknown-meetings"
+
+
+class UnsupportedLanguage(PielError):
+    """params: lang, supported (comma-separated)"""
+
+    code = "unsupported-language"
+
+
+class NothingToPrint(PielError):
+    """The selection holds no outcomes. params: none"""
+
+    code = "nothing-to-print"
+
+
+class OutputNotWritable(PielError):
+    """params: path, reason"""
+
+    code = "output-not-writable"
+
+
+class InvalidValue(PielError):
+    """A field of a record was given a value it cannot take. params: field, value"""
+
+    code = "invalid-value"
+
+
+class RecordNotFound(PielError):
+    """params: kind, id"""
+
+    code = "record-not-found"
+
+
+class Cancelled(PielError):
+    """The user cancelled a long operation; nothing was changed."""
+
+    code = "cancelled"

@@ -1,0 +1,179 @@
+"""Interface language, gettext catalogs and Babel formatting.
+
+Catalogs live in ``i18n/<lang>/LC_MESSAGES/piel_desktop.po`` (domain ``piel_desktop``);
+``pybabel compile`` writes the ``.mo`` beside them. A missing or out-of-date ``.mo`` is
+compiled from the ``.po`` in memory, so a fresh checkout runs before the build step.
+Source strings are English. Mark text with ``_()`` / ``ngettext()``; mark text that is
+translated later (module-level tables) with ``N_()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+import logging
+import os
+import re
+from collections.abc import Iterable
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import lists as babel_lists
+from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from piel_desktop.domain.model import LANGUAGES
+from piel_desktop.paths import catalogs_dir
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "piel_desktop"
+SOURCE_LANGUAGE = "en"
+_current: gettext.NullTranslations = gettext.NullTranslations()
+_current_lang = SOURCE_LANGUAGE
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now."""
+    return message
+
+
+def _(message: str) -> str:
+    """``message`` in the interface language."""
+    return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current.ngettext(singular, plural, n)
+
+
+def ui_language() -> str:
+    return _current_lang
+
+
+def set_ui_language(lang: str) -> None:
+    """Make ``lang`` (one of :func:`ui_languages`) the language of ``_()``."""
+    global _current, _current_lang
+    _current, _current_lang = translation(lang), lang
+
+
+def ui_languages() -> tuple[str, ...]:
+    """Languages the interface is available in: English and every shipped catalog."""
+    root = catalogs_dir()
+    found = {lang for lang in LANGUAGES if (root / lang / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()}
+    return tuple(sorted(found | {SOURCE_LANGUAGE}))
+
+
+@functools.cache
+def translation(lang: str) -> gettext.NullTranslations:
+    """The gettext catalog for ``lang``; a pass-through one if there is none."""
+    folder = catalogs_dir() / lang / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    try:
+        if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+            with mo.open("rb") as f:
+                return gettext.GNUTranslations(f)
+        if po.is_file():
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=lang, domain=DOMAIN)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            return gettext.GNUTranslations(buffer)
+    except (OSError, ValueError) as e:  # a damaged catalog must not stop the program
+        log.warning("cannot load the %s catalog: %s", lang, e)
+    return gettext.NullTranslations()
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """The UN language code for a locale spelling, or None.
+
+    ``"es_ES.UTF-8"``, ``"es-419"``, ``"zh_Hans_CN"`` and ``"ar_EG"`` give ``"es"``,
+    ``"es"``, ``"zh"`` and ``"ar"``; ``"pt_BR"``, ``"C"`` and ``""`` give None.
+    """
+    if not tag:
+        return None
+    base = re.split(r"[-_.@]", tag.strip(), maxsplit=1)[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def system_language_candidates() -> list[str]:
+    """Locale names from the environment, most preferred first (POSIX conventions)."""
+    names = os.environ.get("LANGUAGE", "").split(":")
+    names += [os.environ.get(v, "") for v in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    return [n for n in names if n]
+
+
+def resolve_language(*preferences: str | None, candidates: Iterable[str] = (),
+                     available: Iterable[str] | None = None) -> str:
+    """The first of ``preferences``, then ``candidates``, that is an available language.
+
+    Falls back to English. ``available`` defaults to :func:`ui_languages`.
+    """
+    available = set(ui_languages() if available is None else available)
+    for tag in [*preferences, *candidates]:
+        lang = normalize_language(tag)
+        if lang in available:
+            return lang
+    return SOURCE_LANGUAGE
+
+
+# --- Babel formatting -------------------------------------------------------------
+
+# English follows UN editorial style (day month year, no serial comma): British English.
+_BABEL_LOCALE = {"en": "en_GB"}
+
+
+def babel_locale(lang: str) -> str:
+    return _BABEL_LOCALE.get(lang, lang)
+
+
+def format_date(value: dt.date, lang: str, format: str = "long") -> str:
+    """A date in ``lang``: es "23 de enero de 2015", en "23 January 2015" (CLDR)."""
+    return babel_dates.format_date(value, format=format, locale=babel_locale(lang))
+
+
+def format_number(value: int | float, lang: str) -> str:
+    return babel_numbers.format_decimal(value, locale=babel_locale(lang))
+
+
+def format_list(items: list[str], lang: str) -> str:
+    """``["a", "b", "c"]`` as es "a, b y c", en "a, b and c" (CLDR list patterns)."""
+    return babel_lists.format_list(items, locale=babel_locale(lang))
+
+
+def language_name(code: str, in_lang: str) -> str:
+    """The name of language ``code`` in language ``in_lang``, e.g. ("es", "en") -> "Spanish"."""
+    name = Locale.parse(code).get_display_name(in_lang) or code
+    return name[:1].upper() + name[1:]
+
+
+# Spelled ordinals for meeting numbers, reviewed by hand (Babel has none). Spanish
+# follows the seed report: spelled up to "novena", then "10ª", "14ª" (feminine, to agree
+# with "reunión"); English spells to "ninth", then "10th".
+_SPELLED_ORDINALS = {
+    "es": ("primera", "segunda", "tercera", "cuarta", "quinta", "sexta", "séptima",
+           "octava", "novena"),
+    "en": ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+           "ninth"),
+}
+
+
+def meeting_ordinal(n: int, lang: str, *, spelled: bool = True) -> str:
+    """The ordinal of meeting ``n`` as a brief in ``lang`` writes it.
+
+    With ``spelled`` the numbers 1 to 9 are words where the language writes them so.
+    Languages without a reviewed rule get the plain number.
+    """
+    words = _SPELLED_ORDINALS.get(lang)
+    if spelled and words and 1 <= n <= len(words):
+        return words[n - 1]
+    if lang == "es":
+        return f"{n}ª"
+    if lang == "en":
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    return format_number(n, lang)

@@ -1,0 +1,91 @@
+"""Sentences shown to people: error messages and the names of coded values.
+
+Errors carry a code and parameters (domain/errors.py); this module turns them into one
+clear sentence in the interface language. Nothing here is shown with a traceback.
+"""
+
+from __future__ import annotations
+
+from piel_desktop.domain.errors import PielError
+from piel_desktop.i18n import N_, _
+
+_ERRORS = {
+    "archive-not-found": N_("There is no archive at {path}."),
+    "archive-exists": N_("An archive already exists at {path}; it was left as it is."),
+    "not-an-archive": N_("{path} is not a PIeL Desktop archive ({reason})."),
+    "newer-schema": N_("{path} was saved by a newer version of PIeL Desktop (archive schema "
+                       "{found}; this version reads up to {supported}). Install the newer "
+                       "version to open it; the file was not changed."),
+    "archive-unreadable": N_("The archive {path} cannot be used: {reason}."),
+    "archive-not-empty": N_("The archive {path} already holds records; the demo data is only "
+                            "loaded into an empty archive."),
+    "demo-data-invalid": N_("The demo data file is damaged at {where}: {problem}."),
+    "invalid-meeting-selection": N_("“{text}” is not a meeting selection; write numbers and "
+                                    "ranges such as 9-14 or 9,12-14."),
+    "unknown-meetings": N_("The archive has no meeting numbered {numbers}."),
+    "unsupported-language": N_("“{lang}” is not an available language; choose one of {supported}."),
+    "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
+    "output-not-writable": N_("The file {path} cannot be written: {reason}."),
+    "invalid-value": N_("The value “{value}” is not valid for {field}."),
+    "record-not-found": N_("The {kind} {id} is not in the archive (it may have been deleted)."),
+    "cancelled": N_("Cancelled; nothing was changed."),
+}
+
+_REASONS = {
+    "not-sqlite": N_("the file is not an SQLite database"),
+    "foreign-database": N_("it is a database of another program"),
+    "unknown-schema": N_("its structure is unknown to this program"),
+    "damaged": N_("the file is damaged"),
+    "no-replica": N_("it has no office identity"),
+}
+
+
+def describe(error: PielError) -> str:
+    """One sentence in the interface language saying what went wrong."""
+    template = _ERRORS.get(error.code)
+    if template is None:
+        return _("Unexpected problem: {code}").format(code=error.code)
+    params = dict(error.params)
+    if "reason" in params and params["reason"] in _REASONS:
+        params["reason"] = _(_REASONS[params["reason"]])
+    try:
+        return _(template).format(**params)
+    except (KeyError, IndexError):  # a catalog with a wrong placeholder must not crash
+        return template.format(**params)
+
+
+def unexpected(log_file: str) -> str:
+    return _("Something went wrong inside PIeL Desktop. Nothing was changed; the details "
+             "were written to {log}.").format(log=log_file)
+
+
+KIND_LABELS = {
+    "recommendation": N_("Recommendation"),
+    "agreement": N_("Agreement"),
+    "decision": N_("Decision"),
+    "request": N_("Request"),
+    "proposal": N_("Proposal"),
+    "discussion": N_("Discussion"),
+}
+
+STATUS_LABELS = {
+    "proposed": N_("Proposed"),
+    "agreed": N_("Agreed"),
+    "in_progress": N_("In progress"),
+    "implemented": N_("Implemented"),
+    "superseded": N_("Superseded"),
+}
+
+ADDRESSEE_LABELS = {
+    "secretariat": N_("Secretariat"),
+    "member_states": N_("Member States"),
+    "members": N_("Members"),
+    "itu": N_("ITU"),
+}
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """The translated name of a coded value; unknown codes are shown as they are."""
+    if code is None:
+        return ""
+    return _(table[code]) if code in table else code

@@ -1,0 +1,73 @@
+"""Where things live: bundled data (fonts, demo data, catalogs) and per-user files.
+
+Bundled data sits beside the package in a source checkout (``resources/``, ``i18n/``),
+inside it in an installed wheel (``piel_desktop/resources``), and under
+``sys._MEIPASS`` in a PyInstaller bundle. Per-user locations come from platformdirs and
+follow ``XDG_*`` variables on Linux, which the tests use to stay out of the real home.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from piel_desktop import APP_ID
+
+ARCHIVE_SUFFIX = ".piel"
+ARCHIVE_ENV = "PIEL_ARCHIVE"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _data_root(name: str) -> Path:
+    """The folder holding bundled data ``name`` ("resources" or "i18n").
+
+    Raises FileNotFoundError naming the places searched if none exists.
+    """
+    candidates = []
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        candidates.append(Path(frozen_root) / name)
+    candidates += [_PACKAGE_DIR / name, _PACKAGE_DIR.parent / name]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"bundled folder {name!r} not found in {candidates}")
+
+
+def resources_dir() -> Path:
+    return _data_root("resources")
+
+
+def catalogs_dir() -> Path:
+    return _data_root("i18n")
+
+
+def user_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_ID, appauthor=False)
+
+
+def config_dir() -> Path:
+    return platformdirs.user_config_path(APP_ID, appauthor=False)
+
+
+def log_dir() -> Path:
+    return platformdirs.user_log_path(APP_ID, appauthor=False)
+
+
+def default_archive_path() -> Path:
+    """The archive used when neither ``--archive`` nor ``PIEL_ARCHIVE`` names one."""
+    return user_data_dir() / f"archive{ARCHIVE_SUFFIX}"
+
+
+def demo_archive_path() -> Path:
+    """Where ``scripts/dev.sh demo`` keeps the demo archive."""
+    return user_data_dir() / f"demo{ARCHIVE_SUFFIX}"
+
+
+def archive_from_environment() -> Path | None:
+    value = os.environ.get(ARCHIVE_ENV, "").strip()
+    return Path(value).expanduser() if value else None

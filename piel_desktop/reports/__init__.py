@@ -1,0 +1,1 @@
+"""PDF briefs made with ReportLab platypus."""

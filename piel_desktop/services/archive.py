@@ -1,0 +1,60 @@
+"""Archive-level use cases: create, open, check, fingerprint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from piel_desktop.storage import Archive, create_archive as _create, open_archive
+from piel_desktop.storage import queries
+
+__all__ = ["Archive", "CheckReport", "check_archive", "create_archive", "fingerprint", "open_archive"]
+
+
+def create_archive(path: Path | str, *, demo: bool = False, office: str = "") -> Archive:
+    """Create an archive at ``path``, with the seed report's content when ``demo``.
+
+    Refuses to overwrite (ArchiveExists). If loading the demo fails the new file is
+    removed again, so a failed ``init --demo`` leaves nothing behind.
+    """
+    archive = _create(path, office=office)
+    if demo:
+        from piel_desktop.services.demo import load_demo
+        try:
+            load_demo(archive)
+        except BaseException:
+            archive.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{archive.path}{suffix}").unlink(missing_ok=True)
+            raise
+    return archive
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Result of :func:`check_archive`. ``counts`` maps table names to row counts."""
+
+    path: Path
+    schema_version: int
+    problems: tuple[str, ...]
+    counts: dict[str, int]
+    fingerprint: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_archive(archive: Archive) -> CheckReport:
+    """Run SQLite's integrity and foreign-key checks and count the records."""
+    with archive.unit_of_work() as uow:
+        return CheckReport(path=archive.path, schema_version=archive.schema_version,
+                           problems=tuple(queries.integrity_problems(uow.session)),
+                           counts=queries.counts(uow.session),
+                           fingerprint=queries.content_fingerprint(uow.session))
+
+
+def fingerprint(archive: Archive) -> str:
+    """Content fingerprint of the archive (64 hex digits); see queries.content_fingerprint."""
+    with archive.unit_of_work() as uow:
+        return queries.content_fingerprint(uow.session)

@@ -1,0 +1,168 @@
+"""Reading and adding records: meetings and their outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from piel_desktop.domain import model as d
+from piel_desktop.domain.errors import (
+    InvalidValue, NothingToPrint, RecordNotFound, UnknownMeetings,
+)
+from piel_desktop.domain.meetings import group_reported_together
+from piel_desktop.storage import Archive, models as m, queries
+from piel_desktop.storage.texts import new_text
+
+
+def body(archive: Archive) -> d.Body | None:
+    with archive.unit_of_work() as uow:
+        return queries.body(uow.session)
+
+
+def list_meetings(archive: Archive) -> list[d.Meeting]:
+    """All meetings, by date."""
+    with archive.unit_of_work() as uow:
+        return queries.meetings(uow.session)
+
+
+def outcome_counts(archive: Archive) -> dict[uuid.UUID, int]:
+    """Top-level outcomes per meeting id."""
+    with archive.unit_of_work() as uow:
+        return queries.outcome_count_by_meeting(uow.session)
+
+
+def meeting_outcomes(archive: Archive, meeting_ids: Iterable[uuid.UUID]) -> list[d.Outcome]:
+    """Outcome trees of the given meetings (see queries.outcomes_for_meetings)."""
+    with archive.unit_of_work() as uow:
+        return queries.outcomes_for_meetings(uow.session, list(meeting_ids))
+
+
+def meetings_by_number(archive: Archive, numbers: Iterable[int]) -> list[d.Meeting]:
+    """The meetings with these numbers, by date. Raises UnknownMeetings for any missing."""
+    wanted = set(numbers)
+    found = [mt for mt in list_meetings(archive) if mt.number in wanted]
+    missing = wanted - {mt.number for mt in found}
+    if missing:
+        raise UnknownMeetings(numbers=", ".join(map(str, sorted(missing))))
+    return found
+
+
+def add_meeting(archive: Archive, *, number: int, start_date: dt.date,
+                end_date: dt.date | None = None) -> uuid.UUID:
+    """Record a meeting of the archive's body; return its id.
+
+    Raises InvalidValue for a number below 1, an end before the start, a number already
+    used, or an archive without a body.
+    """
+    if number < 1:
+        raise InvalidValue(field="number", value=number)
+    if end_date is not None and end_date < start_date:
+        raise InvalidValue(field="end date", value=end_date.isoformat())
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        body_row = s.scalars(select(m.Body).order_by(m.Body.created_at).limit(1)).first()
+        if body_row is None:
+            raise InvalidValue(field="body", value="")
+        if s.scalar(select(func.count()).where(m.Meeting.body_id == body_row.id,
+                                               m.Meeting.number == number)):
+            raise InvalidValue(field="number", value=number)
+        meeting = m.Meeting(id=uuid.uuid4(), body_id=body_row.id, number=number,
+                            start_date=start_date, end_date=end_date)
+        s.add(meeting)
+        uow.commit()
+        return meeting.id
+
+
+def add_outcome(archive: Archive, *, text: str, lang: str,
+                meeting_ids: Iterable[uuid.UUID] = (), parent_id: uuid.UUID | None = None,
+                kind: d.OutcomeKind = d.OutcomeKind.RECOMMENDATION,
+                status: d.OutcomeStatus = d.OutcomeStatus.PROPOSED,
+                label: str | None = None, addressee: str | None = None) -> uuid.UUID:
+    """Record an outcome (``text`` original in ``lang``) after the existing ones.
+
+    A top-level outcome needs ``meeting_ids``; a sub-item names its ``parent_id`` and
+    inherits the parent's meetings. Raises InvalidValue or RecordNotFound.
+    """
+    meeting_ids = list(meeting_ids)
+    if (parent_id is None) == (not meeting_ids):
+        raise InvalidValue(field="meetings", value=len(meeting_ids))
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        meetings = [s.get(m.Meeting, i) for i in meeting_ids]
+        if None in meetings:
+            raise RecordNotFound(kind="meeting", id=str(meeting_ids[meetings.index(None)]))
+        if parent_id is not None and s.get(m.Outcome, parent_id) is None:
+            raise RecordNotFound(kind="outcome", id=str(parent_id))
+        if parent_id is not None:
+            siblings = select(func.max(m.Outcome.position)).where(m.Outcome.parent_id == parent_id)
+        else:
+            siblings = (select(func.max(m.Outcome.position))
+                        .join(m.meeting_outcome, m.meeting_outcome.c.outcome_id == m.Outcome.id)
+                        .where(m.meeting_outcome.c.meeting_id.in_(meeting_ids)))
+        position = (s.scalar(siblings) or 0) + 1
+        outcome = m.Outcome(id=uuid.uuid4(), parent_id=parent_id, position=position, label=label,
+                            kind=d.parse_enum(d.OutcomeKind, kind, "kind"),
+                            status=d.parse_enum(d.OutcomeStatus, status, "status"),
+                            addressee=addressee, text_id=new_text(s, {lang: text}, original=lang),
+                            meetings=meetings)
+        s.add(outcome)
+        uow.commit()
+        return outcome.id
+
+
+@dataclass(frozen=True)
+class MeetingGroup:
+    """Meetings reported together and their shared top-level outcomes."""
+
+    meetings: tuple[d.Meeting, ...]
+    outcomes: tuple[d.Outcome, ...]
+
+
+@dataclass(frozen=True)
+class BriefContent:
+    """Everything a brief prints, read in one transaction so that ``fingerprint`` is
+    the fingerprint of exactly this state."""
+
+    body: d.Body
+    groups: tuple[MeetingGroup, ...]
+    fingerprint: str
+
+
+def brief_content(archive: Archive, numbers: Iterable[int] | None = None) -> BriefContent:
+    """The outcomes of the meetings numbered ``numbers`` (all when None), grouped.
+
+    A meeting that reported outcomes jointly with others brings them along: the group
+    is printed whole, as the seed report prints meetings 10 and 11. Raises
+    UnknownMeetings for a number not in the archive and NothingToPrint when the
+    selection has no outcomes.
+    """
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        the_body = queries.body(s)
+        all_meetings = queries.meetings(s)
+        if numbers is None:
+            chosen = all_meetings
+        else:
+            wanted = set(numbers)
+            missing = wanted - {mt.number for mt in all_meetings}
+            if missing:
+                raise UnknownMeetings(numbers=", ".join(map(str, sorted(missing))))
+            chosen = [mt for mt in all_meetings if mt.number in wanted]
+        outcomes = queries.outcomes_for_meetings(s, [mt.id for mt in chosen])
+        if the_body is None or not outcomes:
+            raise NothingToPrint()
+        fingerprint = queries.content_fingerprint(s)
+    by_number = {mt.number: mt for mt in all_meetings}
+    involved = sorted({n for o in outcomes for n in o.meeting_numbers},
+                      key=lambda n: (by_number[n].start_date, n))
+    groups = []
+    for numbers_in_group in group_reported_together(involved, {o.id: o.meeting_numbers for o in outcomes}):
+        members = set(numbers_in_group)
+        groups.append(MeetingGroup(
+            meetings=tuple(by_number[n] for n in numbers_in_group),
+            outcomes=tuple(o for o in outcomes if members.issuperset(o.meeting_numbers))))
+    return BriefContent(body=the_body, groups=tuple(groups), fingerprint=fingerprint)

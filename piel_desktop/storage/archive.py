@@ -1,0 +1,299 @@
+"""Opening, creating and migrating archive files; the unit of work.
+
+An archive is one SQLite file marked with ``PRAGMA application_id`` so that another
+program's database is recognised as such. Its schema is managed by Alembic; revision
+ids are zero-padded integers ("0001"), and that integer is the schema version shown to
+people. Files from an older program are migrated on open, after a backup copy; files
+from a newer program are refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from piel_desktop.domain.errors import (
+    ArchiveExists, ArchiveNotFound, ArchiveUnreadable, NewerSchema, NotAnArchive,
+)
+from piel_desktop.storage.models import Record, Replica, utcnow
+
+log = logging.getLogger(__name__)
+
+#: "PIEL" in ASCII; marks a file as a PIeL Desktop archive.
+APPLICATION_ID = 0x5049454C
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs"}
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    return cfg
+
+
+def schema_head() -> int:
+    """The newest schema version this program knows."""
+    return int(ScriptDirectory.from_config(_alembic_config()).get_current_head())
+
+
+def _known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _on_network_filesystem(path: Path) -> bool:
+    """True if ``path`` lies on a network share, where SQLite's WAL mode is unsafe.
+
+    Reads ``/proc/mounts`` on Linux; on Windows a UNC path counts. Elsewhere False.
+    """
+    if str(path).startswith("\\\\"):
+        return True
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved, best, fstype = str(path.resolve()), "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3:
+            point = parts[1].replace("\\040", " ")
+            if (resolved == point or resolved.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+                best, fstype = point, parts[2]
+    return fstype in _NETWORK_FILESYSTEMS
+
+
+def _make_engine(path: Path, *, foreign_keys: bool = True, wal: bool = False) -> Engine:
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control from the sqlite3 module so BEGIN is explicit
+        # (SQLAlchemy's documented recipe); pragmas per connection.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        if wal:  # stored in the file; must be set outside a transaction
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+        # References are checked at COMMIT, not per statement: a transaction may add
+        # records in any order (the ORM does not know text anchors come first), and
+        # still cannot commit a broken reference.
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+
+    return engine
+
+
+def _read_header(path: Path) -> tuple[int, str | None]:
+    """Return (application_id, alembic revision or None) without writing to the file.
+
+    Raises NotAnArchive if the file is not an SQLite database, ArchiveUnreadable if it
+    cannot be read.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_HEADER))
+    except OSError as e:
+        raise ArchiveUnreadable(path=str(path), reason=e.strerror or str(e)) from e
+    if head != _SQLITE_HEADER:
+        raise NotAnArchive(path=str(path), reason="not-sqlite")
+    try:
+        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise ArchiveUnreadable(path=str(path), reason=str(e)) from e
+    try:
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        return app_id, (row[0] if row else None)
+    except sqlite3.DatabaseError as e:
+        raise NotAnArchive(path=str(path), reason="damaged") from e
+    finally:
+        con.close()
+
+
+def _migrate(path: Path) -> None:
+    """Upgrade the file to the newest schema in one transaction."""
+    engine = _make_engine(path, foreign_keys=False)  # see migrations/env.py
+    try:
+        with engine.begin() as connection:
+            cfg = _alembic_config()
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+
+
+def backup_copy(source: Path, target: Path) -> Path:
+    """Write a consistent single-file copy of archive ``source`` to ``target``.
+
+    Uses SQLite's online backup API, safe while the archive is open (also in WAL mode).
+    Raises ArchiveUnreadable if either file cannot be used.
+    """
+    try:
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(target)
+        try:
+            with dst:
+                src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    except sqlite3.Error as e:
+        raise ArchiveUnreadable(path=str(target), reason=str(e)) from e
+    return target
+
+
+@dataclass
+class Archive:
+    """An open archive file. Use :meth:`unit_of_work` to read or change it."""
+
+    path: Path
+    engine: Engine
+    replica_id: uuid.UUID
+    schema_version: int
+    _sessions: sessionmaker = field(repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False,
+                                      info={"replica_id": self.replica_id})
+        event.listen(self._sessions, "before_flush", _stamp_changes)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _stamp_changes(session: Session, _context, _instances) -> None:
+    """Record which replica changed each new or modified record, and when."""
+    replica_id = session.info["replica_id"]
+    now = utcnow()
+    for obj in session.new:
+        if isinstance(obj, Record):
+            obj.changed_by = replica_id
+    for obj in session.dirty:
+        if isinstance(obj, Record) and session.is_modified(obj, include_collections=False):
+            obj.changed_by = replica_id
+            obj.updated_at = now
+
+
+class UnitOfWork:
+    """One transaction: ``with archive.unit_of_work() as uow: ...; uow.commit()``.
+
+    Anything not committed when the block ends is rolled back, including on error.
+    """
+
+    def __init__(self, sessions: sessionmaker) -> None:
+        self._sessions = sessions
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+def open_archive(path: Path | str) -> Archive:
+    """Open an existing archive, migrating it to the newest schema if it is older.
+
+    Raises ArchiveNotFound, NotAnArchive (params: path, reason), NewerSchema (params:
+    path, found, supported) or ArchiveUnreadable. A refused file is left untouched; an
+    older one is copied to ``<name>.before-schema-<N>`` before it is migrated.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ArchiveNotFound(path=str(path))
+    app_id, revision = _read_header(path)
+    if app_id != APPLICATION_ID:
+        raise NotAnArchive(path=str(path), reason="foreign-database")
+    head = schema_head()
+    if revision not in _known_revisions():
+        if revision is not None and revision.isdigit() and int(revision) > head:
+            raise NewerSchema(path=str(path), found=int(revision), supported=head)
+        raise NotAnArchive(path=str(path), reason="unknown-schema")
+    if int(revision) < head:
+        backup = path.with_name(f"{path.name}.before-schema-{head}")
+        log.info("migrating %s from schema %s to %s; backup at %s", path, revision, head, backup)
+        backup_copy(path, backup)
+        _migrate(path)
+    return _attach(path, head)
+
+
+def _attach(path: Path, schema_version: int) -> Archive:
+    engine = _make_engine(path, wal=not _on_network_filesystem(path))
+    try:
+        with engine.connect() as connection:
+            replica_id = connection.execute(
+                select(Replica.id).where(Replica.is_local.is_(True))).scalar_one_or_none()
+    except Exception:
+        engine.dispose()
+        raise
+    if replica_id is None:
+        engine.dispose()
+        raise NotAnArchive(path=str(path), reason="no-replica")
+    return Archive(path=path, engine=engine, replica_id=replica_id, schema_version=schema_version)
+
+
+def create_archive(path: Path | str, *, office: str = "") -> Archive:
+    """Create a new, empty archive at ``path`` and open it.
+
+    ``office`` names this archive's replica. Raises ArchiveExists if ``path`` exists
+    (nothing is overwritten) and ArchiveUnreadable if the folder cannot be written. The
+    file appears complete or not at all: it is built under a temporary name first.
+    """
+    path = Path(path).expanduser()
+    if path.exists():
+        raise ArchiveExists(path=str(path))
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.creating")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _migrate(temporary)
+        engine = _make_engine(temporary)
+        try:
+            with engine.begin() as connection:
+                connection.execute(Replica.__table__.insert().values(
+                    id=uuid.uuid4(), name=office, is_local=True, created_at=utcnow()))
+        finally:
+            engine.dispose()
+        if path.exists():
+            raise ArchiveExists(path=str(path))
+        os.replace(temporary, path)
+    except OSError as e:
+        raise ArchiveUnreadable(path=str(path), reason=e.strerror or str(e)) from e
+    except SQLAlchemyError as e:
+        raise ArchiveUnreadable(path=str(path), reason=str(e.orig or e)) from e
+    finally:
+        temporary.unlink(missing_ok=True)
+    return _attach(path, schema_head())

@@ -1,0 +1,47 @@
+"""Alembic environment for archive files.
+
+Run programmatically by :mod:`piel_desktop.storage.archive`, which passes an open
+connection in ``config.attributes["connection"]``, already inside a transaction and with
+foreign keys OFF: with them on, the table rebuilds of SQLite batch migrations would fire
+ON DELETE actions. After the migrations, and before the transaction commits, every
+foreign key is checked, so a migration that breaks a reference fails as a whole.
+"""
+
+from alembic import context
+
+from piel_desktop.storage.models import Base, UTCDateTime
+
+APPLICATION_ID = 0x5049454C  # same as storage.archive.APPLICATION_ID
+
+
+def _include_object(obj, name, type_, reflected, compare_to):
+    # Full-text index tables (added later) are managed by hand, not autogenerate.
+    return not (type_ == "table" and name.startswith("fts_"))
+
+
+def _render_item(type_, obj, autogen_context):
+    # Migrations must not import today's models: spell our column types in plain SQLAlchemy.
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.String(length=32)"
+    return False
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("archive migrations run from piel_desktop.storage.archive only")
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        include_object=_include_object,
+        render_item=_render_item,
+    )
+    context.run_migrations()
+    connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+
+
+run_migrations_online()

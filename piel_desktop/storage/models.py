@@ -1,0 +1,265 @@
+"""The archive schema as SQLAlchemy 2 typed models.
+
+Every record has a UUID, created/updated timestamps (aware UTC) and the replica
+(office) that last changed it; the unit of work fills the last two. Date-only facts are
+``Date`` columns. Text that people read lives in :class:`TextVersion` rows, one per
+language, hanging off a :class:`Text` anchor that the owning record points to; at most
+one version of a text is the original (a partial unique index says so).
+
+Changing anything here needs a migration in ``storage/migrations/versions``; a test
+compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, Column, Date, Enum, ForeignKey, Index, Integer, MetaData,
+    String, Table, Text as SAText, TypeDecorator, UniqueConstraint, Uuid,
+)
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from piel_desktop.domain.model import (
+    LANGUAGES, OutcomeKind, OutcomeStatus, TranslationStatus,
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes stored as ISO 8601 text ("2026-11-29T17:49:09.123456+00:00").
+
+    Refuses naive datetimes instead of guessing their zone; returns aware UTC values.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware UTC one is required")
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect) -> dt.datetime | None:
+        return None if value is None else dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _enum(cls):
+    # Stored as the enum's value text, without a CHECK constraint, so that adding a
+    # member later needs no table rebuild; SQLAlchemy still refuses unknown values.
+    return Enum(cls, native_enum=False, create_constraint=False, length=32,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Replica(Base):
+    """An office's copy of the archive. Exactly one row is this file's own replica."""
+
+    __tablename__ = "replica"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    is_local: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Record:
+    """Columns every archive record has."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    changed_by: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("replica.id"))
+
+
+class Text(Record, Base):
+    """Anchor of a multilingual text field; its versions hold the words."""
+
+    __tablename__ = "text"
+    versions: Mapped[list[TextVersion]] = relationship(
+        back_populates="text", cascade="all, delete-orphan", order_by="TextVersion.lang")
+
+
+class TextVersion(Record, Base):
+    __tablename__ = "text_version"
+    __table_args__ = (
+        UniqueConstraint("text_id", "lang"),
+        CheckConstraint("lang IN (%s)" % ", ".join(f"'{c}'" for c in LANGUAGES), name="lang"),
+        Index("ix_text_version_one_original", "text_id", unique=True,
+              sqlite_where=sql_text("status = 'original'")),
+    )
+    text_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("text.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(SAText)
+    status: Mapped[TranslationStatus] = mapped_column(_enum(TranslationStatus))
+    #: Bumped on every edit of ``body``.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    #: For a translation: the original's revision it was made from. A lower value than
+    #: the original's current revision means the translation is stale.
+    source_revision: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[Text] = relationship(back_populates="versions")
+
+
+def _text_fk(nullable: bool = False):
+    return mapped_column(ForeignKey("text.id"), nullable=nullable)
+
+
+class Body(Record, Base):
+    """A body such as the working group; name and acronym per language."""
+
+    __tablename__ = "body"
+    name_id: Mapped[uuid.UUID] = _text_fk()
+    acronym_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+
+
+class Instrument(Record, Base):
+    """A resolution or decision governing a body, e.g. Plenipotentiary Resolution 179."""
+
+    __tablename__ = "instrument"
+    body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("body.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(32))  # "resolution", "decision"
+    issuer: Mapped[str] = mapped_column(String(64))  # "plenipotentiary", "council"
+    number: Mapped[str] = mapped_column(String(32))
+    adopted_year: Mapped[int | None] = mapped_column(Integer)
+    revised_year: Mapped[int | None] = mapped_column(Integer)
+    citation_id: Mapped[uuid.UUID] = _text_fk()
+
+
+class Clause(Record, Base):
+    """A numbered clause of an instrument ("resolves 1", "1.1"); sub-clauses by parent."""
+
+    __tablename__ = "clause"
+    instrument_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("instrument.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("clause.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(32))  # "resolves", "instructs", ...
+    number: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text_id: Mapped[uuid.UUID] = _text_fk()
+
+
+class Meeting(Record, Base):
+    __tablename__ = "meeting"
+    __table_args__ = (UniqueConstraint("body_id", "number"),)
+    body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("body.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    venue_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    chair: Mapped[str | None] = mapped_column(String(200))
+    format: Mapped[str | None] = mapped_column(String(32))  # "in_person", "virtual", "hybrid"
+
+
+meeting_outcome = Table(
+    "meeting_outcome", Base.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+outcome_organisation = Table(
+    "outcome_organisation", Base.metadata,
+    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Outcome(Record, Base):
+    """What meetings agreed, decided, requested or recommended.
+
+    Top-level outcomes link to one or more meetings; sub-items hang off ``parent_id``
+    and inherit their meetings. ``position`` orders siblings.
+    """
+
+    __tablename__ = "outcome"
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str | None] = mapped_column(String(16))  # "1", "a" as printed
+    kind: Mapped[OutcomeKind] = mapped_column(_enum(OutcomeKind))
+    status: Mapped[OutcomeStatus] = mapped_column(_enum(OutcomeStatus))
+    addressee: Mapped[str | None] = mapped_column(String(64))
+    text_id: Mapped[uuid.UUID] = _text_fk()
+    meetings: Mapped[list[Meeting]] = relationship(secondary=meeting_outcome)
+    organisations: Mapped[list[Organisation]] = relationship(secondary=outcome_organisation)
+
+
+class Organisation(Record, Base):
+    __tablename__ = "organisation"
+    name_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    acronym_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    former_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class Report(Record, Base):
+    """A report of a body to Council or the Plenipotentiary Conference."""
+
+    __tablename__ = "report"
+    body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("body.id"))
+    symbol: Mapped[str | None] = mapped_column(String(64))
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    recipient: Mapped[str] = mapped_column(String(32))  # "council", "plenipotentiary"
+    session_year: Mapped[int | None] = mapped_column(Integer)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    summary_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    action_requested_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+
+
+class Achievement(Record, Base):
+    """One of a report's listed achievements, e.g. "a) Participación multipartita"."""
+
+    __tablename__ = "achievement"
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    label: Mapped[str | None] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title_id: Mapped[uuid.UUID] = _text_fk()
+    text_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+
+
+class Consultation(Record, Base):
+    """An online consultation, typically of young people, and what it found."""
+
+    __tablename__ = "consultation"
+    body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("body.id"))
+    topic_id: Mapped[uuid.UUID] = _text_fk()
+    audience: Mapped[str | None] = mapped_column(String(32))  # "youth"
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    languages: Mapped[str | None] = mapped_column(String(64))  # "ar,en,es"
+    results_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    #: The outcome that records the decision to hold it.
+    outcome_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
+
+
+#: Tables whose rows are archive content (shared by every office), in a fixed order.
+CONTENT_TABLES: tuple[str, ...] = (
+    "text", "text_version", "body", "instrument", "clause", "meeting", "outcome",
+    "meeting_outcome", "organisation", "outcome_organisation", "report", "achievement",
+    "consultation",
+)
+
+#: Record kinds counted by the integrity check, by table name.
+COUNTED_TABLES: tuple[str, ...] = (
+    "body", "instrument", "clause", "meeting", "outcome", "report", "achievement",
+    "consultation", "organisation", "text_version",
+)

@@ -1,0 +1,149 @@
+"""Read queries. Each takes a session and returns plain domain dataclasses."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import func, select, text as sql_text
+from sqlalchemy.orm import Session
+
+from piel_desktop.domain import model as d
+from piel_desktop.storage import models as m
+from piel_desktop.storage.texts import load_texts
+
+
+def body(session: Session) -> d.Body | None:
+    """The working group (the first body recorded), or None in an empty archive."""
+    row = session.scalars(select(m.Body).order_by(m.Body.created_at, m.Body.id).limit(1)).first()
+    if row is None:
+        return None
+    texts = load_texts(session, [row.name_id, row.acronym_id])
+    return d.Body(id=row.id, name=texts[row.name_id],
+                  acronym=texts.get(row.acronym_id, d.EMPTY_TEXT))
+
+
+def meetings(session: Session) -> list[d.Meeting]:
+    """All meetings, by start date then number."""
+    rows = session.scalars(select(m.Meeting).order_by(m.Meeting.start_date, m.Meeting.number)).all()
+    texts = load_texts(session, (r.venue_id for r in rows))
+    return [d.Meeting(id=r.id, number=r.number, start_date=r.start_date, end_date=r.end_date,
+                      venue=texts.get(r.venue_id, d.EMPTY_TEXT), chair=r.chair, format=r.format)
+            for r in rows]
+
+
+def outcome_count_by_meeting(session: Session) -> dict[uuid.UUID, int]:
+    """Number of top-level outcomes linked to each meeting."""
+    query = select(m.meeting_outcome.c.meeting_id, func.count()).group_by(m.meeting_outcome.c.meeting_id)
+    return dict(session.execute(query).all())
+
+
+def outcomes_for_meetings(session: Session, meeting_ids: list[uuid.UUID]) -> list[d.Outcome]:
+    """Outcome trees reported by any of the given meetings, in their recorded order.
+
+    Top-level outcomes come in the order of their earliest meeting, then position;
+    each carries its sub-items (any depth) and the numbers of all its meetings.
+    """
+    links = session.execute(
+        select(m.meeting_outcome.c.outcome_id, m.Meeting.number, m.Meeting.start_date)
+        .join(m.Meeting, m.Meeting.id == m.meeting_outcome.c.meeting_id)
+        .where(m.meeting_outcome.c.outcome_id.in_(
+            select(m.meeting_outcome.c.outcome_id).where(m.meeting_outcome.c.meeting_id.in_(meeting_ids))))
+    ).all()
+    numbers: dict[uuid.UUID, list[tuple]] = defaultdict(list)
+    for outcome_id, number, start in links:
+        numbers[outcome_id].append((start, number))
+    if not numbers:
+        return []
+    # Walk down from the top-level outcomes one level at a time.
+    rows: dict[uuid.UUID, m.Outcome] = {}
+    level = set(numbers)
+    while level:
+        found = session.scalars(select(m.Outcome).where(m.Outcome.id.in_(level))).all()
+        rows.update((r.id, r) for r in found)
+        level = set(session.scalars(select(m.Outcome.id).where(m.Outcome.parent_id.in_(level))))
+        level -= rows.keys()
+    children: dict[uuid.UUID | None, list[m.Outcome]] = defaultdict(list)
+    for r in rows.values():
+        if r.parent_id in rows:
+            children[r.parent_id].append(r)
+    organisations = _organisation_names(session, rows.keys())
+    texts = load_texts(session, (r.text_id for r in rows.values()))
+
+    def build(r: m.Outcome, meeting_numbers: tuple[int, ...]) -> d.Outcome:
+        kids = sorted(children[r.id], key=lambda c: (c.position, c.id))
+        return d.Outcome(
+            id=r.id, position=r.position, label=r.label, kind=r.kind, status=r.status,
+            text=texts[r.text_id], addressee=r.addressee, meeting_numbers=meeting_numbers,
+            organisations=tuple(organisations.get(r.id, ())),
+            children=tuple(build(k, meeting_numbers) for k in kids))
+
+    top = sorted(numbers, key=lambda o: (min(numbers[o]), rows[o].position, o))
+    return [build(rows[o], tuple(n for _, n in sorted(numbers[o]))) for o in top]
+
+
+def _organisation_names(session: Session, outcome_ids) -> dict[uuid.UUID, list[str]]:
+    links = session.execute(
+        select(m.outcome_organisation.c.outcome_id, m.Organisation.acronym_id, m.Organisation.name_id)
+        .join(m.Organisation, m.Organisation.id == m.outcome_organisation.c.organisation_id)
+        .where(m.outcome_organisation.c.outcome_id.in_(list(outcome_ids)))).all()
+    texts = load_texts(session, [t for _, a, n in links for t in (a, n)])
+    names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for outcome_id, acronym_id, name_id in links:
+        text = texts.get(acronym_id) or texts.get(name_id)
+        names[outcome_id].append(text.original.text if text and text.original else "?")
+    return {k: sorted(v) for k, v in names.items()}
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Number of rows per record kind (table name)."""
+    return {name: session.execute(select(func.count()).select_from(m.Base.metadata.tables[name])).scalar_one()
+            for name in m.COUNTED_TABLES}
+
+
+def is_empty(session: Session) -> bool:
+    """True if the archive holds no content records."""
+    return all(session.execute(select(func.count()).select_from(m.Base.metadata.tables[t])).scalar_one() == 0
+               for t in ("body", "meeting", "outcome", "text"))
+
+
+def integrity_problems(session: Session) -> list[str]:
+    """Problems SQLite finds in the file and its references; empty when all is well."""
+    problems = [row[0] for row in session.execute(sql_text("PRAGMA integrity_check")) if row[0] != "ok"]
+    problems += [f"broken reference in {row[0]} row {row[1]} to {row[2]}"
+                 for row in session.execute(sql_text("PRAGMA foreign_key_check"))]
+    return problems
+
+
+def content_fingerprint(session: Session) -> str:
+    """SHA-256 (hex) of every content record, in a canonical order and encoding.
+
+    Covers the tables in ``models.CONTENT_TABLES``, rows by primary key, values as
+    JSON text; replica-local bookkeeping is left out, so two archives holding the same
+    records give the same fingerprint.
+    """
+    digest = hashlib.sha256()
+    for name in m.CONTENT_TABLES:
+        table = m.Base.metadata.tables[name]
+        columns = sorted(c.name for c in table.columns)
+        digest.update(f"\x1e{name}\x1f{','.join(columns)}\n".encode())
+        query = select(*(table.c[c] for c in columns)).order_by(*table.primary_key.columns)
+        for row in session.execute(query):
+            digest.update(json.dumps([_canonical(v) for v in row], ensure_ascii=False,
+                                     separators=(",", ":")).encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _canonical(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return str(value)

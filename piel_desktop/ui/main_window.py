@@ -1,0 +1,391 @@
+"""The main window: meetings on the left, their outcomes as a tree, the selected
+outcome's details below. File and Help menus; Print brief runs on the worker thread."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QMainWindow, QSplitter, QTextBrowser,
+    QTreeView, QVBoxLayout, QWidget,
+)
+
+from piel_desktop import APP_NAME
+from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
+from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
+from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
+from piel_desktop.paths import ARCHIVE_SUFFIX
+from piel_desktop.reports.brief import BRIEF_LANGUAGES, make_brief
+from piel_desktop.services import records
+from piel_desktop.services.archive import Archive, create_archive, open_archive
+from piel_desktop.settings import Settings
+from piel_desktop.ui.dialogs import BriefDialog, show_about, show_error
+from piel_desktop.ui.runner import Runner
+
+log = logging.getLogger(__name__)
+ID_ROLE = Qt.UserRole + 1
+
+
+def _tree(columns: list[str]) -> tuple[QTreeView, QStandardItemModel]:
+    model = QStandardItemModel(0, len(columns))
+    model.setHorizontalHeaderLabels(columns)
+    view = QTreeView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SingleSelection)
+    view.setUniformRowHeights(True)
+    view.setAlternatingRowColors(True)
+    return view, model
+
+
+def _cell(text: str, key=None) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setToolTip(text)
+    if key is not None:
+        item.setData(key, ID_ROLE)
+    return item
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.archive: Archive | None = None
+        self.runner = Runner(self)
+        self.meetings: list[Meeting] = []
+        self.outcomes: dict[object, Outcome] = {}
+        self.last_brief: Path | None = None
+        self._build_views()
+        self._build_menus()
+        self._restore_window()
+        self._show_archive_state()
+
+    # --- construction --------------------------------------------------------------
+
+    def _build_views(self) -> None:
+        self.meeting_view, self.meeting_model = _tree([_("No."), _("Date"), _("Venue"), _("Outcomes")])
+        self.meeting_view.setRootIsDecorated(False)
+        self.meeting_view.setAccessibleName(_("Meetings"))
+        self.meeting_view.selectionModel().currentRowChanged.connect(self._meeting_changed)
+        self.outcome_view, self.outcome_model = _tree([_("Outcome"), _("Kind"), _("Status")])
+        self.outcome_view.setAccessibleName(_("Outcomes"))
+        self.outcome_view.selectionModel().currentRowChanged.connect(self._outcome_changed)
+        header = self.outcome_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        self.detail = QTextBrowser()
+        self.detail.setOpenExternalLinks(False)
+        self.detail.setAccessibleName(_("Outcome details"))
+        self.meeting_title = QLabel()
+        self.meeting_title.setWordWrap(True)
+        self.meeting_title.setTextFormat(Qt.PlainText)
+        self.meeting_title.setStyleSheet("font-weight: bold; padding: 4px 2px;")
+        outcomes_pane = QWidget()
+        outcomes_layout = QVBoxLayout(outcomes_pane)
+        outcomes_layout.setContentsMargins(0, 0, 0, 0)
+        outcomes_layout.setSpacing(2)
+        outcomes_layout.addWidget(self.meeting_title)
+        outcomes_layout.addWidget(self.outcome_view)
+        self.right_splitter = QSplitter(Qt.Vertical)
+        self.right_splitter.addWidget(outcomes_pane)
+        self.right_splitter.addWidget(self.detail)
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.meeting_view)
+        self.splitter.addWidget(self.right_splitter)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([330, 800])
+        self.setCentralWidget(self.splitter)
+        self.archive_label = QLabel()
+        self.statusBar().addPermanentWidget(self.archive_label)
+
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        self.new_action = self._action(_("&New archive…"), self.new_archive, QKeySequence.New)
+        self.open_action = self._action(_("&Open archive…"), self.choose_archive, QKeySequence.Open)
+        self.brief_action = self._action(_("&Print brief…"), self.print_brief, QKeySequence.Print)
+        self.quit_action = self._action(_("&Quit"), self.close, QKeySequence.Quit)
+        self.quit_action.setMenuRole(QAction.QuitRole)
+        self.about_action = self._action(_("&About PIeL Desktop"), self.about)
+        self.about_action.setMenuRole(QAction.AboutRole)
+        self.file_menu = self.menuBar().addMenu(_("&File"))
+        self.file_menu.addActions([self.new_action, self.open_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.brief_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.help_menu = self.menuBar().addMenu(_("&Help"))
+        self.help_menu.addAction(self.about_action)
+
+    def _restore_window(self) -> None:
+        saved = self.settings.get("window") or {}
+        if not self.restoreGeometry(QByteArray.fromBase64(saved.get("geometry", "").encode())):
+            self.resize(1180, 760)
+        for name in ("splitter", "right_splitter"):
+            if saved.get(name):
+                getattr(self, name).restoreState(QByteArray.fromBase64(saved[name].encode()))
+
+    def closeEvent(self, event) -> None:
+        self.runner.wait()
+        self.settings.set("window", {
+            "geometry": bytes(self.saveGeometry().toBase64()).decode(),
+            "splitter": bytes(self.splitter.saveState().toBase64()).decode(),
+            "right_splitter": bytes(self.right_splitter.saveState().toBase64()).decode(),
+        })
+        self.settings.save()
+        self._close_archive()
+        super().closeEvent(event)
+
+    # --- archive -------------------------------------------------------------------
+
+    def _close_archive(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+    def _use_archive(self, archive: Archive) -> None:
+        self._close_archive()
+        self.archive = archive
+        self.settings.set("last_archive", str(archive.path))
+        self.settings.save()
+        self.refresh()
+
+    def open_archive(self, path: Path) -> bool:
+        """Open the archive at ``path``; on failure say why and keep the current one."""
+        try:
+            archive = open_archive(path)
+        except Exception as error:
+            show_error(self, error)
+            return False
+        self._use_archive(archive)
+        return True
+
+    def create_archive(self, path: Path, *, demo: bool) -> bool:
+        try:
+            archive = create_archive(path, demo=demo)
+        except Exception as error:
+            show_error(self, error)
+            return False
+        self._use_archive(archive)
+        return True
+
+    def _archive_file_dialog(self, save: bool) -> Path | None:
+        folder = str(self.archive.path.parent) if self.archive else str(Path.home())
+        pattern = _("PIeL Desktop archives (*{suffix})").format(suffix=ARCHIVE_SUFFIX)
+        if save:
+            name, _filter = QFileDialog.getSaveFileName(self, _("New archive"), folder, pattern)
+        else:
+            name, _filter = QFileDialog.getOpenFileName(self, _("Open archive"), folder, pattern)
+        if not name:
+            return None
+        path = Path(name)
+        return path.with_suffix(ARCHIVE_SUFFIX) if save and not path.suffix else path
+
+    def new_archive(self) -> None:
+        path = self._archive_file_dialog(save=True)
+        if path is not None:
+            self.create_archive(path, demo=False)
+
+    def choose_archive(self) -> None:
+        path = self._archive_file_dialog(save=False)
+        if path is not None:
+            self.open_archive(path)
+
+    # --- views ---------------------------------------------------------------------
+
+    def _show_archive_state(self) -> None:
+        has_archive = self.archive is not None
+        self.brief_action.setEnabled(has_archive and bool(self.meetings))
+        if has_archive:
+            self.setWindowTitle(f"{self.archive.path.name} — {APP_NAME}")
+            counts = [ngettext("{n} meeting", "{n} meetings", len(self.meetings)).format(n=len(self.meetings))]
+            self.archive_label.setText(" · ".join([*counts, str(self.archive.path)]))
+        else:
+            self.setWindowTitle(APP_NAME)
+            self.archive_label.setText(_("No archive open"))
+
+    def refresh(self) -> None:
+        """Reload the meetings from the archive, keeping the selected meeting if any."""
+        current = self.current_meeting()
+        self.meetings = records.list_meetings(self.archive) if self.archive else []
+        counts = records.outcome_counts(self.archive) if self.archive else {}
+        lang = ui_language()
+        self.meeting_model.removeRows(0, self.meeting_model.rowCount())
+        for meeting in self.meetings:
+            venue = meeting.venue.pick(lang)
+            number = _cell(str(meeting.number), meeting.id)
+            number.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            self.meeting_model.appendRow([
+                number, _cell(format_date(meeting.start_date, lang)),
+                _cell(venue.text if venue else ""), _cell(str(counts.get(meeting.id, 0)))])
+        for column in range(self.meeting_model.columnCount()):
+            self.meeting_view.resizeColumnToContents(column)
+        self._show_archive_state()
+        self._fill_outcomes([])
+        if self.meetings:
+            wanted = current.number if current else self.meetings[-1].number
+            self.select_meeting(wanted if any(m.number == wanted for m in self.meetings)
+                                else self.meetings[-1].number)
+
+    def current_meeting(self) -> Meeting | None:
+        index = self.meeting_view.currentIndex()
+        return self.meetings[index.row()] if index.isValid() and index.row() < len(self.meetings) else None
+
+    def select_meeting(self, number: int) -> None:
+        for row, meeting in enumerate(self.meetings):
+            if meeting.number == number:
+                self.meeting_view.selectionModel().setCurrentIndex(
+                    self.meeting_model.index(row, 0),
+                    QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+                return
+
+    def _meeting_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        meeting = self.current_meeting()
+        try:
+            outcomes = records.meeting_outcomes(self.archive, [meeting.id]) if meeting else []
+        except Exception as error:
+            show_error(self, error)
+            outcomes = []
+        self.meeting_title.setText(meeting_title(meeting, outcomes, ui_language()) if meeting else "")
+        self._fill_outcomes(outcomes)
+
+    def _fill_outcomes(self, outcomes: list[Outcome]) -> None:
+        self.outcome_model.removeRows(0, self.outcome_model.rowCount())
+        self.outcomes = {}
+        lang = ui_language()
+
+        def add(parent: QStandardItem, outcome: Outcome) -> None:
+            version = outcome.text.pick(lang)
+            text = " ".join(version.text.split()) if version else ""
+            first = _cell(f"{outcome.label}) {text}" if outcome.label else text, outcome.id)
+            parent.appendRow([first, _cell(label(KIND_LABELS, outcome.kind)),
+                              _cell(label(STATUS_LABELS, outcome.status))])
+            self.outcomes[outcome.id] = outcome
+            for child in outcome.children:
+                add(first, child)
+
+        root = self.outcome_model.invisibleRootItem()
+        for outcome in outcomes:
+            add(root, outcome)
+        self.outcome_view.expandAll()
+        for column in (1, 2):
+            self.outcome_view.resizeColumnToContents(column)
+        self.detail.setHtml(self._placeholder(outcomes))
+        if outcomes:
+            self.outcome_view.setCurrentIndex(self.outcome_model.index(0, 0))
+
+    def _placeholder(self, outcomes: list[Outcome]) -> str:
+        if self.archive is None:
+            text = _("Open or create an archive from the File menu.")
+        elif not self.meetings:
+            text = _("This archive has no meetings yet.")
+        elif not outcomes:
+            text = _("No outcomes are recorded for this meeting.")
+        else:
+            text = _("Select an outcome to see its full text.")
+        return f"<p style='color:#5f6b7a'>{html.escape(text)}</p>"
+
+    def current_outcome(self) -> Outcome | None:
+        index = self.outcome_view.currentIndex()
+        return self.outcomes.get(index.siblingAtColumn(0).data(ID_ROLE)) if index.isValid() else None
+
+    def _outcome_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        outcome = self.current_outcome()
+        if outcome is not None:
+            self.detail.setHtml(outcome_html(outcome, ui_language()))
+
+    # --- actions -------------------------------------------------------------------
+
+    def print_brief(self) -> None:
+        if self.archive is None or not self.meetings:
+            return
+        dialog = BriefDialog(self.meetings, BRIEF_LANGUAGES, parent=self)
+        if dialog.exec() != BriefDialog.Accepted:
+            return
+        numbers, lang = dialog.meeting_numbers(), dialog.brief_language()
+        span = f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else f"{numbers[0]}"
+        suggested = (self.last_brief.parent if self.last_brief else Path.home()) / f"brief-{lang}-{span}.pdf"
+        name, _filter = QFileDialog.getSaveFileName(self, _("Save brief"), str(suggested),
+                                                    _("PDF documents (*.pdf)"))
+        if name:
+            path = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
+            self.write_brief(numbers, lang, path)
+
+    def write_brief(self, numbers: list[int], lang: str, path: Path) -> None:
+        """Make the brief on the worker thread; report the result in the status bar."""
+        archive = self.archive
+
+        def job(progress):
+            return make_brief(archive, lang=lang, out=path, meetings=numbers, progress=progress)
+
+        def done(result) -> None:
+            self.last_brief = result.path
+            self.statusBar().showMessage(
+                ngettext("Brief saved to {path} ({pages} page).", "Brief saved to {path} ({pages} pages).",
+                         result.pages).format(path=result.path, pages=result.pages), 15000)
+
+        self.runner.run_with_dialog(self, _("Making the brief…"), job,
+                                    on_success=done, on_failure=lambda e: show_error(self, e))
+
+    def about(self) -> None:
+        show_about(self, self.archive.path if self.archive else None,
+                   self.archive.schema_version if self.archive else None)
+
+
+def meeting_title(meeting: Meeting, outcomes: list[Outcome], lang: str) -> str:
+    """"Meeting 10 · 30 September 2015 · outcomes reported jointly with meeting 11"."""
+    parts = [_("Meeting {number}").format(number=meeting.number), format_date(meeting.start_date, lang)]
+    partners = sorted({n for o in outcomes for n in o.meeting_numbers} - {meeting.number})
+    if partners:
+        parts.append(ngettext("outcomes reported jointly with meeting {numbers}",
+                              "outcomes reported jointly with meetings {numbers}",
+                              len(partners)).format(numbers=", ".join(map(str, partners))))
+    return " · ".join(parts)
+
+
+def _text_html(version: TextVersion | None) -> str:
+    if version is None:
+        return ""
+    direction = "rtl" if version.lang in RIGHT_TO_LEFT else "ltr"
+    return f"<p dir='{direction}' style='font-size:11pt'>{html.escape(version.text)}</p>"
+
+
+def outcome_html(outcome: Outcome, lang: str) -> str:
+    """The detail pane's content for ``outcome``, in interface language ``lang``."""
+    version = outcome.text.pick(lang)
+    original = outcome.text.original
+    rows = [
+        (_("Kind"), label(KIND_LABELS, outcome.kind)),
+        (_("Status"), label(STATUS_LABELS, outcome.status)),
+        (_("Addressee"), label(ADDRESSEE_LABELS, outcome.addressee) or "—"),
+        (_("Original language"), language_name(original.lang, lang) if original else "—"),
+        (ngettext("Meeting", "Meetings", len(outcome.meeting_numbers)),
+         ", ".join(map(str, outcome.meeting_numbers))),
+    ]
+    if outcome.organisations:
+        rows.append((_("Organisations mentioned"), ", ".join(outcome.organisations)))
+    if outcome.children:
+        rows.append((_("Sub-items"), str(len(outcome.children))))
+    note = ""
+    if version is not None and version.lang != lang:
+        note = "<p style='color:#8a5300'>{}</p>".format(html.escape(
+            _("Not available in {wanted}; shown in {shown}.").format(
+                wanted=language_name(lang, lang), shown=language_name(version.lang, lang))))
+    elif version is not None and version.stale:
+        note = "<p style='color:#8a5300'>{}</p>".format(html.escape(
+            _("This translation was made before its original last changed.")))
+    table = "".join(f"<tr><td style='color:#5f6b7a;padding-right:12px'>{html.escape(k)}</td>"
+                    f"<td>{html.escape(v)}</td></tr>" for k, v in rows)
+    return f"{_text_html(version)}{note}<table cellspacing='2'>{table}</table>"
