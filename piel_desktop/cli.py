@@ -24,9 +24,9 @@ from pathlib import Path
 from piel_desktop import APP_NAME, __version__, paths
 from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.meetings import parse_meeting_numbers
-from piel_desktop.i18n import _, format_number, resolve_language, set_ui_language, \
+from piel_desktop.i18n import _, format_number, ngettext, resolve_language, set_ui_language, \
     system_language_candidates, ui_language
-from piel_desktop.messages import describe, unexpected
+from piel_desktop.messages import RECORD_KIND_LABELS, describe, label, unexpected
 from piel_desktop.settings import Settings
 
 log = logging.getLogger("piel_desktop")
@@ -86,7 +86,8 @@ def _run_brief(args: argparse.Namespace) -> int:
     with open_archive(_archive_path(args)) as archive:
         result = make_brief(archive, lang=args.brief_lang or ui_language(), out=args.out,
                             meetings=numbers)
-    print(_("Wrote {path} ({pages} pages).").format(path=result.path, pages=result.pages))
+    print(ngettext("Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", result.pages)
+          .format(path=result.path, pages=result.pages))
     return EXIT_OK
 
 
@@ -101,7 +102,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"  {problem}")
     for name, count in report.counts.items():
-        print(f"{name}: {format_number(count, lang)}")
+        print(f"{label(RECORD_KIND_LABELS, name)}: {format_number(count, lang)}")
     print(_("Fingerprint: {fingerprint}").format(fingerprint=report.fingerprint))
     return EXIT_OK if report.ok else EXIT_ERROR
 
@@ -118,8 +119,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _setup_logging() -> Path:
-    """Log warnings and errors (with tracebacks) to a rotating file; return its path."""
+    """Log to a rotating file (tracebacks of unexpected errors included); return its path."""
     log_file = paths.log_dir() / "piel-desktop.log"
+    root = logging.getLogger()
+    if any(getattr(h, "baseFilename", None) == str(log_file) for h in root.handlers):
+        return log_file
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
@@ -127,7 +131,6 @@ def _setup_logging() -> Path:
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return log_file

@@ -36,7 +36,6 @@ _REASONS = {
     "foreign-database": N_("it is a database of another program"),
     "unknown-schema": N_("its structure is unknown to this program"),
     "damaged": N_("the file is damaged"),
-    "no-replica": N_("it has no office identity"),
 }
 
 
@@ -89,3 +88,16 @@ def label(table: dict[str, str], code: str | None) -> str:
     if code is None:
         return ""
     return _(table[code]) if code in table else code
+
+RECORD_KIND_LABELS = {
+    "body": N_("Bodies"),
+    "instrument": N_("Instruments"),
+    "clause": N_("Clauses"),
+    "meeting": N_("Meetings"),
+    "outcome": N_("Outcomes"),
+    "report": N_("Reports"),
+    "achievement": N_("Achievements"),
+    "consultation": N_("Consultations"),
+    "organisation": N_("Organisations"),
+    "text_version": N_("Text versions"),
+}

@@ -88,14 +88,13 @@ class _Phrases:
             "The main outcomes of the {ordinals} meetings of {body}, held on {dates}, were:",
             len(numbers)).format(ordinals=ordinals, body=acronym, dates=dates)
 
-    def title(self, numbers: list[int], acronym: str) -> str:
+    def title(self, numbers: list[int]) -> str:
         if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
             shown = self.gettext("{first} to {last}").format(first=numbers[0], last=numbers[-1])
         else:
             shown = format_list([str(n) for n in numbers], self.lang)
-        return self.ngettext("Main outcomes of meeting {numbers} of {body}",
-                             "Main outcomes of meetings {numbers} of {body}",
-                             len(numbers)).format(numbers=shown, body=acronym)
+        return self.ngettext("Main outcomes of meeting {numbers}",
+                             "Main outcomes of meetings {numbers}", len(numbers)).format(numbers=shown)
 
     def summary(self, content: BriefContent) -> str:
         meetings = [m for g in content.groups for m in g.meetings]
@@ -117,8 +116,8 @@ class _Phrases:
 
 
 def _styles(family: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=family, fontSize=10.5, leading=14.5, textColor=INK,
-                          alignment=TA_LEFT, spaceAfter=4)
+    base = ParagraphStyle("base", fontName=family, bulletFontName=family, fontSize=10.5,
+                          leading=14.5, textColor=INK, alignment=TA_LEFT, spaceAfter=4)
     return {
         "body": base,
         "kicker": ParagraphStyle("kicker", base, fontSize=9, leading=12, textColor=ACCENT,
@@ -160,7 +159,7 @@ def _story(content: BriefContent, phrases: _Phrases, styles) -> list[Flowable]:
     numbers = [m.number for g in content.groups for m in g.meetings]
     story: list[Flowable] = [
         Paragraph(escape(name.text if name else acronym).upper(), styles["kicker"]),
-        Paragraph(escape(phrases.title(numbers, acronym)), styles["title"]),
+        Paragraph(escape(phrases.title(numbers)), styles["title"]),
         Paragraph(escape(phrases.summary(content)), styles["subtitle"]),
     ]
     rule_at = len(story)
@@ -245,16 +244,18 @@ def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.dat
     story = _story(content, phrases, styles)
     acronym = (content.body.acronym.pick(lang) or content.body.name.pick(lang)).text
     numbers = [m.number for g in content.groups for m in g.meetings]
-    title = phrases.title(numbers, acronym)
+    title = phrases.title(numbers)
     canvas_maker = functools.partial(
-        _PagedCanvas, phrases=phrases, family=family, header=title,
+        _PagedCanvas, phrases=phrases, family=family, header=f"{acronym} · {title}",
         footer=phrases.footer(made_on, content.fingerprint))
     temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         doc = _Document(str(temporary), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                         topMargin=20 * mm, bottomMargin=22 * mm, title=title, author=acronym,
                         subject=title, creator=f"{APP_NAME} {__version__}", lang=lang,
-                        progress=progress, total=len(story))
+                        progress=progress, total=len(story),
+                        # Start pages in our font; else every PDF names Helvetica, unembedded.
+                        initialFontName=family)
         doc.build(story, canvasmaker=canvas_maker)
         os.replace(temporary, out)
     except OSError as e:

@@ -218,7 +218,8 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.session.rollback()
+        # close() rolls back whatever was not committed; unlike rollback() it leaves the
+        # loaded objects readable (detached) instead of expiring them.
         self.session.close()
 
     def commit(self) -> None:
@@ -239,30 +240,37 @@ def open_archive(path: Path | str) -> Archive:
     if app_id != APPLICATION_ID:
         raise NotAnArchive(path=str(path), reason="foreign-database")
     head = schema_head()
-    if revision not in _known_revisions():
-        if revision is not None and revision.isdigit() and int(revision) > head:
-            raise NewerSchema(path=str(path), found=int(revision), supported=head)
+    if revision is None:
+        current = 0  # marked as ours, no migration applied yet
+    elif revision in _known_revisions():
+        current = int(revision)
+    elif revision.isdigit() and int(revision) > head:
+        raise NewerSchema(path=str(path), found=int(revision), supported=head)
+    else:
         raise NotAnArchive(path=str(path), reason="unknown-schema")
-    if int(revision) < head:
+    if current < head:
         backup = path.with_name(f"{path.name}.before-schema-{head}")
-        log.info("migrating %s from schema %s to %s; backup at %s", path, revision, head, backup)
+        log.info("migrating %s from schema %s to %s; backup at %s", path, current, head, backup)
         backup_copy(path, backup)
         _migrate(path)
     return _attach(path, head)
 
 
-def _attach(path: Path, schema_version: int) -> Archive:
+def _attach(path: Path, schema_version: int, office: str = "") -> Archive:
+    """Connect to a migrated file and find its own replica, creating one if it has none
+    (a new file, or one whose identity was lost: a fresh identity is always safe)."""
     engine = _make_engine(path, wal=not _on_network_filesystem(path))
     try:
-        with engine.connect() as connection:
+        with engine.begin() as connection:
             replica_id = connection.execute(
                 select(Replica.id).where(Replica.is_local.is_(True))).scalar_one_or_none()
-    except Exception:
+            if replica_id is None:
+                replica_id = uuid.uuid4()
+                connection.execute(Replica.__table__.insert().values(
+                    id=replica_id, name=office, is_local=True, created_at=utcnow()))
+    except SQLAlchemyError as e:
         engine.dispose()
-        raise
-    if replica_id is None:
-        engine.dispose()
-        raise NotAnArchive(path=str(path), reason="no-replica")
+        raise ArchiveUnreadable(path=str(path), reason=str(e.orig or e)) from e
     return Archive(path=path, engine=engine, replica_id=replica_id, schema_version=schema_version)
 
 
@@ -280,13 +288,7 @@ def create_archive(path: Path | str, *, office: str = "") -> Archive:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _migrate(temporary)
-        engine = _make_engine(temporary)
-        try:
-            with engine.begin() as connection:
-                connection.execute(Replica.__table__.insert().values(
-                    id=uuid.uuid4(), name=office, is_local=True, created_at=utcnow()))
-        finally:
-            engine.dispose()
+        _attach(temporary, schema_head(), office).close()
         if path.exists():
             raise ArchiveExists(path=str(path))
         os.replace(temporary, path)
@@ -296,4 +298,4 @@ def create_archive(path: Path | str, *, office: str = "") -> Archive:
         raise ArchiveUnreadable(path=str(path), reason=str(e.orig or e)) from e
     finally:
         temporary.unlink(missing_ok=True)
-    return _attach(path, schema_head())
+    return _attach(path, schema_head(), office)

@@ -1,0 +1,76 @@
+"""Shared fixtures. Qt runs offscreen (set before any QApplication exists, or pytest
+aborts with no report on a machine without a display); per-user folders point into the
+test's temporary folder so no test touches the real settings or archives."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from piel_desktop.i18n import set_ui_language  # noqa: E402
+from piel_desktop.services.archive import create_archive, open_archive  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_folders(tmp_path, monkeypatch):
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / "user" / name.lower()))
+    monkeypatch.delenv("PIEL_ARCHIVE", raising=False)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_ui_language("en")
+    yield
+    set_ui_language("en")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A demo archive made once per test session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "demo.piel"
+    create_archive(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template, tmp_path) -> Path:
+    path = tmp_path / "demo.piel"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_path):
+    archive = open_archive(demo_path)
+    yield archive
+    archive.close()
+
+
+def pdf_text(path: Path) -> str:
+    """All text of a PDF, read back with pypdf, whitespace folded to single spaces."""
+    from pypdf import PdfReader
+    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(path).pages]
+
+
+def render_page(path: Path, index: int, out: Path, scale: float = 1.0) -> Path:
+    """Render page ``index`` of a PDF to PNG with PDFium; return the PNG path."""
+    import pypdfium2 as pdfium
+    document = pdfium.PdfDocument(str(path))
+    try:
+        image = document[index].render(scale=scale).to_pil()
+    finally:
+        document.close()
+    image.save(out)
+    return out

@@ -1,0 +1,177 @@
+"""Archive files: create, migrate, reopen, refuse what is not ours or too new."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from piel_desktop.domain.errors import ArchiveExists, ArchiveNotFound, NewerSchema, NotAnArchive
+from piel_desktop.services import records
+from piel_desktop.services.archive import check_archive, create_archive, open_archive
+from piel_desktop.storage import archive as storage_archive
+from piel_desktop.storage.models import Base
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _add_body(archive):
+    from piel_desktop.storage import models as m
+    from piel_desktop.storage.texts import new_text
+    with archive.unit_of_work() as uow:
+        uow.session.add(m.Body(name_id=new_text(uow.session, {"es": "Grupo"}, original="es")))
+        uow.commit()
+
+
+def test_create_then_reopen(tmp_path):
+    path = tmp_path / "office.piel"
+    with create_archive(path, office="Regional Office Americas") as archive:
+        replica = archive.replica_id
+        assert archive.schema_version == storage_archive.schema_head()
+    with open_archive(path) as again:
+        assert again.replica_id == replica
+        with again.unit_of_work() as uow:
+            assert uow.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert uow.session.execute(text("PRAGMA application_id")).scalar() == storage_archive.APPLICATION_ID
+            assert uow.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    with open_archive(path) as again:
+        assert check_archive(again).ok
+
+
+def test_create_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "office.piel"
+    path.write_bytes(b"precious")
+    with pytest.raises(ArchiveExists):
+        create_archive(path)
+    assert path.read_bytes() == b"precious"
+
+
+def test_open_missing_file(tmp_path):
+    with pytest.raises(ArchiveNotFound):
+        open_archive(tmp_path / "nothing.piel")
+
+
+def test_older_archive_is_migrated_with_a_backup(tmp_path):
+    """A file of ours at an older schema (here: before the first migration) is brought
+    up to the newest schema on open, after a backup copy of the old file is written."""
+    path = tmp_path / "old.piel"
+    create_archive(path).close()
+    engine = storage_archive._make_engine(path, foreign_keys=False)
+    with engine.begin() as connection:
+        cfg = storage_archive._alembic_config()
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "base")
+    engine.dispose()
+    with sqlite3.connect(path) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    con.close()
+    assert "meeting" not in tables
+    old_bytes = _digest(path)
+
+    with open_archive(path) as archive:
+        assert archive.schema_version == storage_archive.schema_head()
+        assert check_archive(archive).ok
+        _add_body(archive)
+        records.add_meeting(archive, number=9, start_date=dt.date(2015, 1, 23))
+        assert [m.number for m in records.list_meetings(archive)] == [9]
+    backup = tmp_path / f"old.piel.before-schema-{storage_archive.schema_head()}"
+    assert backup.is_file()
+    with sqlite3.connect(backup) as con:
+        assert con.execute("SELECT count(*) FROM sqlite_master WHERE name='meeting'").fetchone()[0] == 0
+    con.close()
+    assert old_bytes != _digest(path)
+
+
+def test_newer_schema_is_refused_and_file_untouched(tmp_path):
+    path = tmp_path / "future.piel"
+    create_archive(path).close()
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.close()
+    before = _digest(path)
+    with pytest.raises(NewerSchema) as caught:
+        open_archive(path)
+    assert caught.value.params["found"] == 9999
+    assert caught.value.params["supported"] == storage_archive.schema_head()
+    assert _digest(path) == before
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "not-sqlite"),
+    (b"%PDF-1.7 not an archive", "not-sqlite"),
+])
+def test_files_that_are_not_archives(tmp_path, content, reason):
+    path = tmp_path / "x.piel"
+    path.write_bytes(content)
+    with pytest.raises(NotAnArchive) as caught:
+        open_archive(path)
+    assert caught.value.params["reason"] == reason
+    assert path.read_bytes() == content
+
+
+def test_another_programs_database_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE t (x)")
+    con.close()
+    before = _digest(path)
+    with pytest.raises(NotAnArchive) as caught:
+        open_archive(path)
+    assert caught.value.params["reason"] == "foreign-database"
+    assert _digest(path) == before
+
+
+def test_dates_and_timestamps_round_trip(tmp_path):
+    path = tmp_path / "dates.piel"
+    with create_archive(path) as archive:
+        _add_body(archive)
+        records.add_meeting(archive, number=14, start_date=dt.date(2018, 1, 23),
+                            end_date=dt.date(2018, 1, 24))
+    with open_archive(path) as archive:
+        (meeting,) = records.list_meetings(archive)
+        assert meeting.start_date == dt.date(2018, 1, 23)
+        assert type(meeting.start_date) is dt.date
+        assert meeting.end_date == dt.date(2018, 1, 24)
+        from piel_desktop.storage import models as m
+        with archive.unit_of_work() as uow:
+            row = uow.session.get(m.Meeting, meeting.id)
+            assert row.created_at.tzinfo is not None and row.created_at.utcoffset() == dt.timedelta(0)
+            assert row.changed_by == archive.replica_id
+            raw = uow.session.execute(text("SELECT start_date, created_at FROM meeting")).one()
+    assert raw[0] == "2018-01-23"
+    assert raw[1].endswith("+00:00")
+
+
+def test_naive_timestamps_are_refused(tmp_path):
+    from piel_desktop.storage.models import UTCDateTime
+    with pytest.raises(ValueError):
+        UTCDateTime().process_bind_param(dt.datetime(2026, 1, 1, 12, 0), None)
+
+
+def test_migrations_match_the_models(tmp_path):
+    """Autogenerate finds nothing to do against a freshly migrated archive."""
+    path = tmp_path / "fresh.piel"
+    create_archive(path).close()
+    engine = storage_archive._make_engine(path)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_failed_write_leaves_the_archive_unchanged(demo):
+    from piel_desktop.domain.errors import InvalidValue
+    before = check_archive(demo).fingerprint
+    with pytest.raises(InvalidValue):
+        records.add_outcome(demo, text="x", lang="xx", meeting_ids=[records.list_meetings(demo)[0].id])
+    with pytest.raises(InvalidValue):
+        records.add_meeting(demo, number=9, start_date=dt.date(2020, 1, 1))  # number taken
+    assert check_archive(demo).fingerprint == before

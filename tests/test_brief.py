@@ -1,0 +1,173 @@
+"""The meetings brief, read back from the PDF with pypdf and rendered with PDFium."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import pdf_pages, pdf_text, render_page
+from piel_desktop.domain.errors import Cancelled, NothingToPrint, OutputNotWritable, \
+    UnknownMeetings, UnsupportedLanguage
+from piel_desktop.domain.progress import Progress
+from piel_desktop.paths import resources_dir
+from piel_desktop.reports.brief import make_brief
+from piel_desktop.services import records
+from piel_desktop.services.archive import fingerprint
+
+MADE_AT = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
+
+
+def _seed_leads() -> list[str]:
+    seed = re.sub(r"\s+", " ", (resources_dir() / "demo" / "seed-report-es.txt").read_text(encoding="utf-8"))
+    return re.findall(r"Los principales resultados de .*? fueron:", seed)
+
+
+@pytest.fixture
+def spanish_brief(demo, tmp_path):
+    path = tmp_path / "brief-es.pdf"
+    result = make_brief(demo, lang="es", meetings=list(range(9, 15)), out=path, made_at=MADE_AT)
+    return path, result
+
+
+def test_lead_sentences_read_like_the_seed(spanish_brief):
+    path, _result = spanish_brief
+    text = pdf_text(path)
+    leads = _seed_leads()
+    assert len(leads) == 4
+    assert "Los principales resultados de la novena reunión del GTC-PIeL, celebrada el 23 de enero de 2015, fueron:" in leads
+    assert ("Los principales resultados de las 10ª y 11ª reuniones del GTC-PIeL, celebradas el 30 de "
+            "septiembre de 2015 y el 16 de febrero de 2016, fueron:") in leads
+    for lead in leads:
+        assert lead in text
+
+
+def test_outcomes_print_in_order_with_list_punctuation(spanish_brief, demo):
+    path, _result = spanish_brief
+    text = pdf_text(path)
+    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    outcomes = [o.text.original.text for o in records.meeting_outcomes(demo, [meeting.id])]
+    positions = [text.index(o) for o in outcomes]
+    assert positions == sorted(positions)
+    for outcome in outcomes[:-1]:
+        assert f"{outcome};" in text
+    assert f"{outcomes[-1]}." in text
+    assert "1) 5Rights: el Grupo acogió con agrado" in text
+    assert "b) Realizar posiblemente la consulta en los seis idiomas" in text
+
+
+def test_every_page_has_number_date_and_fingerprint(spanish_brief, demo):
+    path, result = spanish_brief
+    pages = pdf_pages(path)
+    assert result.pages == len(pages) >= 2
+    short = fingerprint(demo)[:12]
+    assert result.fingerprint[:12] == short
+    for number, page in enumerate(pages, 1):
+        assert f"Página {number} de {len(pages)}" in page
+        assert "Preparado el 29 de noviembre de 2026" in page
+        assert f"Huella del archivo {short}" in page
+
+
+def test_fonts_are_embedded_subsets(spanish_brief):
+    path, _result = spanish_brief
+    reader = PdfReader(path)
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert re.match(r"/[A-Z]{6}\+NotoSans", name), name
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] \
+            if "/DescendantFonts" in font else font["/FontDescriptor"]
+        assert "/FontFile2" in descriptor.get_object()
+
+
+def test_first_page_renders(spanish_brief, tmp_path):
+    path, _result = spanish_brief
+    png = render_page(path, 0, tmp_path / "page1.png", scale=1.0)
+    from PIL import Image
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    assert abs(width - 595) <= 1 and abs(height - 842) <= 1  # A4 in points at scale 1
+    dark = image.histogram()[:128]  # pixels darker than mid-grey
+    dark = sum(dark)
+    assert dark > 5000  # text was drawn, not a blank page
+
+
+def test_markup_in_record_text_prints_literally(demo, tmp_path):
+    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    records.add_outcome(demo, text="revisar <b>negrita</b> & <font>marcas</font> &amp; más",
+                        lang="es", meeting_ids=[meeting.id])
+    path = tmp_path / "markup.pdf"
+    make_brief(demo, lang="es", meetings=[14], out=path, made_at=MADE_AT)
+    assert "revisar <b>negrita</b> & <font>marcas</font> &amp; más." in pdf_text(path)
+
+
+def test_a_very_long_outcome_flows_over_pages(demo, tmp_path):
+    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    long_text = " ".join(f"palabra{i}" for i in range(3000))  # about 30,000 characters
+    assert len(long_text) > 30_000
+    records.add_outcome(demo, text=long_text, lang="es", meeting_ids=[meeting.id])
+    path = tmp_path / "long.pdf"
+    result = make_brief(demo, lang="es", meetings=[14], out=path, made_at=MADE_AT)
+    assert result.pages >= 5
+    text = pdf_text(path)
+    assert "palabra0 palabra1" in text and "palabra2999." in text
+
+
+def test_a_meeting_brings_the_meetings_it_reported_with(demo, tmp_path):
+    path = tmp_path / "ten.pdf"
+    make_brief(demo, lang="es", meetings=[10], out=path, made_at=MADE_AT)
+    text = pdf_text(path)
+    assert "de las 10ª y 11ª reuniones del GTC-PIeL" in text
+    assert "novena" not in text
+    assert "Principales resultados de las reuniones 10 a 11" in text
+
+
+def test_english_brief_falls_back_to_the_original_language(demo, tmp_path):
+    path = tmp_path / "brief-en.pdf"
+    make_brief(demo, lang="en", meetings=[9, 14], out=path, made_at=MADE_AT)
+    text = pdf_text(path)
+    assert "The main outcomes of the ninth meeting of CWG-COP, held on 23 January 2015, were:" in text
+    assert "The main outcomes of the 14th meeting of CWG-COP, held on 23 January 2018, were:" in text
+    assert "printed in their original language" in text
+    assert "crear un registro en línea de los esfuerzos de los países; [es]" in text
+    assert "Page 1 of 1" in text
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"lang": "ar"}, UnsupportedLanguage),
+    ({"lang": "es", "meetings": [99]}, UnknownMeetings),
+])
+def test_bad_requests_write_nothing(demo, tmp_path, kwargs, error):
+    path = tmp_path / "nothing.pdf"
+    with pytest.raises(error):
+        make_brief(demo, out=path, **kwargs)
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*tmp"))
+
+
+def test_meeting_without_outcomes(demo, tmp_path):
+    records.add_meeting(demo, number=15, start_date=dt.date(2018, 9, 1))
+    with pytest.raises(NothingToPrint):
+        make_brief(demo, lang="es", meetings=[15], out=tmp_path / "x.pdf")
+
+
+def test_unwritable_destination(demo, tmp_path):
+    target = tmp_path / "missing-folder" / "brief.pdf"
+    with pytest.raises(OutputNotWritable):
+        make_brief(demo, lang="es", out=target)
+    assert not target.parent.exists()
+
+
+def test_cancel_leaves_no_file(demo, tmp_path):
+    seen = []
+    progress = Progress(lambda done, total, _m: (seen.append(done), progress.cancel() if done >= 3 else None))
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    with pytest.raises(Cancelled):
+        make_brief(demo, lang="es", out=folder / "cancelled.pdf", progress=progress)
+    assert seen[-1] == 3 and not list(folder.iterdir())

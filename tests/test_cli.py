@@ -1,0 +1,118 @@
+"""The command line, run as a real program in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import pdf_text
+from piel_desktop import cli
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "piel_desktop", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def assert_clean_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_init_check_brief(tmp_path):
+    archive = tmp_path / "demo.piel"
+    created = run("--archive", str(archive), "init", "--demo")
+    assert created.returncode == 0, created.stderr
+    assert f"Created the demo archive {archive}." in created.stdout
+
+    checked = run("check", env={"PIEL_ARCHIVE": str(archive)})
+    assert checked.returncode == 0, checked.stderr
+    for line in ("Schema version: 1", "Integrity: ok", "Meetings: 6", "Outcomes: 24", "Instruments: 2"):
+        assert line in checked.stdout
+
+    out = tmp_path / "brief.pdf"
+    brief = run("--archive", str(archive), "brief", "--lang", "es", "--meetings", "9-14", "--out", str(out))
+    assert brief.returncode == 0, brief.stderr
+    assert "Wrote" in brief.stdout and "(2 pages)" in brief.stdout
+    assert "celebrada el 23 de enero de 2015" in pdf_text(out)
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    archive = tmp_path / "a.piel"
+    assert run("--archive", str(archive), "init").returncode == 0
+    before = archive.read_bytes()
+    again = run("--archive", str(archive), "init", "--demo")
+    assert_clean_error(again, "already exists", str(archive))
+    assert archive.read_bytes() == before
+
+
+def test_messages_in_spanish(tmp_path):
+    archive = tmp_path / "a.piel"
+    created = run("--lang", "es", "--archive", str(archive), "init", "--demo")
+    assert "Se ha creado el archivo de demostración" in created.stdout
+    missing = run("--lang", "es", "--archive", str(tmp_path / "no.piel"), "check")
+    assert_clean_error(missing, "No hay ningún archivo en")
+    checked = run("--archive", str(archive), "check", env={"LANG": "es_ES.UTF-8"})
+    assert "Reuniones: 6" in checked.stdout
+
+
+@pytest.fixture
+def archive(tmp_path):
+    path = tmp_path / "demo.piel"
+    assert run("--archive", str(path), "init", "--demo").returncode == 0
+    return path
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["brief", "--lang", "es", "--meetings", "9-x", "--out", "{tmp}/b.pdf"], ["“9-x” is not a meeting selection"]),
+    (["brief", "--lang", "es", "--meetings", "14-9", "--out", "{tmp}/b.pdf"], ["“14-9”"]),
+    (["brief", "--lang", "es", "--meetings", "20", "--out", "{tmp}/b.pdf"], ["no meeting numbered 20"]),
+    (["brief", "--lang", "xx", "--out", "{tmp}/b.pdf"], ["“xx” is not an available language"]),
+    (["brief", "--lang", "es", "--out", "{tmp}/no/such/folder/b.pdf"], ["cannot be written"]),
+])
+def test_brief_errors(archive, tmp_path, args, fragments):
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = run("--archive", str(archive), *args)
+    assert_clean_error(result, *fragments)
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_not_an_archive(tmp_path):
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("hello")
+    assert_clean_error(run("--archive", str(text_file), "check"), "is not a PIeL Desktop archive",
+                       "not an SQLite database")
+    assert text_file.read_text() == "hello"
+
+
+def test_usage_error_exits_2(tmp_path):
+    result = run("brief", "--lang", "es")  # --out missing
+    assert result.returncode == 2
+    assert "--out" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_commands_do_not_import_qt(archive, tmp_path):
+    code = ("import sys; from piel_desktop.cli import main; "
+            f"rc = main(['--archive', {str(archive)!r}, 'brief', '--out', {str(tmp_path / 'b.pdf')!r}]); "
+            "assert 'PySide6' not in sys.modules, 'Qt was imported'; sys.exit(rc)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_unexpected_errors_are_logged_not_shown(archive, monkeypatch, capsys):
+    def broken(_archive):
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr("piel_desktop.services.archive.check_archive", broken)
+    assert cli.main(["--archive", str(archive), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "disk on fire" not in err
+    assert "Something went wrong" in err
+    log_file = err.split("written to ")[1].strip().rstrip(".")
+    assert "disk on fire" in open(log_file, encoding="utf-8").read()

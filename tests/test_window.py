@@ -1,0 +1,160 @@
+"""The main window, offscreen, with pytest-qt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from conftest import pdf_text
+from piel_desktop.i18n import set_ui_language
+from piel_desktop.settings import Settings
+from piel_desktop.ui import app as ui_app
+from piel_desktop.ui.dialogs import BriefDialog, FirstRun
+from piel_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, demo_path):
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_archive(demo_path)
+    yield win
+    win.runner.wait()
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    return shown
+
+
+def _rows(model, parent=None):
+    from PySide6.QtCore import QModelIndex
+    parent = parent or QModelIndex()
+    return [model.index(r, 0, parent) for r in range(model.rowCount(parent))]
+
+
+def test_meetings_listed_by_date(window):
+    model = window.meeting_model
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["9", "10", "11", "12", "13", "14"]
+    assert model.index(0, 1).data() == "23 January 2015"
+    assert window.windowTitle().startswith("demo.piel")
+    assert "6 meetings" in window.archive_label.text()
+
+
+def test_selecting_meeting_14_shows_its_five_outcomes(window, qtbot):
+    window.select_meeting(14)
+    rows = _rows(window.outcome_model)
+    assert len(rows) == 5
+    assert rows[1].data() == "crear un registro en línea de los esfuerzos de los países"
+    assert window.meeting_title.text() == "Meeting 14 · 23 January 2018"
+    window.outcome_view.setCurrentIndex(rows[4])
+    detail = window.detail.toPlainText()
+    assert "una propuesta en la que se pide a la UIT" in detail
+    assert "Proposal" in detail and "Agreed" in detail and "Spanish" in detail
+    assert "Not available in English; shown in Spanish." in detail
+
+
+def test_sub_items_appear_under_their_outcome(window):
+    window.select_meeting(11)
+    first = _rows(window.outcome_model)[0]
+    children = _rows(window.outcome_model, first)
+    assert [c.data()[:10] for c in children] == ["1) 5Rights", "2) Los tem", "3) Marco P"]
+    assert "reported jointly with meeting 10" in window.meeting_title.text()
+
+
+def test_print_brief_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
+    target = tmp_path / "out" / "brief.pdf"
+    target.parent.mkdir()
+
+    def accept(dialog):
+        assert dialog.meeting_numbers() == [9, 10, 11, 12, 13, 14]
+        dialog.language.setCurrentIndex(dialog.language.findData("es"))
+        return QDialog.Accepted
+
+    monkeypatch.setattr(BriefDialog, "exec", accept)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.brief_action.trigger()
+    qtbot.waitUntil(lambda: target.exists() and not window.runner.busy(), timeout=20000)
+    text = pdf_text(target)
+    assert "Los principales resultados de la 14ª reunión del GTC-PIeL, celebrada el 23 de enero de 2018, fueron:" in text
+    assert "Brief saved to" in window.statusBar().currentMessage()
+
+
+def test_brief_dialog_needs_a_meeting(window, qtbot):
+    dialog = BriefDialog(window.meetings, ("en", "es"), parent=window)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.isEnabled()
+    dialog._check_all(Qt.Unchecked)
+    assert not ok.isEnabled() and dialog.meeting_numbers() == []
+    dialog.meeting_list.item(5).setCheckState(Qt.Checked)
+    assert ok.isEnabled() and dialog.meeting_numbers() == [14]
+
+
+def test_window_geometry_is_remembered(qtbot, demo_path):
+    first = MainWindow(Settings())
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(713, 511)
+    first.close()
+    second = MainWindow(Settings())
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (713, 511)
+
+
+def test_bad_archive_gives_a_message_and_keeps_the_open_one(window, tmp_path, warnings):
+    bogus = tmp_path / "bogus.piel"
+    bogus.write_text("not a database")
+    assert not window.open_archive(bogus)
+    assert warnings == [f"{bogus} is not a PIeL Desktop archive (the file is not an SQLite database)."]
+    assert window.meeting_model.rowCount() == 6
+
+
+def test_first_run_offers_the_demo(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "new" / "first.piel"
+    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: FirstRun.DEMO)
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    assert ui_app.start_window(win, path)
+    assert path.is_file() and win.meeting_model.rowCount() == 6
+    assert Settings().get("last_archive") == str(path)
+
+
+def test_first_run_quit_creates_nothing(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "first.piel"
+    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: FirstRun.QUIT)
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    assert not ui_app.start_window(win, path)
+    assert not path.exists()
+
+
+def test_spanish_interface(qtbot, demo_path):
+    set_ui_language("es")
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    win.open_archive(demo_path)
+    assert win.file_menu.title() == "&Archivo"
+    assert win.help_menu.title() == "A&yuda"
+    assert win.meeting_model.index(0, 1).data() == "23 de enero de 2015"
+    assert win.meeting_model.headerData(1, Qt.Horizontal) == "Fecha"
+    win.select_meeting(14)
+    assert win.meeting_title.text() == "Reunión 14 · 23 de enero de 2018"
+    detail = win.detail.toPlainText()
+    assert "Recomendación" in detail and "Acordado" in detail and "Español" in detail
+
+
+def test_qt_translations_follow_the_interface_language(qapp):
+    translator = ui_app.install_qt_translations(qapp, "es")
+    try:
+        assert translator is not None
+        # Standard buttons take their text from QPlatformTheme's catalog.
+        assert qapp.translate("QPlatformTheme", "Cancel") == "Cancelar"
+    finally:
+        qapp.removeTranslator(translator)
