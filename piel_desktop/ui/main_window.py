@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_window()
         self._show_archive_state()
+        self._fill_outcomes([])
 
     # --- construction --------------------------------------------------------------
 
