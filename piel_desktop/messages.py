@@ -17,6 +17,8 @@ _ERRORS = {
                        "{found}; this version reads up to {supported}). Install the newer "
                        "version to open it; the file was not changed."),
     "archive-unreadable": N_("The archive {path} cannot be used: {reason}."),
+    "archive-damaged": N_("The archive {path} is damaged and cannot be read ({detail}). "
+                          "Restore it from a backup copy."),
     "archive-not-empty": N_("The archive {path} already holds records; the demo data is only "
                             "loaded into an empty archive."),
     "demo-data-invalid": N_("The demo data file is damaged at {where}: {problem}."),
@@ -35,7 +37,6 @@ _REASONS = {
     "not-sqlite": N_("the file is not an SQLite database"),
     "foreign-database": N_("it is a database of another program"),
     "unknown-schema": N_("its structure is unknown to this program"),
-    "damaged": N_("the file is damaged"),
 }
 
 

@@ -175,3 +175,32 @@ def test_failed_write_leaves_the_archive_unchanged(demo):
     with pytest.raises(InvalidValue):
         records.add_meeting(demo, number=9, start_date=dt.date(2020, 1, 1))  # number taken
     assert check_archive(demo).fingerprint == before
+
+
+@pytest.mark.parametrize("damage", ["truncate", "overwrite"])
+def test_damaged_archive_is_reported_and_left_alone(demo_path, damage):
+    from piel_desktop.domain.errors import ArchiveDamaged
+    size = demo_path.stat().st_size
+    with demo_path.open("r+b") as f:
+        if damage == "truncate":
+            f.truncate(size // 3)
+        else:
+            f.seek(size // 2)
+            f.write(b"\xff" * 8192)
+    before = _digest(demo_path)
+    with pytest.raises(ArchiveDamaged):
+        with open_archive(demo_path) as archive:
+            check_archive(archive)
+    assert _digest(demo_path) == before
+
+
+def test_an_error_inside_a_unit_of_work_rolls_everything_back(demo):
+    from piel_desktop.storage import models as m
+    before = check_archive(demo).fingerprint
+    with pytest.raises(RuntimeError):
+        with demo.unit_of_work() as uow:
+            meeting = uow.session.query(m.Meeting).filter_by(number=9).one()
+            meeting.start_date = dt.date(1999, 1, 1)
+            uow.session.flush()
+            raise RuntimeError("interrupted")
+    assert check_archive(demo).fingerprint == before

@@ -47,6 +47,12 @@ class ArchiveUnreadable(PielError):
     code = "archive-unreadable"
 
 
+class ArchiveDamaged(PielError):
+    """SQLite finds the file corrupt (truncated, overwritten). params: path, detail"""
+
+    code = "archive-damaged"
+
+
 class ArchiveNotEmpty(PielError):
     """params: path"""
 

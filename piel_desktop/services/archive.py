@@ -7,6 +7,7 @@ from pathlib import Path
 
 from piel_desktop.storage import Archive, create_archive as _create, open_archive
 from piel_desktop.storage import queries
+from piel_desktop.storage.archive import delete_archive_files
 
 __all__ = ["Archive", "CheckReport", "check_archive", "create_archive", "fingerprint", "open_archive"]
 
@@ -24,8 +25,7 @@ def create_archive(path: Path | str, *, demo: bool = False, office: str = "") ->
             load_demo(archive)
         except BaseException:
             archive.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{archive.path}{suffix}").unlink(missing_ok=True)
+            delete_archive_files(archive.path)
             raise
     return archive
 

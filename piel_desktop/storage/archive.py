@@ -21,11 +21,12 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from piel_desktop.domain.errors import (
-    ArchiveExists, ArchiveNotFound, ArchiveUnreadable, NewerSchema, NotAnArchive,
+    ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveUnreadable, NewerSchema, NotAnArchive,
+    PielError,
 )
 from piel_desktop.storage.models import Record, Replica, utcnow
 
@@ -100,6 +101,14 @@ def _make_engine(path: Path, *, foreign_keys: bool = True, wal: bool = False) ->
     return engine
 
 
+def database_error(path: Path, error: SQLAlchemyError) -> PielError:
+    """The domain error for an SQLite failure of the archive file itself."""
+    detail = str(getattr(error, "orig", None) or error)
+    if "malformed" in detail or "not a database" in detail:
+        return ArchiveDamaged(path=str(path), detail=detail)
+    return ArchiveUnreadable(path=str(path), reason=detail)
+
+
 def _read_header(path: Path) -> tuple[int, str | None]:
     """Return (application_id, alembic revision or None) without writing to the file.
 
@@ -125,7 +134,7 @@ def _read_header(path: Path) -> tuple[int, str | None]:
             row = None
         return app_id, (row[0] if row else None)
     except sqlite3.DatabaseError as e:
-        raise NotAnArchive(path=str(path), reason="damaged") from e
+        raise ArchiveDamaged(path=str(path), detail=str(e)) from e
     finally:
         con.close()
 
@@ -178,7 +187,7 @@ class Archive:
         event.listen(self._sessions, "before_flush", _stamp_changes)
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions)
+        return UnitOfWork(self._sessions, self.path)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -207,20 +216,25 @@ class UnitOfWork:
     """One transaction: ``with archive.unit_of_work() as uow: ...; uow.commit()``.
 
     Anything not committed when the block ends is rolled back, including on error.
+    SQLite failures of the file itself (damaged, unreadable, locked too long) leave as
+    ArchiveUnreadable (params: path, reason); other errors pass through unchanged.
     """
 
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: sessionmaker, path: Path) -> None:
         self._sessions = sessions
+        self._path = path
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._sessions()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, _traceback) -> None:
         # close() rolls back whatever was not committed; unlike rollback() it leaves the
         # loaded objects readable (detached) instead of expiring them.
         self.session.close()
+        if isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError):
+            raise database_error(self._path, exc) from exc
 
     def commit(self) -> None:
         self.session.commit()
@@ -252,7 +266,11 @@ def open_archive(path: Path | str) -> Archive:
         backup = path.with_name(f"{path.name}.before-schema-{head}")
         log.info("migrating %s from schema %s to %s; backup at %s", path, current, head, backup)
         backup_copy(path, backup)
-        _migrate(path)
+        try:
+            _migrate(path)  # one transaction: a failure leaves the file as it was
+        except (SQLAlchemyError, RuntimeError) as e:
+            log.exception("migration of %s failed", path)
+            raise ArchiveUnreadable(path=str(path), reason=str(getattr(e, "orig", None) or e)) from e
     return _attach(path, head)
 
 
@@ -270,7 +288,7 @@ def _attach(path: Path, schema_version: int, office: str = "") -> Archive:
                     id=replica_id, name=office, is_local=True, created_at=utcnow()))
     except SQLAlchemyError as e:
         engine.dispose()
-        raise ArchiveUnreadable(path=str(path), reason=str(e.orig or e)) from e
+        raise database_error(path, e) from e
     return Archive(path=path, engine=engine, replica_id=replica_id, schema_version=schema_version)
 
 
@@ -297,5 +315,11 @@ def create_archive(path: Path | str, *, office: str = "") -> Archive:
     except SQLAlchemyError as e:
         raise ArchiveUnreadable(path=str(path), reason=str(e.orig or e)) from e
     finally:
-        temporary.unlink(missing_ok=True)
+        delete_archive_files(temporary)
     return _attach(path, schema_head(), office)
+
+
+def delete_archive_files(path: Path) -> None:
+    """Remove an archive file and SQLite's companions (``-wal``, ``-shm``, ``-journal``)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
