@@ -23,10 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from piel_desktop import APP_NAME, __version__, paths
-from piel_desktop.domain.errors import PielError
+from piel_desktop.domain.errors import NoDisplay, PielError, UnsupportedLanguage
 from piel_desktop.domain.meetings import parse_meeting_numbers
-from piel_desktop.i18n import _, format_number, ngettext, resolve_language, set_ui_language, \
-    system_language_candidates, ui_language
+from piel_desktop.i18n import _, format_number, ngettext, normalize_language, resolve_language, \
+    set_ui_language, system_language_candidates, ui_language, ui_languages
 from piel_desktop.messages import RECORD_KIND_LABELS, describe, label, unexpected
 from piel_desktop.settings import Settings
 
@@ -83,10 +83,10 @@ def _run_init(args: argparse.Namespace) -> int:
 def _run_brief(args: argparse.Namespace) -> int:
     from piel_desktop.reports.brief import make_brief
     from piel_desktop.services.archive import open_archive
-    numbers = list(parse_meeting_numbers(args.meetings)) if args.meetings else None
+    numbers = list(parse_meeting_numbers(args.meetings)) if args.meetings is not None else None
+    lang = ui_language() if args.brief_lang is None else args.brief_lang
     with open_archive(_archive_path(args)) as archive:
-        result = make_brief(archive, lang=args.brief_lang or ui_language(), out=args.out,
-                            meetings=numbers)
+        result = make_brief(archive, lang=lang, out=args.out, meetings=numbers)
     print(ngettext("Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", result.pages)
           .format(path=result.path, pages=result.pages))
     return EXIT_OK
@@ -104,7 +104,8 @@ def _run_check(args: argparse.Namespace) -> int:
         print(f"  {problem}")
     for name, count in report.counts.items():
         print(f"{label(RECORD_KIND_LABELS, name)}: {format_number(count, lang)}")
-    print(_("Fingerprint: {fingerprint}").format(fingerprint=report.fingerprint))
+    if report.fingerprint:
+        print(_("Fingerprint: {fingerprint}").format(fingerprint=report.fingerprint))
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
@@ -138,20 +139,49 @@ def _setup_logging() -> Path:
     return log_file
 
 
+def _interface_language_option(argv: list[str]) -> str | None:
+    """The value of the global ``--lang`` (before any command), read ahead of parsing
+    because the parser's own help texts must already be in that language."""
+    value, index = None, 0
+    while index < len(argv):
+        token = argv[index]
+        if token in COMMANDS:
+            break
+        if token.startswith("--lang="):
+            value = token.split("=", 1)[1]
+        elif token in ("--lang", "--archive") and index + 1 < len(argv):
+            value = argv[index + 1] if token == "--lang" else value
+            index += 1
+        index += 1
+    return value
+
+
+def _check_interface_language(requested: str | None) -> None:
+    """Refuse a ``--lang`` the interface is not available in, rather than ignore it."""
+    if requested is not None and normalize_language(requested) not in ui_languages():
+        raise UnsupportedLanguage(lang=requested, supported=ui_languages())
+
+
+def _check_display() -> None:
+    """Without a display Qt aborts the process; say so in a sentence instead."""
+    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
+        raise NoDisplay()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``piel-desktop``; returns the exit status."""
     log_file = _setup_logging()
     settings = Settings()
     argv = sys.argv[1:] if argv is None else argv
-    # The interface language must be known before the parser's help texts are made.
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--lang", dest="ui_lang")
-    known, _rest = pre.parse_known_args(argv[:argv.index("brief")] if "brief" in argv else argv)
-    set_ui_language(resolve_language(known.ui_lang, settings.get("language"),
+    requested = _interface_language_option(argv)
+    set_ui_language(resolve_language(requested, settings.get("language"),
                                      candidates=system_language_candidates()))
     args = _parser().parse_args(argv)
     try:
+        _check_interface_language(args.ui_lang)
         if args.command is None:
+            _check_display()
             return _run_window(args, settings)
         return COMMANDS[args.command](args)
     except PielError as error:

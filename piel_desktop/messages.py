@@ -7,11 +7,14 @@ clear sentence in the interface language. Nothing here is shown with a traceback
 from __future__ import annotations
 
 from piel_desktop.domain.errors import PielError
-from piel_desktop.i18n import N_, _
+from piel_desktop.i18n import N_, _, format_list, ngettext, ui_language
 
 _ERRORS = {
     "archive-not-found": N_("There is no archive at {path}."),
     "archive-exists": N_("An archive already exists at {path}; it was left as it is."),
+    "not-a-file": N_("{path} is a folder or a device, not a file."),
+    "archive-read-only": N_("The archive {path} is read-only: the file or its folder cannot be "
+                            "written. Copy it to a folder you can write to, then open the copy."),
     "not-an-archive": N_("{path} is not a PIeL Desktop archive ({reason})."),
     "newer-schema": N_("{path} was saved by a newer version of PIeL Desktop (archive schema "
                        "{found}; this version reads up to {supported}). Install the newer "
@@ -24,34 +27,59 @@ _ERRORS = {
     "demo-data-invalid": N_("The demo data file is damaged at {where}: {problem}."),
     "invalid-meeting-selection": N_("“{text}” is not a meeting selection; write numbers and "
                                     "ranges such as 9-14 or 9,12-14."),
-    "unknown-meetings": N_("The archive has no meeting numbered {numbers}."),
-    "unsupported-language": N_("“{lang}” is not an available language; choose one of {supported}."),
+    "unsupported-language": N_("“{lang}” is not an available language; the available ones "
+                               "are {supported}."),
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
     "invalid-value": N_("The value “{value}” is not valid for {field}."),
     "record-not-found": N_("The {kind} {id} is not in the archive (it may have been deleted)."),
     "cancelled": N_("Cancelled; nothing was changed."),
+    "no-display": N_("The window needs a graphical display and none was found; the commands "
+                     "(see piel-desktop --help) work without one."),
 }
 
 _REASONS = {
+    "no-file-name": N_("the path does not end in a file name"),
+    "is-the-archive": N_("that is the archive itself"),
     "not-sqlite": N_("the file is not an SQLite database"),
     "foreign-database": N_("it is a database of another program"),
     "unknown-schema": N_("its structure is unknown to this program"),
 }
 
 
+_MOST_SHOWN = 5  # items of a list parameter; more become "…"
+_LONGEST_VALUE = 80  # characters of a value quoted back to the user
+
+
+def _shown(value) -> str:
+    """A parameter as people read it: lists as lists, long values cut short."""
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value]
+        if len(items) > _MOST_SHOWN:
+            return ", ".join(items[:_MOST_SHOWN]) + ", …"
+        return format_list(items, ui_language())
+    text = str(value)
+    return text if len(text) <= _LONGEST_VALUE else text[:_LONGEST_VALUE - 1] + "…"
+
+
+def _template(error: PielError) -> str:
+    if error.code == "unknown-meetings":
+        return ngettext("The archive has no meeting numbered {numbers}.",
+                        "The archive has no meetings numbered {numbers}.",
+                        len(error.params["numbers"]))
+    template = _ERRORS.get(error.code)
+    return _(template) if template else _("Unexpected problem: {code}")
+
+
 def describe(error: PielError) -> str:
     """One sentence in the interface language saying what went wrong."""
-    template = _ERRORS.get(error.code)
-    if template is None:
-        return _("Unexpected problem: {code}").format(code=error.code)
-    params = dict(error.params)
-    if "reason" in params and params["reason"] in _REASONS:
-        params["reason"] = _(_REASONS[params["reason"]])
+    params = {key: _shown(value) for key, value in error.params.items()}
+    if error.params.get("reason") in _REASONS:
+        params["reason"] = _(_REASONS[error.params["reason"]])
     try:
-        return _(template).format(**params)
+        return _template(error).format(code=error.code, **params)
     except (KeyError, IndexError):  # a catalog with a wrong placeholder must not crash
-        return template.format(**params)
+        return _("Unexpected problem: {code}").format(code=error.code)
 
 
 def unexpected(log_file: str) -> str:

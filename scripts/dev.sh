@@ -49,7 +49,7 @@ setup() {
     "$PYTHON" -m venv .venv
   fi
   .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
-  .venv/bin/pybabel compile >/dev/null
+  .venv/bin/pybabel --quiet compile
 }
 
 case "${1:-}" in

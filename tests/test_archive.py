@@ -188,9 +188,13 @@ def test_damaged_archive_is_reported_and_left_alone(demo_path, damage):
             f.seek(size // 2)
             f.write(b"\xff" * 8192)
     before = _digest(demo_path)
-    with pytest.raises(ArchiveDamaged):
+    try:
         with open_archive(demo_path) as archive:
-            check_archive(archive)
+            report = check_archive(archive)
+    except ArchiveDamaged as error:  # too damaged to open at all
+        assert error.params["detail"]
+    else:  # opens, and the check says what is wrong instead of failing
+        assert not report.ok and report.problems and report.counts == {}
     assert _digest(demo_path) == before
 
 
@@ -204,3 +208,53 @@ def test_an_error_inside_a_unit_of_work_rolls_everything_back(demo):
             uow.session.flush()
             raise RuntimeError("interrupted")
     assert check_archive(demo).fingerprint == before
+
+
+def test_refused_files_get_no_companions(tmp_path):
+    path = tmp_path / "future.piel"
+    create_archive(path).close()
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.close()
+    with pytest.raises(NewerSchema):
+        open_archive(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["future.piel"]
+
+
+def test_archive_without_migration_history_is_not_guessed_at(tmp_path):
+    path = tmp_path / "odd.piel"
+    create_archive(path).close()
+    with sqlite3.connect(path) as con:
+        con.execute("DROP TABLE alembic_version")
+    con.close()
+    before = _digest(path)
+    with pytest.raises(NotAnArchive) as caught:
+        open_archive(path)
+    assert caught.value.params["reason"] == "unknown-schema"
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.piel"]
+
+
+def test_read_only_archive(demo_path, monkeypatch):
+    from piel_desktop.domain.errors import ArchiveReadOnly
+    import types
+    # Root may write anywhere, so the test takes the answer from os.access itself.
+    monkeypatch.setattr(storage_archive, "os", types.SimpleNamespace(
+        access=lambda path, mode: False, W_OK=2))
+    with pytest.raises(ArchiveReadOnly):
+        open_archive(demo_path)
+
+
+def test_folders_are_not_archives(tmp_path):
+    from piel_desktop.domain.errors import NotAFile
+    with pytest.raises(NotAFile):
+        open_archive(tmp_path)
+    with pytest.raises(NotAFile):
+        create_archive(tmp_path)
+
+
+def test_office_name_length_is_checked(tmp_path):
+    from piel_desktop.domain.errors import InvalidValue
+    with pytest.raises(InvalidValue):
+        create_archive(tmp_path / "a.piel", office="x" * 201)
+    assert not list(tmp_path.iterdir())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -125,7 +126,7 @@ def test_a_meeting_brings_the_meetings_it_reported_with(demo, tmp_path):
     text = pdf_text(path)
     assert "de las 10ª y 11ª reuniones del GTC-PIeL" in text
     assert "novena" not in text
-    assert "Principales resultados de las reuniones 10 a 11" in text
+    assert "Principales resultados de las reuniones 10 y 11" in text
 
 
 def test_english_brief_falls_back_to_the_original_language(demo, tmp_path):
@@ -171,3 +172,36 @@ def test_cancel_leaves_no_file(demo, tmp_path):
     with pytest.raises(Cancelled):
         make_brief(demo, lang="es", out=folder / "cancelled.pdf", progress=progress)
     assert seen[-1] == 3 and not list(folder.iterdir())
+
+
+def test_a_brief_never_overwrites_the_archive(demo, demo_path):
+    before = demo_path.read_bytes()
+    for target in (demo_path, Path(f"{demo_path}-wal")):
+        with pytest.raises(OutputNotWritable) as caught:
+            make_brief(demo, lang="es", out=target)
+        assert caught.value.params["reason"] == "is-the-archive"
+    assert demo_path.read_bytes() == before
+
+
+def test_output_paths_that_are_not_files(demo, tmp_path):
+    from piel_desktop.domain.errors import NotAFile
+    with pytest.raises(NotAFile):
+        make_brief(demo, lang="es", out=tmp_path)
+    with pytest.raises(OutputNotWritable):
+        make_brief(demo, lang="es", out=Path("."))
+    with pytest.raises(NotAFile):
+        make_brief(demo, lang="es", out=Path("/dev/null"))
+
+
+def test_output_through_a_link_writes_the_link_target(demo, tmp_path):
+    target = tmp_path / "real.pdf"
+    link = tmp_path / "link.pdf"
+    link.symlink_to(target)
+    result = make_brief(demo, lang="es", out=link)
+    assert link.is_symlink() and target.is_file() and result.path == target
+
+
+def test_longest_file_name(demo, tmp_path):
+    target = tmp_path / ("b" * 251 + ".pdf")  # 255 bytes, the usual limit
+    make_brief(demo, lang="es", out=target)
+    assert target.is_file()

@@ -116,3 +116,31 @@ def test_unexpected_errors_are_logged_not_shown(archive, monkeypatch, capsys):
     assert "Something went wrong" in err
     log_file = err.split("written to ")[1].strip().rstrip(".")
     assert "disk on fire" in open(log_file, encoding="utf-8").read()
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["--lang", "pt", "check"], ["“pt” is not an available language", "en and es"]),
+    (["brief", "--meetings", "", "--out", "{tmp}/b.pdf"], ["“” is not a meeting selection"]),
+    (["brief", "--lang", "", "--out", "{tmp}/b.pdf"], ["“” is not an available language"]),
+    (["brief", "--meetings", "1-400", "--out", "{tmp}/b.pdf"],
+     ["no meetings numbered 1, 2, 3, 4, 5, …"]),
+    (["brief", "--out", "{archive}"], ["that is the archive itself"]),
+])
+def test_empty_and_unavailable_values_are_refused(archive, tmp_path, args, fragments):
+    args = [a.format(tmp=tmp_path, archive=archive) for a in args]
+    before = archive.read_bytes()
+    assert_clean_error(run("--archive", str(archive), *args), *fragments)
+    assert archive.read_bytes() == before
+
+
+def test_window_without_a_display(archive):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "piel_desktop", "--archive", str(archive)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert_clean_error(result, "needs a graphical display")
+
+
+def test_interface_language_is_found_before_the_command(tmp_path):
+    # "brief" here is the archive's name, not the command
+    result = run("--archive", "brief", "--lang", "es", "check")
+    assert_clean_error(result, "No hay ningún archivo en brief.")

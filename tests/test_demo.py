@@ -140,10 +140,12 @@ def test_report_achievements_consultations_organisations(demo):
                      "Unión Europea", "Consejo de Europa"}
 
 
-def test_demo_records_have_the_same_ids_everywhere(demo, tmp_path):
-    with create_archive(tmp_path / "elsewhere.piel", demo=True) as other:
+def test_demo_archives_are_identical_everywhere(demo, tmp_path):
+    with create_archive(tmp_path / "elsewhere.piel", demo=True, office="Another office") as other:
+        assert other.replica_id != demo.replica_id
         assert [mt.id for mt in records.list_meetings(other)] == [mt.id for mt in records.list_meetings(demo)]
         assert [o.id for o in _outcomes_of(other, 9)] == [o.id for o in _outcomes_of(demo, 9)]
+        assert check_archive(other).fingerprint == check_archive(demo).fingerprint
 
 
 def test_demo_is_only_loaded_into_an_empty_archive(demo):

@@ -65,7 +65,7 @@ def test_sub_items_appear_under_their_outcome(window):
     first = _rows(window.outcome_model)[0]
     children = _rows(window.outcome_model, first)
     assert [c.data()[:10] for c in children] == ["1) 5Rights", "2) Los tem", "3) Marco P"]
-    assert "reported jointly with meeting 10" in window.meeting_title.text()
+    assert "reported together with meeting 10" in window.meeting_title.text()
 
 
 def test_print_brief_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
@@ -158,3 +158,24 @@ def test_qt_translations_follow_the_interface_language(qapp):
         assert qapp.translate("QPlatformTheme", "Cancel") == "Cancelar"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_damaged_archive_keeps_the_open_one(window, tmp_path, warnings, demo_template):
+    """The file opens, but its meeting table is damaged: the window says so and keeps
+    showing the archive it had, which stays the one remembered for the next start."""
+    import shutil
+    import sqlite3
+    damaged = tmp_path / "damaged.piel"
+    shutil.copy(demo_template, damaged)
+    with sqlite3.connect(damaged) as con:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'meeting'").fetchone()[0]
+    con.close()
+    with damaged.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * page_size)
+    before = window.archive.path
+    assert not window.open_archive(damaged)
+    assert len(warnings) == 1 and "is damaged and cannot be read" in warnings[0]
+    assert window.archive.path == before and window.meeting_model.rowCount() == 6
+    assert Settings().get("last_archive") == str(before)

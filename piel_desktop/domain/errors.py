@@ -29,6 +29,18 @@ class ArchiveExists(PielError):
     code = "archive-exists"
 
 
+class NotAFile(PielError):
+    """A folder or device was given where a file is needed. params: path"""
+
+    code = "not-a-file"
+
+
+class ArchiveReadOnly(PielError):
+    """The archive or its folder cannot be written. params: path"""
+
+    code = "archive-read-only"
+
+
 class NotAnArchive(PielError):
     """params: path, reason"""
 
@@ -72,13 +84,13 @@ class InvalidMeetingSelection(PielError):
 
 
 class UnknownMeetings(PielError):
-    """params: numbers (comma-separated)"""
+    """params: numbers (tuple of int)"""
 
     code = "unknown-meetings"
 
 
 class UnsupportedLanguage(PielError):
-    """params: lang, supported (comma-separated)"""
+    """params: lang, supported (tuple of codes)"""
 
     code = "unsupported-language"
 
@@ -105,6 +117,12 @@ class RecordNotFound(PielError):
     """params: kind, id"""
 
     code = "record-not-found"
+
+
+class NoDisplay(PielError):
+    """The window was asked for where there is no graphical display."""
+
+    code = "no-display"
 
 
 class Cancelled(PielError):

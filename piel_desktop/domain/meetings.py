@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 
 from piel_desktop.domain.errors import InvalidMeetingSelection
 
+#: Most meetings one selection may name; the group has met a few dozen times.
+MOST_MEETINGS = 500
 _PART = re.compile(r"^\s*(\d{1,4})\s*(?:[-–]\s*(\d{1,4})\s*)?$")
 
 
@@ -14,7 +16,8 @@ def parse_meeting_numbers(text: str) -> tuple[int, ...]:
     """Parse a selection such as ``"9-14"``, ``"9,12-14"`` or ``"10"``.
 
     Returns the sorted distinct numbers. Raises InvalidMeetingSelection (params: text)
-    for anything else, including a range that runs backwards.
+    for anything else, including a range that runs backwards or names more than
+    MOST_MEETINGS meetings.
     """
     numbers: set[int] = set()
     parts = text.split(",")
@@ -27,6 +30,8 @@ def parse_meeting_numbers(text: str) -> tuple[int, ...]:
         if last < first or first < 1:
             raise InvalidMeetingSelection(text=text)
         numbers.update(range(first, last + 1))
+        if len(numbers) > MOST_MEETINGS:
+            raise InvalidMeetingSelection(text=text)
     return tuple(sorted(numbers))
 
 

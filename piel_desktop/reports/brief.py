@@ -28,7 +28,7 @@ from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplat
 
 from piel_desktop import APP_NAME, __version__
 from piel_desktop.domain import model as d
-from piel_desktop.domain.errors import OutputNotWritable, UnsupportedLanguage
+from piel_desktop.domain.errors import NotAFile, OutputNotWritable, UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.i18n import format_date, format_list, meeting_ordinal, translation
 from piel_desktop.reports.fonts import register_fonts
@@ -61,12 +61,31 @@ def make_brief(archive: Archive, *, lang: str, out: Path | str,
     UnknownMeetings, NothingToPrint, OutputNotWritable, or Cancelled via ``progress``.
     """
     if lang not in BRIEF_LANGUAGES:
-        raise UnsupportedLanguage(lang=lang, supported=", ".join(BRIEF_LANGUAGES))
+        raise UnsupportedLanguage(lang=lang, supported=BRIEF_LANGUAGES)
+    out = checked_output(Path(out), protect=archive.path)
     progress.step(0, 1, "")
     content = brief_content(archive, meetings)
     made_at = made_at or dt.datetime.now(dt.UTC)
     return render_brief(content, lang=lang, out=Path(out), made_on=made_at.astimezone().date(),
                         progress=progress)
+
+
+def checked_output(out: Path, *, protect: Path | None = None) -> Path:
+    """The file to write for output path ``out``, with symbolic links followed.
+
+    Raises OutputNotWritable for a path without a file name or that is the archive
+    ``protect`` (or one of SQLite's files beside it), NotAFile for a folder or device.
+    """
+    if out.name in ("", ".", ".."):
+        raise OutputNotWritable(path=str(out), reason="no-file-name")
+    target = Path(os.path.realpath(out))
+    if target.exists() and not target.is_file():
+        raise NotAFile(path=str(out))
+    if protect is not None:
+        archive = Path(os.path.realpath(protect))
+        if target in {archive, *(Path(f"{archive}{s}") for s in ("-wal", "-shm", "-journal"))}:
+            raise OutputNotWritable(path=str(out), reason="is-the-archive")
+    return target
 
 
 class _Phrases:
@@ -89,7 +108,7 @@ class _Phrases:
             len(numbers)).format(ordinals=ordinals, body=acronym, dates=dates)
 
     def title(self, numbers: list[int]) -> str:
-        if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
             shown = self.gettext("{first} to {last}").format(first=numbers[0], last=numbers[-1])
         else:
             shown = format_list([str(n) for n in numbers], self.lang)
@@ -98,7 +117,7 @@ class _Phrases:
 
     def summary(self, content: BriefContent) -> str:
         meetings = [m for g in content.groups for m in g.meetings]
-        items = sum(1 for g in content.groups for o in g.outcomes for _ in o.walk())
+        items = sum(len(g.outcomes) for g in content.groups)  # as the window counts them
         first, last = min(m.start_date for m in meetings), max(m.start_date for m in meetings)
         span = format_date(first, self.lang) if first == last else \
             f"{format_date(first, self.lang)} – {format_date(last, self.lang)}"
@@ -151,11 +170,16 @@ def _item_text(outcome: d.Outcome, lang: str, ending: str) -> tuple[str, bool]:
     return markup, fallback
 
 
+def _acronym(content: BriefContent, lang: str) -> str:
+    text = content.body.acronym.pick(lang) or content.body.name.pick(lang)
+    return text.text if text else ""
+
+
 def _story(content: BriefContent, phrases: _Phrases, styles) -> list[Flowable]:
     lang = phrases.lang
-    acronym_text = content.body.acronym.pick(lang) or content.body.name.pick(lang)
-    acronym = acronym_text.text if acronym_text else ""
-    name = content.body.name.pick(lang)
+    acronym = _acronym(content, lang)
+    # The body's full name if it exists in this language, else its acronym in it.
+    name = content.body.name.get(lang) or content.body.acronym.get(lang) or content.body.name.pick(lang)
     numbers = [m.number for g in content.groups for m in g.meetings]
     story: list[Flowable] = [
         Paragraph(escape(name.text if name else acronym).upper(), styles["kicker"]),
@@ -242,13 +266,14 @@ def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.dat
     phrases = _Phrases(lang)
     styles = _styles(family)
     story = _story(content, phrases, styles)
-    acronym = (content.body.acronym.pick(lang) or content.body.name.pick(lang)).text
+    acronym = _acronym(content, lang)
     numbers = [m.number for g in content.groups for m in g.meetings]
     title = phrases.title(numbers)
     canvas_maker = functools.partial(
         _PagedCanvas, phrases=phrases, family=family, header=f"{acronym} · {title}",
         footer=phrases.footer(made_on, content.fingerprint))
-    temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    # A short temporary name beside the target: as long a name could be too long.
+    temporary = out.with_name(f".piel-brief-{uuid.uuid4().hex[:8]}.tmp")
     try:
         doc = _Document(str(temporary), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                         topMargin=20 * mm, bottomMargin=22 * mm, title=title, author=acronym,

@@ -46,12 +46,18 @@ class CheckReport:
 
 
 def check_archive(archive: Archive) -> CheckReport:
-    """Run SQLite's integrity and foreign-key checks and count the records."""
+    """Run SQLite's integrity and foreign-key checks; if they pass, count the records.
+
+    A damaged file gives a report listing the problems (``counts`` empty,
+    ``fingerprint`` ""), not an error.
+    """
     with archive.unit_of_work() as uow:
+        problems = tuple(queries.integrity_problems(uow.session))
+        sound = not problems
         return CheckReport(path=archive.path, schema_version=archive.schema_version,
-                           problems=tuple(queries.integrity_problems(uow.session)),
-                           counts=queries.counts(uow.session),
-                           fingerprint=queries.content_fingerprint(uow.session))
+                           problems=problems,
+                           counts=queries.counts(uow.session) if sound else {},
+                           fingerprint=queries.content_fingerprint(uow.session) if sound else "")
 
 
 def fingerprint(archive: Archive) -> str:

@@ -70,7 +70,7 @@ class _Loader:
         defaults = _Node(root.get("outcome_defaults", dict, required=False) or {}, "outcome_defaults")
         self.default_kind = defaults.get("kind", str, required=False) or OutcomeKind.RECOMMENDATION
         self.default_status = defaults.get("status", str, required=False) or OutcomeStatus.AGREED
-        self.organisations: dict[str, uuid.UUID] = {}
+        self.organisations: dict[str, m.Organisation] = {}
         self.outcomes: dict[str, uuid.UUID] = {}
 
     def text(self, node: _Node, key: str, owner: str, *, required: bool = True) -> uuid.UUID | None:
@@ -94,6 +94,19 @@ class _Loader:
         except PielError:
             raise DemoDataInvalid(where=f"{node.where}.{key}", problem=f"unknown value {value!r}") from None
 
+    def stamp(self, root: _Node) -> None:
+        """Credit every new record to the demo's own replica, at the file's time."""
+        at = root.get("recorded_at", dt.datetime)
+        if at.tzinfo is None:
+            raise DemoDataInvalid(where="recorded_at", problem="needs a time zone (e.g. Z)")
+        replica = m.Replica(id=record_id("replica/demo"), name=root.get("recorded_by", str),
+                            is_local=False, created_at=at)
+        for obj in self.s.new:
+            if isinstance(obj, m.Record):
+                obj.created_at = obj.updated_at = at
+                obj.changed_by = replica.id
+        self.s.add(replica)
+
     def load(self, root: _Node) -> None:
         body_node = _Node(root.get("body", dict), "body")
         key = body_node.get("key", str)
@@ -108,9 +121,10 @@ class _Loader:
             acronym_id = self.text(node, "acronym", key, required=False)
             if name_id is None and acronym_id is None:
                 raise DemoDataInvalid(where=node.where, problem="needs a name or an acronym")
-            self.organisations[key] = record_id(key)
-            self.s.add(m.Organisation(id=record_id(key), name_id=name_id, acronym_id=acronym_id,
-                                      former_name=node.get("former_name", str, required=False)))
+            self.organisations[key] = m.Organisation(
+                id=record_id(key), name_id=name_id, acronym_id=acronym_id,
+                former_name=node.get("former_name", str, required=False))
+            self.s.add(self.organisations[key])
         meetings = {}
         for node in root.children("meetings"):
             number = node.get("number", int)
@@ -166,7 +180,7 @@ class _Loader:
             status=self.enum(node, "status", OutcomeStatus, self.default_status),
             addressee=node.get("addressee", str, required=False),
             text_id=self.text(node, "text", key), meetings=meetings,
-            organisations=[self.s.get(m.Organisation, self.organisations[o]) for o in orgs])
+            organisations=[self.organisations[o] for o in orgs])
         self.s.add(outcome)
         self.outcomes[ref] = outcome.id
         for sub_position, item in enumerate(node.children("items"), 1):
@@ -227,5 +241,8 @@ def load_demo(archive: Archive, path: Path | None = None) -> None:
         if not queries.is_empty(uow.session):
             raise ArchiveNotEmpty(path=str(archive.path))
         root = _Node(data, "demo")
-        _Loader(uow.session, root).load(root)
+        loader = _Loader(uow.session, root)
+        with uow.session.no_autoflush:  # all records first, then their shared stamp
+            loader.load(root)
+            loader.stamp(root)
         uow.commit()

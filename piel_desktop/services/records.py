@@ -41,16 +41,6 @@ def meeting_outcomes(archive: Archive, meeting_ids: Iterable[uuid.UUID]) -> list
         return queries.outcomes_for_meetings(uow.session, list(meeting_ids))
 
 
-def meetings_by_number(archive: Archive, numbers: Iterable[int]) -> list[d.Meeting]:
-    """The meetings with these numbers, by date. Raises UnknownMeetings for any missing."""
-    wanted = set(numbers)
-    found = [mt for mt in list_meetings(archive) if mt.number in wanted]
-    missing = wanted - {mt.number for mt in found}
-    if missing:
-        raise UnknownMeetings(numbers=", ".join(map(str, sorted(missing))))
-    return found
-
-
 def add_meeting(archive: Archive, *, number: int, start_date: dt.date,
                 end_date: dt.date | None = None) -> uuid.UUID:
     """Record a meeting of the archive's body; return its id.
@@ -150,7 +140,7 @@ def brief_content(archive: Archive, numbers: Iterable[int] | None = None) -> Bri
             wanted = set(numbers)
             missing = wanted - {mt.number for mt in all_meetings}
             if missing:
-                raise UnknownMeetings(numbers=", ".join(map(str, sorted(missing))))
+                raise UnknownMeetings(numbers=tuple(sorted(missing)))
             chosen = [mt for mt in all_meetings if mt.number in wanted]
         outcomes = queries.outcomes_for_meetings(s, [mt.id for mt in chosen])
         if the_body is None or not outcomes:

@@ -25,8 +25,8 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from piel_desktop.domain.errors import (
-    ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveUnreadable, NewerSchema, NotAnArchive,
-    PielError,
+    ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveReadOnly, ArchiveUnreadable,
+    InvalidValue, NewerSchema, NotAFile, NotAnArchive, PielError,
 )
 from piel_desktop.storage.models import Record, Replica, utcnow
 
@@ -106,37 +106,59 @@ def database_error(path: Path, error: SQLAlchemyError) -> PielError:
     detail = str(getattr(error, "orig", None) or error)
     if "malformed" in detail or "not a database" in detail:
         return ArchiveDamaged(path=str(path), detail=detail)
+    if "readonly" in detail or "read-only" in detail:
+        return ArchiveReadOnly(path=str(path))
     return ArchiveUnreadable(path=str(path), reason=detail)
 
 
-def _read_header(path: Path) -> tuple[int, str | None]:
-    """Return (application_id, alembic revision or None) without writing to the file.
+@dataclass(frozen=True)
+class _Header:
+    application_id: int
+    revision: str | None  # the Alembic revision, None if no migration was recorded
+    has_tables: bool  # any table besides alembic_version
 
-    Raises NotAnArchive if the file is not an SQLite database, ArchiveUnreadable if it
-    cannot be read.
+
+def _read_header(path: Path) -> _Header:
+    """Identify the file without writing to it or beside it.
+
+    Raises NotAnArchive (not SQLite, or another program's database), ArchiveDamaged
+    or ArchiveUnreadable.
     """
     try:
         with path.open("rb") as f:
-            head = f.read(len(_SQLITE_HEADER))
+            head = f.read(100)
     except OSError as e:
         raise ArchiveUnreadable(path=str(path), reason=e.strerror or str(e)) from e
-    if head != _SQLITE_HEADER:
+    if len(head) < 100 or head[:len(_SQLITE_HEADER)] != _SQLITE_HEADER:
         raise NotAnArchive(path=str(path), reason="not-sqlite")
+    application_id = int.from_bytes(head[68:72], "big")  # SQLite file format, header offset 68
+    if application_id != APPLICATION_ID:
+        raise NotAnArchive(path=str(path), reason="foreign-database")
+    # "immutable" reads without locks and creates no -wal/-shm files beside a file we
+    # may refuse; only when a -wal file exists must its pending pages be read too.
+    pending = Path(f"{path}-wal").exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if pending else "?immutable=1")
     try:
-        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error as e:
-        raise ArchiveUnreadable(path=str(path), reason=str(e)) from e
-    try:
-        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        con = sqlite3.connect(uri, uri=True)
         try:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-        return app_id, (row[0] if row else None)
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.OperationalError as e:
+        raise ArchiveUnreadable(path=str(path), reason=str(e)) from e
     except sqlite3.DatabaseError as e:
         raise ArchiveDamaged(path=str(path), detail=str(e)) from e
-    finally:
-        con.close()
+    return _Header(application_id, revision, bool(tables - {"alembic_version"}))
+
+
+def _check_writable(path: Path) -> None:
+    """Raise ArchiveReadOnly unless SQLite can write the file and create files beside it."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise ArchiveReadOnly(path=str(path))
 
 
 def _migrate(path: Path) -> None:
@@ -200,11 +222,14 @@ class Archive:
 
 
 def _stamp_changes(session: Session, _context, _instances) -> None:
-    """Record which replica changed each new or modified record, and when."""
+    """Record which replica changed each new or modified record, and when.
+
+    New records that already name a replica (such as imported ones) keep it.
+    """
     replica_id = session.info["replica_id"]
     now = utcnow()
     for obj in session.new:
-        if isinstance(obj, Record):
+        if isinstance(obj, Record) and obj.changed_by is None:
             obj.changed_by = replica_id
     for obj in session.dirty:
         if isinstance(obj, Record) and session.is_modified(obj, include_collections=False):
@@ -248,20 +273,21 @@ def open_archive(path: Path | str) -> Archive:
     older one is copied to ``<name>.before-schema-<N>`` before it is migrated.
     """
     path = Path(path).expanduser()
-    if not path.is_file():
+    if not path.exists():
         raise ArchiveNotFound(path=str(path))
-    app_id, revision = _read_header(path)
-    if app_id != APPLICATION_ID:
-        raise NotAnArchive(path=str(path), reason="foreign-database")
+    if not path.is_file():
+        raise NotAFile(path=str(path))
+    header = _read_header(path)
     head = schema_head()
-    if revision is None:
+    if header.revision is None and not header.has_tables:
         current = 0  # marked as ours, no migration applied yet
-    elif revision in _known_revisions():
-        current = int(revision)
-    elif revision.isdigit() and int(revision) > head:
-        raise NewerSchema(path=str(path), found=int(revision), supported=head)
+    elif header.revision in _known_revisions():
+        current = int(header.revision)
+    elif header.revision and header.revision.isdigit() and int(header.revision) > head:
+        raise NewerSchema(path=str(path), found=int(header.revision), supported=head)
     else:
         raise NotAnArchive(path=str(path), reason="unknown-schema")
+    _check_writable(path)
     if current < head:
         backup = path.with_name(f"{path.name}.before-schema-{head}")
         log.info("migrating %s from schema %s to %s; backup at %s", path, current, head, backup)
@@ -270,7 +296,10 @@ def open_archive(path: Path | str) -> Archive:
             _migrate(path)  # one transaction: a failure leaves the file as it was
         except (SQLAlchemyError, RuntimeError) as e:
             log.exception("migration of %s failed", path)
-            raise ArchiveUnreadable(path=str(path), reason=str(getattr(e, "orig", None) or e)) from e
+            backup.unlink(missing_ok=True)  # the file itself is unchanged
+            if isinstance(e, SQLAlchemyError):
+                raise database_error(path, e) from e
+            raise ArchiveUnreadable(path=str(path), reason=str(e)) from e
     return _attach(path, head)
 
 
@@ -300,8 +329,12 @@ def create_archive(path: Path | str, *, office: str = "") -> Archive:
     file appears complete or not at all: it is built under a temporary name first.
     """
     path = Path(path).expanduser()
+    if path.exists() and not path.is_file():
+        raise NotAFile(path=str(path))
     if path.exists():
         raise ArchiveExists(path=str(path))
+    if len(office) > 200:
+        raise InvalidValue(field="office", value=office)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.creating")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

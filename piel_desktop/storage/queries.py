@@ -8,6 +8,7 @@ import uuid
 from collections import defaultdict
 
 from sqlalchemy import func, select, text as sql_text
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from piel_desktop.domain import model as d
@@ -110,10 +111,18 @@ def is_empty(session: Session) -> bool:
 
 
 def integrity_problems(session: Session) -> list[str]:
-    """Problems SQLite finds in the file and its references; empty when all is well."""
-    problems = [row[0] for row in session.execute(sql_text("PRAGMA integrity_check")) if row[0] != "ok"]
-    problems += [f"broken reference in {row[0]} row {row[1]} to {row[2]}"
-                 for row in session.execute(sql_text("PRAGMA foreign_key_check"))]
+    """Problems SQLite finds in the file and its references; empty when all is well.
+
+    Damage bad enough to stop the check itself is reported as one problem, not raised.
+    """
+    try:
+        problems = [row[0] for row in session.execute(sql_text("PRAGMA integrity_check"))
+                    if row[0] != "ok"]
+        if not problems:  # references are only worth checking in a sound file
+            problems = [f"broken reference in {row[0]} row {row[1]} to {row[2]}"
+                        for row in session.execute(sql_text("PRAGMA foreign_key_check"))]
+    except DatabaseError as e:
+        problems = [str(e.orig or e)]
     return problems
 
 

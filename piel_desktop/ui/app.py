@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from piel_desktop import APP_ID, APP_NAME, __version__, paths
 from piel_desktop.domain.model import RIGHT_TO_LEFT
 from piel_desktop.i18n import _, resolve_language, set_ui_language, system_language_candidates
 from piel_desktop.settings import Settings
-from piel_desktop.ui.dialogs import FirstRun, ask_first_run
+from piel_desktop.ui.dialogs import FirstRun, ask_first_run, show_error
 from piel_desktop.ui.main_window import MainWindow
 
 
@@ -31,6 +32,15 @@ def install_qt_translations(app: QApplication, lang: str) -> QTranslator | None:
     return None
 
 
+def _report_uncaught(exc_type, exc, traceback) -> None:
+    """Last resort for errors escaping Qt slots: log them, tell the user in one sentence."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, traceback)
+        return
+    logging.getLogger(__name__).error("uncaught error", exc_info=(exc_type, exc, traceback))
+    show_error(QApplication.activeWindow(), exc)
+
+
 def prepare_application(ui_lang: str | None, settings: Settings) -> QApplication:
     """The QApplication, with the interface language set (ours and Qt's)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -43,6 +53,7 @@ def prepare_application(ui_lang: str | None, settings: Settings) -> QApplication
     set_ui_language(lang)
     install_qt_translations(app, lang)
     app.setLayoutDirection(Qt.RightToLeft if lang in RIGHT_TO_LEFT else Qt.LeftToRight)
+    sys.excepthook = _report_uncaught
     return app
 
 

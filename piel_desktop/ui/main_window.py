@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_window()
         self._show_archive_state()
+        self._fit_meeting_columns()
         self._fill_outcomes([])
 
     # --- construction --------------------------------------------------------------
@@ -156,31 +157,37 @@ class MainWindow(QMainWindow):
             self.archive.close()
             self.archive = None
 
-    def _use_archive(self, archive: Archive) -> None:
+    def _use_archive(self, opener) -> bool:
+        """Switch to the archive ``opener()`` returns, once its meetings have been read.
+
+        On failure say why and keep the archive that was open; only an archive that
+        opened is remembered for the next start.
+        """
+        try:
+            archive = opener()
+        except Exception as error:
+            show_error(self, error)
+            return False
+        try:
+            meetings = records.list_meetings(archive)
+            counts = records.outcome_counts(archive)
+        except Exception as error:
+            archive.close()
+            show_error(self, error)
+            return False
         self._close_archive()
         self.archive = archive
         self.settings.set("last_archive", str(archive.path))
         self.settings.save()
-        self.refresh()
+        self._show_meetings(meetings, counts)
+        return True
 
     def open_archive(self, path: Path) -> bool:
         """Open the archive at ``path``; on failure say why and keep the current one."""
-        try:
-            archive = open_archive(path)
-        except Exception as error:
-            show_error(self, error)
-            return False
-        self._use_archive(archive)
-        return True
+        return self._use_archive(lambda: open_archive(path))
 
     def create_archive(self, path: Path, *, demo: bool) -> bool:
-        try:
-            archive = create_archive(path, demo=demo)
-        except Exception as error:
-            show_error(self, error)
-            return False
-        self._use_archive(archive)
-        return True
+        return self._use_archive(lambda: create_archive(path, demo=demo))
 
     def _archive_file_dialog(self, save: bool) -> Path | None:
         folder = str(self.archive.path.parent) if self.archive else str(Path.home())
@@ -218,10 +225,20 @@ class MainWindow(QMainWindow):
             self.archive_label.setText(_("No archive open"))
 
     def refresh(self) -> None:
-        """Reload the meetings from the archive, keeping the selected meeting if any."""
+        """Reload the meetings from the open archive."""
+        if self.archive is None:
+            return
+        try:
+            meetings = records.list_meetings(self.archive)
+            counts = records.outcome_counts(self.archive)
+        except Exception as error:
+            show_error(self, error)
+            return
+        self._show_meetings(meetings, counts)
+
+    def _show_meetings(self, meetings: list[Meeting], counts: dict) -> None:
         current = self.current_meeting()
-        self.meetings = records.list_meetings(self.archive) if self.archive else []
-        counts = records.outcome_counts(self.archive) if self.archive else {}
+        self.meetings = meetings
         lang = ui_language()
         self.meeting_model.removeRows(0, self.meeting_model.rowCount())
         for meeting in self.meetings:
@@ -231,14 +248,17 @@ class MainWindow(QMainWindow):
             self.meeting_model.appendRow([
                 number, _cell(format_date(meeting.start_date, lang)),
                 _cell(venue.text if venue else ""), _cell(str(counts.get(meeting.id, 0)))])
-        for column in range(self.meeting_model.columnCount()):
-            self.meeting_view.resizeColumnToContents(column)
+        self._fit_meeting_columns()
         self._show_archive_state()
         self._fill_outcomes([])
         if self.meetings:
             wanted = current.number if current else self.meetings[-1].number
             self.select_meeting(wanted if any(m.number == wanted for m in self.meetings)
                                 else self.meetings[-1].number)
+
+    def _fit_meeting_columns(self) -> None:
+        for column in range(self.meeting_model.columnCount()):
+            self.meeting_view.resizeColumnToContents(column)
 
     def current_meeting(self) -> Meeting | None:
         index = self.meeting_view.currentIndex()
@@ -346,12 +366,12 @@ class MainWindow(QMainWindow):
 
 
 def meeting_title(meeting: Meeting, outcomes: list[Outcome], lang: str) -> str:
-    """"Meeting 10 · 30 September 2015 · outcomes reported jointly with meeting 11"."""
+    """"Meeting 10 · 30 September 2015 · outcomes reported together with meeting 11"."""
     parts = [_("Meeting {number}").format(number=meeting.number), format_date(meeting.start_date, lang)]
     partners = sorted({n for o in outcomes for n in o.meeting_numbers} - {meeting.number})
     if partners:
-        parts.append(ngettext("outcomes reported jointly with meeting {numbers}",
-                              "outcomes reported jointly with meetings {numbers}",
+        parts.append(ngettext("outcomes reported together with meeting {numbers}",
+                              "outcomes reported together with meetings {numbers}",
                               len(partners)).format(numbers=", ".join(map(str, partners))))
     return " · ".join(parts)
 
