@@ -168,19 +168,24 @@ class MainWindow(QMainWindow):
         except Exception as error:
             show_error(self, error)
             return False
-        try:
-            meetings = records.list_meetings(archive)
-            counts = records.outcome_counts(archive)
-        except Exception as error:
+        loaded = self._load_meetings(archive)
+        if loaded is None:
             archive.close()
-            show_error(self, error)
             return False
         self._close_archive()
         self.archive = archive
         self.settings.set("last_archive", str(archive.path))
         self.settings.save()
-        self._show_meetings(meetings, counts)
+        self._show_meetings(*loaded)
         return True
+
+    def _load_meetings(self, archive: Archive) -> tuple[list[Meeting], dict] | None:
+        """The archive's meetings and outcome counts, or None after telling the user why not."""
+        try:
+            return records.list_meetings(archive), records.outcome_counts(archive)
+        except Exception as error:
+            show_error(self, error)
+            return None
 
     def open_archive(self, path: Path) -> bool:
         """Open the archive at ``path``; on failure say why and keep the current one."""
@@ -223,18 +228,6 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(APP_NAME)
             self.archive_label.setText(_("No archive open"))
-
-    def refresh(self) -> None:
-        """Reload the meetings from the open archive."""
-        if self.archive is None:
-            return
-        try:
-            meetings = records.list_meetings(self.archive)
-            counts = records.outcome_counts(self.archive)
-        except Exception as error:
-            show_error(self, error)
-            return
-        self._show_meetings(meetings, counts)
 
     def _show_meetings(self, meetings: list[Meeting], counts: dict) -> None:
         current = self.current_meeting()
