@@ -179,3 +179,23 @@ def test_damaged_archive_keeps_the_open_one(window, tmp_path, warnings, demo_tem
     assert len(warnings) == 1 and "is damaged and cannot be read" in warnings[0]
     assert window.archive.path == before and window.meeting_model.rowCount() == 6
     assert Settings().get("last_archive") == str(before)
+
+
+def test_closing_the_window_cancels_running_jobs(window, qtbot):
+    import threading
+    import time
+    from piel_desktop.domain.errors import Cancelled
+    started, outcome = threading.Event(), []
+
+    def job(progress):
+        started.set()
+        for step in range(2000):
+            progress.step(step, 2000)
+            time.sleep(0.005)
+        return "finished"
+
+    window.runner.start(job, on_success=outcome.append, on_failure=outcome.append)
+    assert started.wait(5)
+    window.close()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
+    assert isinstance(outcome[0], Cancelled)

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
                 getattr(self, name).restoreState(QByteArray.fromBase64(saved[name].encode()))
 
     def closeEvent(self, event) -> None:
+        self.runner.cancel_all()  # a half-made brief is discarded, never half-written
         self.runner.wait()
         self.settings.set("window", {
             "geometry": bytes(self.saveGeometry().toBase64()).decode(),

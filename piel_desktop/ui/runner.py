@@ -77,6 +77,11 @@ class Runner(QObject):
     def busy(self) -> bool:
         return bool(self._jobs)
 
+    def cancel_all(self) -> None:
+        """Ask every queued or running job to stop at its next progress step."""
+        for job in list(self._jobs):
+            job.progress.cancel()
+
     def wait(self, msecs: int = -1) -> bool:
         return self._pool.waitForDone(msecs)
 
