@@ -37,7 +37,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="piel-desktop",
+        prog="piel-desktop", allow_abbrev=False,
         description=_("Offline records manager for the ITU Council Working Group on Child "
                       "Online Protection. Without a command, opens the window."))
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -172,13 +172,13 @@ def _check_display() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``piel-desktop``; returns the exit status."""
     log_file = _setup_logging()
-    settings = Settings()
     argv = sys.argv[1:] if argv is None else argv
-    requested = _interface_language_option(argv)
-    set_ui_language(resolve_language(requested, settings.get("language"),
-                                     candidates=system_language_candidates()))
-    args = _parser().parse_args(argv)
     try:
+        settings = Settings()
+        requested = _interface_language_option(argv)
+        set_ui_language(resolve_language(requested, settings.get("language"),
+                                         candidates=system_language_candidates()))
+        args = _parser().parse_args(argv)
         _check_interface_language(args.ui_lang)
         if args.command is None:
             _check_display()

@@ -145,10 +145,14 @@ def format_list(items: list[str], lang: str) -> str:
     return babel_lists.format_list(items, locale=babel_locale(lang))
 
 
-def language_name(code: str, in_lang: str) -> str:
-    """The name of language ``code`` in language ``in_lang``, e.g. ("es", "en") -> "Spanish"."""
+def language_name(code: str, in_lang: str, *, capitalize: bool = True) -> str:
+    """The name of language ``code`` in language ``in_lang``, e.g. ("es", "en") -> "Spanish".
+
+    With ``capitalize`` False the name keeps CLDR's case for use inside a sentence
+    (es "español", en "Spanish").
+    """
     name = Locale.parse(code).get_display_name(in_lang) or code
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if capitalize else name
 
 
 # Spelled ordinals for meeting numbers, reviewed by hand (Babel has none). Spanish

@@ -18,10 +18,17 @@ from piel_desktop.paths import config_dir
 log = logging.getLogger(__name__)
 
 
+#: Keys in use and the type of their values; a value of another type (a hand-edited
+#: file, another program's) reads as absent.
+KEYS: dict[str, type] = {
+    "language": str,  # interface language code; absent: the system's
+    "last_archive": str,  # path of the archive the window opened last
+    "window": dict,  # base64 Qt states of the main window
+}
+
+
 class Settings:
-    """Dictionary-like settings with :meth:`save`. Keys in use: ``language`` (code or
-    None for the system's), ``last_archive`` (path), ``window`` (dict of base64 Qt
-    states)."""
+    """Dictionary-like settings with :meth:`save`; keys and types in :data:`KEYS`."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "settings.json"
@@ -41,7 +48,8 @@ class Settings:
                 pass
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self._data.get(key, default)
+        value = self._data.get(key)
+        return value if isinstance(value, KEYS.get(key, object)) else default
 
     def set(self, key: str, value: Any) -> None:
         if value is None:

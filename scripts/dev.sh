@@ -20,7 +20,6 @@ APT_PACKAGES=(
   # a font for the window's own text
   fonts-noto-core
 )
-TEST_APT_PACKAGES=(xvfb xauth)
 PYTHON=${PYTHON:-python3}
 
 install_system_packages() {
@@ -45,8 +44,10 @@ install_system_packages() {
 
 setup() {
   install_system_packages "$@"
-  if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
+  # (Re)create the environment unless it works: an attempt made before python3-venv
+  # was installed leaves a .venv without pip behind.
+  if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    "$PYTHON" -m venv --clear .venv
   fi
   .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
   .venv/bin/pybabel --quiet compile
@@ -62,11 +63,11 @@ case "${1:-}" in
     exec .venv/bin/piel-desktop --archive "$archive" "${@:2}"
     ;;
   test)
-    setup "${TEST_APT_PACKAGES[@]}"
+    setup
     exec env QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "${@:2}"
     ;;
   setup)
-    setup "${TEST_APT_PACKAGES[@]}"
+    setup
     ;;
   *)
     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'

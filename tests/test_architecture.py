@@ -1,4 +1,5 @@
-"""Layering rules of DESIGN.md section 2, checked by import-linter (pyproject.toml)."""
+"""Layering rules (domain <- storage <- services <- reports <- ui, cli), checked by
+import-linter with the contracts in pyproject.toml."""
 
 from __future__ import annotations
 

@@ -258,3 +258,44 @@ def test_office_name_length_is_checked(tmp_path):
     with pytest.raises(InvalidValue):
         create_archive(tmp_path / "a.piel", office="x" * 201)
     assert not list(tmp_path.iterdir())
+
+
+def test_no_wal_on_network_shares(demo_path, monkeypatch):
+    monkeypatch.setattr(storage_archive, "_on_network_filesystem", lambda path: True)
+    with open_archive(demo_path) as archive:
+        with archive.unit_of_work() as uow:
+            assert uow.session.execute(text("PRAGMA journal_mode")).scalar() == "delete"
+
+
+def test_a_failed_migration_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
+    """A newer program whose migration fails half-way: the file is unchanged, no backup
+    copy is left behind, and the error is a sentence, not a traceback."""
+    import shutil
+    from piel_desktop.domain.errors import ArchiveUnreadable
+    path = tmp_path / "office.piel"
+    with create_archive(path) as archive:
+        _add_body(archive)
+        records.add_meeting(archive, number=9, start_date=dt.date(2015, 1, 23))
+    before = _digest(path)
+    scripts = tmp_path / "migrations"
+    shutil.copytree(storage_archive._MIGRATIONS, scripts)
+    (scripts / "versions" / "0002_broken.py").write_text(
+        '"""A migration that fails after changing things."""\n'
+        "from alembic import op\n"
+        "import sqlalchemy as sa\n"
+        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n"
+        "def upgrade():\n"
+        "    op.add_column('meeting', sa.Column('room', sa.String(20)))\n"
+        "    op.execute('DELETE FROM meeting')\n"
+        "    raise RuntimeError('migration bug')\n\n"
+        "def downgrade():\n    pass\n", encoding="utf-8")
+    monkeypatch.setattr(storage_archive, "_MIGRATIONS", scripts)
+    assert storage_archive.schema_head() == 2
+    with pytest.raises(ArchiveUnreadable) as caught:
+        open_archive(path)
+    assert "migration bug" in caught.value.params["reason"]
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("office")) == ["office.piel"]
+    monkeypatch.undo()
+    with open_archive(path) as archive:
+        assert [m.number for m in records.list_meetings(archive)] == [9]

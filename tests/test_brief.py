@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -174,9 +175,12 @@ def test_cancel_leaves_no_file(demo, tmp_path):
     assert seen[-1] == 3 and not list(folder.iterdir())
 
 
-def test_a_brief_never_overwrites_the_archive(demo, demo_path):
+def test_a_brief_never_overwrites_the_archive(demo, demo_path, tmp_path):
     before = demo_path.read_bytes()
-    for target in (demo_path, Path(f"{demo_path}-wal")):
+    other_name = tmp_path / "another-name.pdf"
+    os.link(demo_path, other_name)  # as a case-insensitive disk would give it two names
+    assert Path(f"{demo_path}-wal").exists()
+    for target in (demo_path, Path(f"{demo_path}-wal"), other_name):
         with pytest.raises(OutputNotWritable) as caught:
             make_brief(demo, lang="es", out=target)
         assert caught.value.params["reason"] == "is-the-archive"
@@ -205,3 +209,24 @@ def test_longest_file_name(demo, tmp_path):
     target = tmp_path / ("b" * 251 + ".pdf")  # 255 bytes, the usual limit
     make_brief(demo, lang="es", out=target)
     assert target.is_file()
+
+
+def test_a_group_is_printed_with_all_its_outcomes(demo, tmp_path):
+    """Meeting 10 brings meeting 11 along, and with it an outcome of 11 alone."""
+    eleven = next(mt for mt in records.list_meetings(demo) if mt.number == 11)
+    records.add_outcome(demo, text="resultado propio de la 11ª reunión", lang="es", meeting_ids=[eleven.id])
+    path = tmp_path / "ten.pdf"
+    make_brief(demo, lang="es", meetings=[10], out=path, made_at=MADE_AT)
+    text = pdf_text(path)
+    assert "resultado propio de la 11ª reunión." in text
+    assert text.count("Los principales resultados") == 1  # one group, 10 and 11 together
+
+
+def test_a_script_the_font_lacks_is_named_not_dropped(demo, tmp_path):
+    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    records.add_outcome(demo, text="儿童在线保护工作组", lang="zh", meeting_ids=[meeting.id])
+    path = tmp_path / "zh.pdf"
+    make_brief(demo, lang="es", meetings=[14], out=path, made_at=MADE_AT)
+    text = pdf_text(path)
+    assert "[un texto en chino, que esta nota informativa aún no puede imprimir] [zh]" in text
+    assert "\x00" not in text

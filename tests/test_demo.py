@@ -186,3 +186,14 @@ def test_demo_data_errors_name_the_place(tmp_path, change, where):
 def test_data_file_reads(demo):
     data = read_demo_data()
     assert data["language"] == "es" and len(data["meetings"]) == 6
+
+
+def test_duplicate_keys_in_demo_data(tmp_path):
+    path = tmp_path / "demo.toml"
+    text = (resources_dir() / "demo" / "cwg-cop-report-2018.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace('key = "consultation/youth-topics"', 'key = "consultation/5rights"'), encoding="utf-8")
+    with create_archive(tmp_path / "a.piel") as archive:
+        with pytest.raises(DemoDataInvalid) as caught:
+            load_demo(archive, path)
+        assert "UNIQUE" in caught.value.params["problem"]
+        assert check_archive(archive).counts["meeting"] == 0

@@ -40,7 +40,7 @@ class OutcomeKind(StrEnum):
 
 
 class OutcomeStatus(StrEnum):
-    """Follow-up status of an outcome (DESIGN.md section 3)."""
+    """Follow-up status of an outcome, from proposal to implementation."""
 
     PROPOSED = "proposed"
     AGREED = "agreed"

@@ -24,10 +24,6 @@ class Progress:
     def cancel(self) -> None:
         self._cancel.set()
 
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
     def step(self, done: int, total: int, message: str = "") -> None:
         """Report ``done`` of ``total`` units; raise Cancelled if cancel was asked."""
         if self._cancel.is_set():

@@ -30,8 +30,8 @@ from piel_desktop import APP_NAME, __version__
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import NotAFile, OutputNotWritable, UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
-from piel_desktop.i18n import format_date, format_list, meeting_ordinal, translation
-from piel_desktop.reports.fonts import register_fonts
+from piel_desktop.i18n import format_date, format_list, language_name, meeting_ordinal, translation
+from piel_desktop.reports.fonts import has_glyph, register_fonts
 from piel_desktop.services.records import BriefContent, MeetingGroup, brief_content
 from piel_desktop.storage import Archive
 
@@ -66,7 +66,7 @@ def make_brief(archive: Archive, *, lang: str, out: Path | str,
     progress.step(0, 1, "")
     content = brief_content(archive, meetings)
     made_at = made_at or dt.datetime.now(dt.UTC)
-    return render_brief(content, lang=lang, out=Path(out), made_on=made_at.astimezone().date(),
+    return render_brief(content, lang=lang, out=out, made_on=made_at.astimezone().date(),
                         progress=progress)
 
 
@@ -79,12 +79,16 @@ def checked_output(out: Path, *, protect: Path | None = None) -> Path:
     if out.name in ("", ".", ".."):
         raise OutputNotWritable(path=str(out), reason="no-file-name")
     target = Path(os.path.realpath(out))
-    if target.exists() and not target.is_file():
+    if not target.exists():
+        return target
+    if not target.is_file():
         raise NotAFile(path=str(out))
     if protect is not None:
-        archive = Path(os.path.realpath(protect))
-        if target in {archive, *(Path(f"{archive}{s}") for s in ("-wal", "-shm", "-journal"))}:
-            raise OutputNotWritable(path=str(out), reason="is-the-archive")
+        # samefile, not a comparison of names: case-insensitive disks and hard links
+        # give one file several names.
+        for companion in (f"{protect}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")):
+            if os.path.exists(companion) and os.path.samefile(target, companion):
+                raise OutputNotWritable(path=str(out), reason="is-the-archive")
     return target
 
 
@@ -130,6 +134,10 @@ class _Phrases:
             self.gettext("Prepared on {date}").format(date=format_date(made_on, self.lang)),
             self.gettext("Archive fingerprint {fingerprint}").format(fingerprint=fingerprint[:12])])
 
+    def unprintable(self, text_lang: str) -> str:
+        return self.gettext("[a text in {language}, which this brief cannot print yet]").format(
+            language=language_name(text_lang, self.lang, capitalize=False))
+
     def page(self, page: int, pages: int) -> str:
         return self.gettext("Page {page} of {pages}").format(page=page, pages=pages)
 
@@ -153,17 +161,23 @@ def _styles(family: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _item_text(outcome: d.Outcome, lang: str, ending: str) -> tuple[str, bool]:
+def _item_text(outcome: d.Outcome, phrases: _Phrases, ending: str, font: str) -> tuple[str, bool]:
     """Escaped text of an outcome for the brief, with list punctuation restored.
 
     Top-level outcomes are stored without the ";" / "." that separate list items; the
-    caller passes the ``ending`` to add. Returns (markup, printed in another language).
+    caller passes the ``ending`` to add. A text with characters ``font`` lacks is
+    replaced by a note saying so, rather than printed as blanks. Returns (markup,
+    printed in another language).
     """
+    lang = phrases.lang
     version = outcome.text.pick(lang)
     text = version.text.strip() if version else ""
     if ending and not text.endswith(_LIST_END):
         text += ending
-    markup = escape(text)
+    if all(has_glyph(font, char) for char in text if not char.isspace()):
+        markup = escape(text)
+    else:
+        markup = f"<i>{escape(phrases.unprintable(version.lang))}</i>"
     fallback = version is not None and version.lang != lang
     if fallback:
         markup += f' <font size="8" color="#5f6b7a">[{version.lang}]</font>'
@@ -177,6 +191,7 @@ def _acronym(content: BriefContent, lang: str) -> str:
 
 def _story(content: BriefContent, phrases: _Phrases, styles) -> list[Flowable]:
     lang = phrases.lang
+    font = styles["body"].fontName
     acronym = _acronym(content, lang)
     # The body's full name if it exists in this language, else its acronym in it.
     name = content.body.name.get(lang) or content.body.acronym.get(lang) or content.body.name.pick(lang)
@@ -194,12 +209,12 @@ def _story(content: BriefContent, phrases: _Phrases, styles) -> list[Flowable]:
         story[-1].keepWithNext = True
         for position, outcome in enumerate(group.outcomes):
             ending = "." if position == len(group.outcomes) - 1 else ";"
-            markup, fallback = _item_text(outcome, lang, ending)
+            markup, fallback = _item_text(outcome, phrases, ending, font)
             any_fallback |= fallback
             story.append(Paragraph(markup, styles["item"], bulletText="–"))
             for child in outcome.children:
                 for sub in child.walk():
-                    markup, fallback = _item_text(sub, lang, "")
+                    markup, fallback = _item_text(sub, phrases, "", font)
                     any_fallback |= fallback
                     label = f"{sub.label})" if sub.label else "•"
                     story.append(Paragraph(markup, styles["subitem"], bulletText=label))

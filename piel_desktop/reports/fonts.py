@@ -28,7 +28,8 @@ _FACES = {  # ReportLab name -> (file, bold, italic)
 def register_fonts() -> str:
     """Register the brief fonts once per process; return the family name for styles.
 
-    Raises OSError (via ReportLab's TTFError) if a font file is missing or unreadable.
+    Raises reportlab's TTFError if a bundled font file is missing or unreadable (a
+    broken installation, reported as an unexpected error).
     """
     folder = resources_dir() / "fonts"
     for name, (filename, bold, italic) in _FACES.items():

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from piel_desktop.domain.errors import ArchiveNotEmpty, DemoDataInvalid, PielError
@@ -129,7 +130,7 @@ class _Loader:
         for node in root.children("meetings"):
             number = node.get("number", int)
             start, end = node.get("start_date", dt.date), node.get("end_date", dt.date, required=False)
-            if isinstance(start, dt.datetime) or (end and end < start):
+            if isinstance(start, dt.datetime) or isinstance(end, dt.datetime) or (end and end < start):
                 raise DemoDataInvalid(where=node.where, problem="dates must be plain dates, end after start")
             meetings[number] = m.Meeting(id=record_id(f"meeting/{number}"), body_id=body.id,
                                          number=number, start_date=start, end_date=end)
@@ -245,4 +246,7 @@ def load_demo(archive: Archive, path: Path | None = None) -> None:
         with uow.session.no_autoflush:  # all records first, then their shared stamp
             loader.load(root)
             loader.stamp(root)
-        uow.commit()
+        try:
+            uow.commit()
+        except IntegrityError as e:  # a key or meeting number used twice, say
+            raise DemoDataInvalid(where="demo", problem=str(e.orig)) from e

@@ -18,11 +18,6 @@ from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import new_text
 
 
-def body(archive: Archive) -> d.Body | None:
-    with archive.unit_of_work() as uow:
-        return queries.body(uow.session)
-
-
 def list_meetings(archive: Archive) -> list[d.Meeting]:
     """All meetings, by date."""
     with archive.unit_of_work() as uow:
@@ -54,13 +49,13 @@ def add_meeting(archive: Archive, *, number: int, start_date: dt.date,
         raise InvalidValue(field="end date", value=end_date.isoformat())
     with archive.unit_of_work() as uow:
         s = uow.session
-        body_row = s.scalars(select(m.Body).order_by(m.Body.created_at).limit(1)).first()
-        if body_row is None:
+        the_body = queries.body(s)
+        if the_body is None:
             raise InvalidValue(field="body", value="")
-        if s.scalar(select(func.count()).where(m.Meeting.body_id == body_row.id,
+        if s.scalar(select(func.count()).where(m.Meeting.body_id == the_body.id,
                                                m.Meeting.number == number)):
             raise InvalidValue(field="number", value=number)
-        meeting = m.Meeting(id=uuid.uuid4(), body_id=body_row.id, number=number,
+        meeting = m.Meeting(id=uuid.uuid4(), body_id=the_body.id, number=number,
                             start_date=start_date, end_date=end_date)
         s.add(meeting)
         uow.commit()
@@ -142,11 +137,19 @@ def brief_content(archive: Archive, numbers: Iterable[int] | None = None) -> Bri
             if missing:
                 raise UnknownMeetings(numbers=tuple(sorted(missing)))
             chosen = [mt for mt in all_meetings if mt.number in wanted]
-        outcomes = queries.outcomes_for_meetings(s, [mt.id for mt in chosen])
+        by_number = {mt.number: mt for mt in all_meetings}
+        # Widen the selection to the meetings its outcomes were reported with, and
+        # theirs, until nothing is added: a group is printed with all its outcomes.
+        selected: set[int] = {mt.number for mt in chosen}
+        while True:
+            outcomes = queries.outcomes_for_meetings(s, [by_number[n].id for n in selected])
+            involved = selected | {n for o in outcomes for n in o.meeting_numbers}
+            if involved == selected:
+                break
+            selected = involved
         if the_body is None or not outcomes:
             raise NothingToPrint()
         fingerprint = queries.content_fingerprint(s)
-    by_number = {mt.number: mt for mt in all_meetings}
     involved = sorted({n for o in outcomes for n in o.meeting_numbers},
                       key=lambda n: (by_number[n].start_date, n))
     groups = []

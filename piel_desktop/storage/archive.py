@@ -15,11 +15,12 @@ import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -75,7 +76,9 @@ def _on_network_filesystem(path: Path) -> bool:
     return fstype in _NETWORK_FILESYSTEMS
 
 
-def _make_engine(path: Path, *, foreign_keys: bool = True, wal: bool = False) -> Engine:
+def _make_engine(path: Path, *, foreign_keys: bool = True, journal: str | None = None) -> Engine:
+    """An engine for the archive file. ``journal`` ("WAL" or "DELETE") sets SQLite's
+    journal mode, which is stored in the file; None leaves it as it is."""
     engine = create_engine(URL.create("sqlite", database=str(path)))
 
     @event.listens_for(engine, "connect")
@@ -86,8 +89,8 @@ def _make_engine(path: Path, *, foreign_keys: bool = True, wal: bool = False) ->
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA busy_timeout = 5000")
-        if wal:  # stored in the file; must be set outside a transaction
-            cursor.execute("PRAGMA journal_mode = WAL")
+        if journal:  # must be set outside a transaction
+            cursor.execute(f"PRAGMA journal_mode = {journal}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -137,7 +140,7 @@ def _read_header(path: Path) -> _Header:
     # "immutable" reads without locks and creates no -wal/-shm files beside a file we
     # may refuse; only when a -wal file exists must its pending pages be read too.
     pending = Path(f"{path}-wal").exists()
-    uri = path.resolve().as_uri() + ("?mode=ro" if pending else "?immutable=1")
+    uri = _file_uri(path) + ("?mode=ro" if pending else "?immutable=1")
     try:
         con = sqlite3.connect(uri, uri=True)
         try:
@@ -153,6 +156,13 @@ def _read_header(path: Path) -> _Header:
     except sqlite3.DatabaseError as e:
         raise ArchiveDamaged(path=str(path), detail=str(e)) from e
     return _Header(application_id, revision, bool(tables - {"alembic_version"}))
+
+
+def _file_uri(path: Path) -> str:
+    """An SQLite URI for ``path`` with an empty authority, which SQLite requires; a
+    Windows UNC path ``\\\\server\\share`` becomes ``file:////server/share``."""
+    posix = path.resolve().as_posix()
+    return "file://" + ("" if posix.startswith("/") else "/") + quote(posix)
 
 
 def _check_writable(path: Path) -> None:
@@ -222,27 +232,25 @@ class Archive:
 
 
 def _stamp_changes(session: Session, _context, _instances) -> None:
-    """Record which replica changed each new or modified record, and when.
-
-    New records that already name a replica (such as imported ones) keep it.
-    """
+    """Record which replica changed each new or modified record (``updated_at`` is the
+    column's ``onupdate``). A record whose ``changed_by`` was set by the caller, such as
+    one copied from another office, keeps it."""
     replica_id = session.info["replica_id"]
-    now = utcnow()
     for obj in session.new:
         if isinstance(obj, Record) and obj.changed_by is None:
             obj.changed_by = replica_id
     for obj in session.dirty:
-        if isinstance(obj, Record) and session.is_modified(obj, include_collections=False):
+        if (isinstance(obj, Record) and session.is_modified(obj, include_collections=False)
+                and not inspect(obj).attrs.changed_by.history.has_changes()):
             obj.changed_by = replica_id
-            obj.updated_at = now
 
 
 class UnitOfWork:
     """One transaction: ``with archive.unit_of_work() as uow: ...; uow.commit()``.
 
     Anything not committed when the block ends is rolled back, including on error.
-    SQLite failures of the file itself (damaged, unreadable, locked too long) leave as
-    ArchiveUnreadable (params: path, reason); other errors pass through unchanged.
+    SQLite failures of the file itself leave as domain errors (see database_error):
+    ArchiveDamaged, ArchiveReadOnly or ArchiveUnreadable; other errors pass unchanged.
     """
 
     def __init__(self, sessions: sessionmaker, path: Path) -> None:
@@ -268,9 +276,11 @@ class UnitOfWork:
 def open_archive(path: Path | str) -> Archive:
     """Open an existing archive, migrating it to the newest schema if it is older.
 
-    Raises ArchiveNotFound, NotAnArchive (params: path, reason), NewerSchema (params:
-    path, found, supported) or ArchiveUnreadable. A refused file is left untouched; an
-    older one is copied to ``<name>.before-schema-<N>`` before it is migrated.
+    Raises ArchiveNotFound, NotAFile (a folder or device), NotAnArchive (params: path,
+    reason), NewerSchema (params: path, found, supported), ArchiveDamaged,
+    ArchiveReadOnly or ArchiveUnreadable. A refused file is left untouched, with nothing
+    written beside it; an older one is copied to ``<name>.before-schema-<N>`` before it
+    is migrated, and a failed migration leaves the file as it was.
     """
     path = Path(path).expanduser()
     if not path.exists():
@@ -294,7 +304,7 @@ def open_archive(path: Path | str) -> Archive:
         backup_copy(path, backup)
         try:
             _migrate(path)  # one transaction: a failure leaves the file as it was
-        except (SQLAlchemyError, RuntimeError) as e:
+        except Exception as e:
             log.exception("migration of %s failed", path)
             backup.unlink(missing_ok=True)  # the file itself is unchanged
             if isinstance(e, SQLAlchemyError):
@@ -306,7 +316,8 @@ def open_archive(path: Path | str) -> Archive:
 def _attach(path: Path, schema_version: int, office: str = "") -> Archive:
     """Connect to a migrated file and find its own replica, creating one if it has none
     (a new file, or one whose identity was lost: a fresh identity is always safe)."""
-    engine = _make_engine(path, wal=not _on_network_filesystem(path))
+    # WAL needs shared memory that network file systems do not provide reliably.
+    engine = _make_engine(path, journal="DELETE" if _on_network_filesystem(path) else "WAL")
     try:
         with engine.begin() as connection:
             replica_id = connection.execute(

@@ -132,11 +132,11 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_action)
 
     def _restore_window(self) -> None:
-        saved = self.settings.get("window") or {}
+        saved = {k: v for k, v in (self.settings.get("window") or {}).items() if isinstance(v, str)}
         if not self.restoreGeometry(QByteArray.fromBase64(saved.get("geometry", "").encode())):
             self.resize(1180, 760)
         for name in ("splitter", "right_splitter"):
-            if saved.get(name):
+            if name in saved:
                 getattr(self, name).restoreState(QByteArray.fromBase64(saved[name].encode()))
 
     def closeEvent(self, event) -> None:
@@ -397,7 +397,8 @@ def outcome_html(outcome: Outcome, lang: str) -> str:
     if version is not None and version.lang != lang:
         note = "<p style='color:#8a5300'>{}</p>".format(html.escape(
             _("Not available in {wanted}; shown in {shown}.").format(
-                wanted=language_name(lang, lang), shown=language_name(version.lang, lang))))
+                wanted=language_name(lang, lang, capitalize=False),
+                shown=language_name(version.lang, lang, capitalize=False))))
     elif version is not None and version.stale:
         note = "<p style='color:#8a5300'>{}</p>".format(html.escape(
             _("This translation was made before its original last changed.")))

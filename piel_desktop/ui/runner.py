@@ -47,7 +47,10 @@ class _Job(QRunnable):
 
 
 class Runner(QObject):
-    """One worker thread for the database; jobs run in the order they are started."""
+    """One worker thread for long jobs (briefs); jobs run in the order they are started.
+
+    Short reads (meetings, outcomes) stay on the GUI thread: they take milliseconds.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
