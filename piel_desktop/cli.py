@@ -25,7 +25,7 @@ from pathlib import Path
 from piel_desktop import APP_NAME, __version__, paths
 from piel_desktop.domain.errors import NoDisplay, PielError, UnsupportedLanguage
 from piel_desktop.domain.meetings import parse_meeting_numbers
-from piel_desktop.i18n import _, format_number, ngettext, normalize_language, resolve_language, \
+from piel_desktop.i18n import _, format_list, format_number, ngettext, normalize_language, resolve_language, \
     set_ui_language, system_language_candidates, ui_language, ui_languages
 from piel_desktop.messages import RECORD_KIND_LABELS, describe, label, unexpected
 from piel_desktop.settings import Settings
@@ -89,6 +89,8 @@ def _run_brief(args: argparse.Namespace) -> int:
         result = make_brief(archive, lang=lang, out=args.out, meetings=numbers)
     print(ngettext("Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", result.pages)
           .format(path=result.path, pages=result.pages))
+    print(_("Meetings included: {numbers}").format(
+        numbers=format_list([str(n) for n in result.meetings], ui_language())))
     return EXIT_OK
 
 

@@ -41,7 +41,7 @@ _ERRORS = {
 _REASONS = {
     "no-file-name": N_("the path does not end in a file name"),
     "is-the-archive": N_("that is the archive itself"),
-    "not-sqlite": N_("the file is not an SQLite database"),
+    "not-sqlite": N_("it is not a database file"),
     "foreign-database": N_("it is a database of another program"),
     "unknown-schema": N_("its structure is unknown to this program"),
 }

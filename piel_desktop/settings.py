@@ -24,6 +24,8 @@ KEYS: dict[str, type] = {
     "language": str,  # interface language code; absent: the system's
     "last_archive": str,  # path of the archive the window opened last
     "window": dict,  # base64 Qt states of the main window
+    "brief_language": str,  # language chosen for the last brief
+    "brief_folder": str,  # folder the last brief was saved in
 }
 
 

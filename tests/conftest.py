@@ -74,3 +74,15 @@ def render_page(path: Path, index: int, out: Path, scale: float = 1.0) -> Path:
         document.close()
     image.save(out)
     return out
+
+
+@pytest.fixture(autouse=True)
+def no_hidden_message_boxes(monkeypatch):
+    """A message box nobody answers would hang an offscreen test: make it fail instead.
+    Tests that expect one replace this with their own recorder."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(parent, title, text, *args, **kwargs):
+        raise AssertionError(f"unexpected message box: {text}")
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)

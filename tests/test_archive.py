@@ -132,7 +132,6 @@ def test_another_programs_database_is_refused(tmp_path):
 def test_dates_and_timestamps_round_trip(tmp_path):
     path = tmp_path / "dates.piel"
     with create_archive(path) as archive:
-        _add_body(archive)
         records.add_meeting(archive, number=14, start_date=dt.date(2018, 1, 23),
                             end_date=dt.date(2018, 1, 24))
     with open_archive(path) as archive:
@@ -274,7 +273,6 @@ def test_a_failed_migration_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
     from piel_desktop.domain.errors import ArchiveUnreadable
     path = tmp_path / "office.piel"
     with create_archive(path) as archive:
-        _add_body(archive)
         records.add_meeting(archive, number=9, start_date=dt.date(2015, 1, 23))
     before = _digest(path)
     scripts = tmp_path / "migrations"

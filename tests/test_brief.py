@@ -69,7 +69,7 @@ def test_every_page_has_number_date_and_fingerprint(spanish_brief, demo):
     for number, page in enumerate(pages, 1):
         assert f"Página {number} de {len(pages)}" in page
         assert "Preparado el 29 de noviembre de 2026" in page
-        assert f"Huella del archivo {short}" in page
+        assert f"Huella del archivo de registros {short}" in page
 
 
 def test_fonts_are_embedded_subsets(spanish_brief):

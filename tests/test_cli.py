@@ -56,9 +56,9 @@ def test_init_refuses_to_overwrite(tmp_path):
 def test_messages_in_spanish(tmp_path):
     archive = tmp_path / "a.piel"
     created = run("--lang", "es", "--archive", str(archive), "init", "--demo")
-    assert "Se ha creado el archivo de demostración" in created.stdout
+    assert "Se ha creado el archivo de registros de demostración" in created.stdout
     missing = run("--lang", "es", "--archive", str(tmp_path / "no.piel"), "check")
-    assert_clean_error(missing, "No hay ningún archivo en")
+    assert_clean_error(missing, "No hay ningún archivo de registros en")
     checked = run("--archive", str(archive), "check", env={"LANG": "es_ES.UTF-8"})
     assert "Reuniones: 6" in checked.stdout
 
@@ -88,7 +88,7 @@ def test_not_an_archive(tmp_path):
     text_file = tmp_path / "notes.txt"
     text_file.write_text("hello")
     assert_clean_error(run("--archive", str(text_file), "check"), "is not a PIeL Desktop archive",
-                       "not an SQLite database")
+                       "it is not a database file")
     assert text_file.read_text() == "hello"
 
 
@@ -143,4 +143,4 @@ def test_window_without_a_display(archive):
 def test_interface_language_is_found_before_the_command(tmp_path):
     # "brief" here is the archive's name, not the command
     result = run("--archive", "brief", "--lang", "es", "check")
-    assert_clean_error(result, "No hay ningún archivo en brief.")
+    assert_clean_error(result, "No hay ningún archivo de registros en brief.")

@@ -14,7 +14,7 @@ from piel_desktop.paths import resources_dir
 from piel_desktop.services import records
 from piel_desktop.services.archive import check_archive, create_archive
 from piel_desktop.services.demo import load_demo, read_demo_data
-from piel_desktop.storage import models as m, queries
+from piel_desktop.storage import create_archive as create_empty_archive, models as m, queries
 
 SEED = resources_dir() / "demo" / "seed-report-es.txt"
 
@@ -178,7 +178,7 @@ def test_demo_data_errors_name_the_place(tmp_path, change, where):
     assert change[0] in text
     path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
     with pytest.raises(DemoDataInvalid) as caught:
-        with create_archive(tmp_path / "a.piel") as archive:
+        with create_empty_archive(tmp_path / "a.piel") as archive:
             load_demo(archive, path)
     assert where in caught.value.params["where"]
 
@@ -192,8 +192,18 @@ def test_duplicate_keys_in_demo_data(tmp_path):
     path = tmp_path / "demo.toml"
     text = (resources_dir() / "demo" / "cwg-cop-report-2018.toml").read_text(encoding="utf-8")
     path.write_text(text.replace('key = "consultation/youth-topics"', 'key = "consultation/5rights"'), encoding="utf-8")
-    with create_archive(tmp_path / "a.piel") as archive:
+    with create_empty_archive(tmp_path / "a.piel") as archive:
         with pytest.raises(DemoDataInvalid) as caught:
             load_demo(archive, path)
         assert "UNIQUE" in caught.value.params["problem"]
         assert check_archive(archive).counts["meeting"] == 0
+
+
+def test_a_new_archive_knows_its_working_group(tmp_path, demo):
+    with create_archive(tmp_path / "new.piel") as archive:
+        counts = check_archive(archive).counts
+        assert counts["body"] == 1 and counts["meeting"] == 0 and counts["outcome"] == 0
+        with archive.unit_of_work() as uow:
+            body = queries.body(uow.session)
+        with demo.unit_of_work() as uow:
+            assert body == queries.body(uow.session)  # the same record as the demo's

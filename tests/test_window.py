@@ -12,7 +12,7 @@ from conftest import pdf_text
 from piel_desktop.i18n import set_ui_language
 from piel_desktop.settings import Settings
 from piel_desktop.ui import app as ui_app
-from piel_desktop.ui.dialogs import BriefDialog, FirstRun
+from piel_desktop.ui.dialogs import BriefDialog, Start
 from piel_desktop.ui.main_window import MainWindow
 
 
@@ -87,7 +87,8 @@ def test_print_brief_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
 
 
 def test_brief_dialog_needs_a_meeting(window, qtbot):
-    dialog = BriefDialog(window.meetings, ("en", "es"), parent=window)
+    dialog = BriefDialog(window.meetings, ("en", "es"), reported_with=window.reported_with,
+                         parent=window)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert ok.isEnabled()
@@ -112,13 +113,13 @@ def test_bad_archive_gives_a_message_and_keeps_the_open_one(window, tmp_path, wa
     bogus = tmp_path / "bogus.piel"
     bogus.write_text("not a database")
     assert not window.open_archive(bogus)
-    assert warnings == [f"{bogus} is not a PIeL Desktop archive (the file is not an SQLite database)."]
+    assert warnings == [f"{bogus} is not a PIeL Desktop archive (it is not a database file)."]
     assert window.meeting_model.rowCount() == 6
 
 
 def test_first_run_offers_the_demo(qtbot, tmp_path, monkeypatch):
     path = tmp_path / "new" / "first.piel"
-    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: FirstRun.DEMO)
+    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: Start.DEMO)
     win = MainWindow(Settings())
     qtbot.addWidget(win)
     assert ui_app.start_window(win, path)
@@ -128,7 +129,7 @@ def test_first_run_offers_the_demo(qtbot, tmp_path, monkeypatch):
 
 def test_first_run_quit_creates_nothing(qtbot, tmp_path, monkeypatch):
     path = tmp_path / "first.piel"
-    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: FirstRun.QUIT)
+    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: Start.QUIT)
     win = MainWindow(Settings())
     qtbot.addWidget(win)
     assert not ui_app.start_window(win, path)
@@ -199,3 +200,39 @@ def test_closing_the_window_cancels_running_jobs(window, qtbot):
     window.close()
     qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
     assert isinstance(outcome[0], Cancelled)
+
+
+def test_brief_dialog_ticks_meetings_reported_together(window, qtbot):
+    dialog = BriefDialog(window.meetings, ("en", "es"), reported_with=window.reported_with,
+                         parent=window)
+    qtbot.addWidget(dialog)
+    dialog._check_all(Qt.Unchecked)
+    dialog.meeting_list.item(3).setCheckState(Qt.Checked)  # meeting 12
+    assert dialog.meeting_numbers() == [12, 13]
+    dialog.meeting_list.item(4).setCheckState(Qt.Unchecked)  # meeting 13
+    assert dialog.meeting_numbers() == []
+    dialog.meeting_list.item(0).setCheckState(Qt.Checked)  # meeting 9 stands alone
+    assert dialog.meeting_numbers() == [9]
+
+
+def test_missing_remembered_archive_is_not_recreated(qtbot, tmp_path, monkeypatch):
+    gone = tmp_path / "usb-stick" / "office.piel"
+    asked = []
+    monkeypatch.setattr(ui_app, "ask_missing_archive", lambda parent, p: asked.append(p) or Start.QUIT)
+    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: pytest.fail("offered to create"))
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    assert not ui_app.start_window(win, gone, remembered=True)
+    assert asked == [gone] and not gone.parent.exists()
+
+
+def test_closing_the_welcome_box_keeps_the_window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: Start.NOTHING)
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    assert ui_app.start_window(win, tmp_path / "none.piel")
+    assert win.archive is None and not win.brief_action.isEnabled()
+
+
+def test_venue_column_hidden_while_no_meeting_has_one(window):
+    assert window.meeting_view.isColumnHidden(2)

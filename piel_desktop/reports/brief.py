@@ -49,6 +49,8 @@ class BriefResult:
     path: Path
     pages: int
     fingerprint: str
+    #: Numbers of the meetings printed: those asked for and those reported with them.
+    meetings: tuple[int, ...]
 
 
 def make_brief(archive: Archive, *, lang: str, out: Path | str,
@@ -302,4 +304,5 @@ def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.dat
         raise OutputNotWritable(path=str(out), reason=e.strerror or str(e)) from e
     finally:
         temporary.unlink(missing_ok=True)
-    return BriefResult(path=out, pages=doc.page, fingerprint=content.fingerprint)
+    return BriefResult(path=out, pages=doc.page, fingerprint=content.fingerprint,
+                       meetings=tuple(numbers))

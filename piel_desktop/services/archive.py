@@ -13,20 +13,20 @@ __all__ = ["Archive", "CheckReport", "check_archive", "create_archive", "fingerp
 
 
 def create_archive(path: Path | str, *, demo: bool = False, office: str = "") -> Archive:
-    """Create an archive at ``path``, with the seed report's content when ``demo``.
+    """Create an archive at ``path`` for the working group: with the seed report's
+    content when ``demo``, else with the group itself and no meetings yet.
 
-    Refuses to overwrite (ArchiveExists). If loading the demo fails the new file is
-    removed again, so a failed ``init --demo`` leaves nothing behind.
+    Refuses to overwrite (ArchiveExists). If filling it fails the new file is removed
+    again, so a failed ``init`` leaves nothing behind.
     """
+    from piel_desktop.services.demo import load_demo
     archive = _create(path, office=office)
-    if demo:
-        from piel_desktop.services.demo import load_demo
-        try:
-            load_demo(archive)
-        except BaseException:
-            archive.close()
-            delete_archive_files(archive.path)
-            raise
+    try:
+        load_demo(archive, body_only=not demo)
+    except BaseException:
+        archive.close()
+        delete_archive_files(archive.path)
+        raise
     return archive
 
 

@@ -108,12 +108,16 @@ class _Loader:
                 obj.changed_by = replica.id
         self.s.add(replica)
 
-    def load(self, root: _Node) -> None:
+    def load_body(self, root: _Node) -> m.Body:
         body_node = _Node(root.get("body", dict), "body")
         key = body_node.get("key", str)
         body = m.Body(id=record_id(key), name_id=self.text(body_node, "name", key),
                       acronym_id=self.text(body_node, "acronym", key, required=False))
         self.s.add(body)
+        return body
+
+    def load(self, root: _Node) -> None:
+        body = self.load_body(root)
         for position, node in enumerate(root.children("instruments"), 1):
             self.instrument(node, body.id, position)
         for node in root.children("organisations"):
@@ -231,11 +235,13 @@ def read_demo_data(path: Path | None = None) -> dict:
     return data
 
 
-def load_demo(archive: Archive, path: Path | None = None) -> None:
+def load_demo(archive: Archive, path: Path | None = None, *, body_only: bool = False) -> None:
     """Fill an empty archive with the demo data, in one transaction.
 
-    Raises ArchiveNotEmpty if the archive holds records already, DemoDataInvalid if the
-    data file is malformed; in both cases nothing is written.
+    With ``body_only``, only the working group itself (names and acronyms): what a new
+    archive starts from, the same record in every archive. Raises ArchiveNotEmpty if the
+    archive holds records already, DemoDataInvalid if the data file is malformed; in
+    both cases nothing is written.
     """
     data = read_demo_data(path)
     with archive.unit_of_work() as uow:
@@ -244,7 +250,7 @@ def load_demo(archive: Archive, path: Path | None = None) -> None:
         root = _Node(data, "demo")
         loader = _Loader(uow.session, root)
         with uow.session.no_autoflush:  # all records first, then their shared stamp
-            loader.load(root)
+            loader.load_body(root) if body_only else loader.load(root)
             loader.stamp(root)
         try:
             uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,10 +25,25 @@ def list_meetings(archive: Archive) -> list[d.Meeting]:
         return queries.meetings(uow.session)
 
 
-def outcome_counts(archive: Archive) -> dict[uuid.UUID, int]:
-    """Top-level outcomes per meeting id."""
+@dataclass(frozen=True)
+class MeetingList:
+    """What the meeting list shows: meetings by date, how many top-level outcomes each
+    reported (by meeting number), and the meetings each was reported together with
+    (by number; a meeting's own group includes itself)."""
+
+    meetings: tuple[d.Meeting, ...]
+    outcome_counts: dict[int, int]
+    reported_with: dict[int, tuple[int, ...]]
+
+
+def meeting_list(archive: Archive) -> MeetingList:
     with archive.unit_of_work() as uow:
-        return queries.outcome_count_by_meeting(uow.session)
+        meetings = queries.meetings(uow.session)
+        links = queries.meetings_of_outcomes(uow.session)
+    counts = Counter(n for numbers in links.values() for n in numbers)
+    groups = group_reported_together([mt.number for mt in meetings], links)
+    return MeetingList(meetings=tuple(meetings), outcome_counts=dict(counts),
+                       reported_with={n: group for group in groups for n in group})
 
 
 def meeting_outcomes(archive: Archive, meeting_ids: Iterable[uuid.UUID]) -> list[d.Outcome]:

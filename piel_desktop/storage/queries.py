@@ -35,10 +35,16 @@ def meetings(session: Session) -> list[d.Meeting]:
             for r in rows]
 
 
-def outcome_count_by_meeting(session: Session) -> dict[uuid.UUID, int]:
-    """Number of top-level outcomes linked to each meeting."""
-    query = select(m.meeting_outcome.c.meeting_id, func.count()).group_by(m.meeting_outcome.c.meeting_id)
-    return dict(session.execute(query).all())
+def meetings_of_outcomes(session: Session) -> dict[uuid.UUID, tuple[int, ...]]:
+    """For each top-level outcome, the numbers of the meetings that reported it."""
+    rows = session.execute(
+        select(m.meeting_outcome.c.outcome_id, m.Meeting.number)
+        .join(m.Meeting, m.Meeting.id == m.meeting_outcome.c.meeting_id)
+        .order_by(m.Meeting.number)).all()
+    links: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for outcome_id, number in rows:
+        links[outcome_id].append(number)
+    return {k: tuple(v) for k, v in links.items()}
 
 
 def outcomes_for_meetings(session: Session, meeting_ids: list[uuid.UUID]) -> list[d.Outcome]:

@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
 
 from piel_desktop import APP_ID, APP_NAME, __version__, paths
 from piel_desktop.domain.model import RIGHT_TO_LEFT
 from piel_desktop.i18n import _, resolve_language, set_ui_language, system_language_candidates
 from piel_desktop.settings import Settings
-from piel_desktop.ui.dialogs import FirstRun, ask_first_run, show_error
+from piel_desktop.ui.dialogs import (
+    Start, ask_archive_path, ask_first_run, ask_missing_archive, show_error,
+)
 from piel_desktop.ui.main_window import MainWindow
 
 
@@ -53,30 +55,38 @@ def prepare_application(ui_lang: str | None, settings: Settings) -> QApplication
     set_ui_language(lang)
     install_qt_translations(app, lang)
     app.setLayoutDirection(Qt.RightToLeft if lang in RIGHT_TO_LEFT else Qt.LeftToRight)
+    # Selected rows in an unfocused list are greyed, so the list with the keyboard
+    # focus stands out.
+    palette = app.palette()
+    palette.setColor(QPalette.Inactive, QPalette.Highlight, QColor("#d5dde8"))
+    palette.setColor(QPalette.Inactive, QPalette.HighlightedText, QColor("#1f2933"))
+    app.setPalette(palette)
     sys.excepthook = _report_uncaught
     return app
 
 
-def start_window(window: MainWindow, path: Path) -> bool:
-    """Open ``path`` in ``window``; if there is no archive there, ask what to do.
+def start_window(window: MainWindow, path: Path, *, remembered: bool = False) -> bool:
+    """Open ``path`` in ``window``, asking what to do if there is no archive there.
 
-    Returns False if the user chose to quit.
+    ``remembered`` says the path is the archive opened last rather than one named by
+    the user or the default: if it is gone (a drive not connected), nothing is created
+    in its place. Returns False if the user chose to quit.
     """
     if path.exists():
         window.open_archive(path)
         return True
-    choice = ask_first_run(window, path)
-    if choice is FirstRun.DEMO:
+    choice = ask_missing_archive(window, path) if remembered else ask_first_run(window, path)
+    if choice is Start.DEMO:
         window.create_archive(path, demo=True)
-    elif choice is FirstRun.EMPTY:
+    elif choice is Start.EMPTY:
         window.create_archive(path, demo=False)
-    elif choice is FirstRun.OPEN:
-        name, _filter = QFileDialog.getOpenFileName(window, _("Open archive"), str(path.parent))
-        if name:
-            window.open_archive(Path(name))
-    else:
-        return False
-    return True
+    elif choice is Start.OPEN:
+        chosen = ask_archive_path(window, save=False, folder=path.parent)
+        if chosen is not None:
+            window.open_archive(chosen)
+    elif choice is Start.DEFAULT:
+        return start_window(window, paths.default_archive_path())
+    return choice is not Start.QUIT
 
 
 def run(*, archive: Path | None, settings: Settings, ui_lang: str | None = None) -> int:
@@ -84,9 +94,14 @@ def run(*, archive: Path | None, settings: Settings, ui_lang: str | None = None)
     app = prepare_application(ui_lang, settings)
     window = MainWindow(settings)
     last = settings.get("last_archive")
-    path = archive or (Path(last) if last else paths.default_archive_path())
     window.show()
-    if not start_window(window, path):
+    if archive is not None:
+        started = start_window(window, archive)
+    elif last:
+        started = start_window(window, Path(last), remembered=True)
+    else:
+        started = start_window(window, paths.default_archive_path())
+    if not started:
         window.close()
         return 0
     return app.exec()

@@ -1,4 +1,4 @@
-"""Dialogs: first run, brief options, about, and error messages."""
+"""Dialogs: first run, a missing archive, archive files, brief options, about, errors."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QListWidget, QListWidgetItem,
-    QMessageBox, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QListWidget, QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget,
 )
 
 from piel_desktop import APP_NAME, __version__
@@ -17,7 +17,7 @@ from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import Meeting
 from piel_desktop.i18n import _, format_date, language_name, ui_language
 from piel_desktop.messages import describe, unexpected
-from piel_desktop.paths import log_dir
+from piel_desktop.paths import ARCHIVE_SUFFIX, log_dir
 
 log = logging.getLogger(__name__)
 
@@ -32,83 +32,152 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     QMessageBox.warning(parent, APP_NAME, text)
 
 
-class FirstRun(Enum):
+def ask_archive_path(parent: QWidget | None, *, save: bool, folder: Path) -> Path | None:
+    """Ask for an archive file to create (``save``) or open; None if cancelled.
+
+    A new archive never replaces a file (creating one refuses and says so), so the
+    dialog does not offer to.
+    """
+    pattern = _("PIeL Desktop archives (*{suffix})").format(suffix=ARCHIVE_SUFFIX)
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    if save:
+        name, _filter = QFileDialog.getSaveFileName(
+            parent, _("New archive"), str(folder), pattern, options=QFileDialog.DontConfirmOverwrite)
+    else:
+        name, _filter = QFileDialog.getOpenFileName(parent, _("Open archive"), str(folder), pattern)
+    if not name:
+        return None
+    path = Path(name)
+    return path.with_suffix(ARCHIVE_SUFFIX) if save and not path.suffix else path
+
+
+class Start(Enum):
+    """What to do when the archive to open does not exist."""
+
     DEMO = "demo"
     EMPTY = "empty"
     OPEN = "open"
+    DEFAULT = "default"  # go on with the default archive
+    NOTHING = "nothing"  # show the window with no archive
     QUIT = "quit"
 
 
-def ask_first_run(parent: QWidget | None, path: Path) -> FirstRun:
-    """Ask what to do when the archive to open does not exist yet."""
+def _choose(parent: QWidget | None, text: str, detail: str,
+            buttons: list[tuple[str, QMessageBox.ButtonRole, Start]]) -> Start:
     box = QMessageBox(parent)
     box.setWindowTitle(APP_NAME)
     box.setIcon(QMessageBox.Question)
-    box.setText(_("Welcome to PIeL Desktop. There is no archive at {path} yet.").format(path=path))
-    box.setInformativeText(_("The demo archive holds the working group's 2018 report to Council: "
-                             "its mandate, meetings 9 to 14 and their outcomes."))
-    buttons = {
-        box.addButton(_("Create the demo archive"), QMessageBox.AcceptRole): FirstRun.DEMO,
-        box.addButton(_("Create an empty archive"), QMessageBox.AcceptRole): FirstRun.EMPTY,
-        box.addButton(_("Open another archive…"), QMessageBox.ActionRole): FirstRun.OPEN,
-        box.addButton(_("Quit"), QMessageBox.RejectRole): FirstRun.QUIT,
-    }
-    box.setDefaultButton(next(iter(buttons)))
+    box.setText(text)
+    box.setInformativeText(detail)
+    choices = {box.addButton(caption, role): start for caption, role, start in buttons}
+    box.setDefaultButton(next(iter(choices)))
     box.exec()
-    return buttons.get(box.clickedButton(), FirstRun.QUIT)
+    # Escape or closing the box keeps the window open with no archive.
+    return choices.get(box.clickedButton(), Start.NOTHING)
+
+
+def ask_first_run(parent: QWidget | None, path: Path) -> Start:
+    """Welcome: no archive at ``path`` yet (the one named, or the default)."""
+    return _choose(
+        parent, _("Welcome to PIeL Desktop. There is no archive at {path} yet.").format(path=path),
+        _("The demo archive holds the working group's 2018 report to Council: its mandate, "
+          "meetings 9 to 14 and their outcomes."),
+        [(_("Create the demo archive"), QMessageBox.AcceptRole, Start.DEMO),
+         (_("Create an empty archive"), QMessageBox.AcceptRole, Start.EMPTY),
+         (_("Open another archive…"), QMessageBox.ActionRole, Start.OPEN),
+         (_("Quit"), QMessageBox.RejectRole, Start.QUIT)])
+
+
+def ask_missing_archive(parent: QWidget | None, path: Path) -> Start:
+    """The archive opened last is gone: never offer to create a new one in its place."""
+    return _choose(
+        parent, _("The archive opened last, {path}, cannot be found.").format(path=path),
+        _("It may be on a drive or share that is not connected now. Connect it and start "
+          "again, or open another archive."),
+        [(_("Open another archive…"), QMessageBox.AcceptRole, Start.OPEN),
+         (_("Use the default archive"), QMessageBox.ActionRole, Start.DEFAULT),
+         (_("Quit"), QMessageBox.RejectRole, Start.QUIT)])
 
 
 class BriefDialog(QDialog):
-    """Choose the meetings and the language of a brief."""
+    """Choose the meetings and the language of a brief.
 
-    def __init__(self, meetings: list[Meeting], languages: tuple[str, ...],
-                 selected: set[int] | None = None, parent: QWidget | None = None) -> None:
+    ``reported_with`` maps a meeting number to the meetings reported together with it
+    (itself included); ticking one ticks them all, since a brief prints them together.
+    """
+
+    def __init__(self, meetings: list[Meeting], languages: tuple[str, ...], *,
+                 reported_with: dict[int, tuple[int, ...]], language: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Print brief"))
-        lang = ui_language()
+        self._reported_with = reported_with
+        self._syncing = False
+        ui_lang = ui_language()
         self.meeting_list = QListWidget()
         for meeting in meetings:
             item = QListWidgetItem(_("Meeting {number} — {date}").format(
-                number=meeting.number, date=format_date(meeting.start_date, lang)))
+                number=meeting.number, date=format_date(meeting.start_date, ui_lang)))
             item.setData(Qt.UserRole, meeting.number)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            chosen = not selected or meeting.number in selected
-            item.setCheckState(Qt.Checked if chosen else Qt.Unchecked)
+            item.setCheckState(Qt.Checked)
             self.meeting_list.addItem(item)
-        self.language = QComboBox()
-        for code in languages:
-            self.language.addItem(language_name(code, lang), code)
-        default = "es" if "es" in languages else languages[0]
-        self.language.setCurrentIndex(languages.index(lang if lang in languages else default))
+        self.meeting_list.itemChanged.connect(self._item_changed)
+        note = QLabel(_("Meetings that reported their outcomes together are printed together."))
+        note.setWordWrap(True)
         all_button, none_button = QPushButton(_("Select all")), QPushButton(_("Select none"))
         all_button.clicked.connect(lambda: self._check_all(Qt.Checked))
         none_button.clicked.connect(lambda: self._check_all(Qt.Unchecked))
+        selection_row = QHBoxLayout()
+        selection_row.addWidget(all_button)
+        selection_row.addWidget(none_button)
+        selection_row.addStretch()
+        self.language = QComboBox()
+        for code in languages:
+            self.language.addItem(language_name(code, ui_lang), code)
+        preferred = [c for c in (language, ui_lang, "es") if c in languages]
+        self.language.setCurrentIndex(languages.index(preferred[0]) if preferred else 0)
+        form = QFormLayout()
+        form.addRow(_("Language of the brief:"), self.language)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(_("Save as PDF…"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.buttons.addButton(all_button, QDialogButtonBox.ResetRole)
-        self.buttons.addButton(none_button, QDialogButtonBox.ResetRole)
-        self.meeting_list.itemChanged.connect(self._update_ok)
-        form = QFormLayout()
-        form.addRow(_("Language of the brief:"), self.language)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Meetings to include:")))
         layout.addWidget(self.meeting_list)
+        layout.addLayout(selection_row)
+        layout.addWidget(note)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self._update_ok()
 
-    def _check_all(self, state) -> None:
-        for row in range(self.meeting_list.count()):
-            self.meeting_list.item(row).setCheckState(state)
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.meeting_list.item(row) for row in range(self.meeting_list.count())]
 
-    def _update_ok(self, *_args) -> None:
+    def _check_all(self, state) -> None:
+        self._syncing = True
+        for item in self._items():
+            item.setCheckState(state)
+        self._syncing = False
+        self._update_ok()
+
+    def _item_changed(self, changed: QListWidgetItem) -> None:
+        if not self._syncing:
+            self._syncing = True
+            partners = self._reported_with.get(changed.data(Qt.UserRole), ())
+            for item in self._items():
+                if item.data(Qt.UserRole) in partners:
+                    item.setCheckState(changed.checkState())
+            self._syncing = False
+        self._update_ok()
+
+    def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.meeting_numbers()))
 
     def meeting_numbers(self) -> list[int]:
-        items = (self.meeting_list.item(row) for row in range(self.meeting_list.count()))
-        return [item.data(Qt.UserRole) for item in items if item.checkState() == Qt.Checked]
+        return [item.data(Qt.UserRole) for item in self._items() if item.checkState() == Qt.Checked]
 
     def brief_language(self) -> str:
         return self.language.currentData()
@@ -121,6 +190,7 @@ def show_about(parent: QWidget, archive_path: Path | None, schema_version: int |
         _("Offline records manager for the ITU Council Working Group on Child Online Protection."),
         _("Archive: {path}").format(path=_escape(archive)),
         _("Archive schema: {version}").format(version=schema_version or "–"),
+        _("Free software under the GNU General Public License, version 3 or later."),
         _("Brief fonts: Noto Sans (SIL Open Font License 1.1). Built with Qt (LGPL), PySide6, "
           "SQLAlchemy, Alembic, ReportLab, Babel and platformdirs."),
     ]) + "</p>")

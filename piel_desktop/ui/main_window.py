@@ -18,16 +18,16 @@ from piel_desktop import APP_NAME
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
 from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
-from piel_desktop.paths import ARCHIVE_SUFFIX
 from piel_desktop.reports.brief import BRIEF_LANGUAGES, make_brief
 from piel_desktop.services import records
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
-from piel_desktop.ui.dialogs import BriefDialog, show_about, show_error
+from piel_desktop.ui.dialogs import BriefDialog, ask_archive_path, show_about, show_error
 from piel_desktop.ui.runner import Runner
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.UserRole + 1
+VENUE_COLUMN = 2
 
 
 def _tree(columns: list[str]) -> tuple[QTreeView, QStandardItemModel]:
@@ -58,8 +58,8 @@ class MainWindow(QMainWindow):
         self.archive: Archive | None = None
         self.runner = Runner(self)
         self.meetings: list[Meeting] = []
+        self.reported_with: dict[int, tuple[int, ...]] = {}
         self.outcomes: dict[object, Outcome] = {}
-        self.last_brief: Path | None = None
         self._build_views()
         self._build_menus()
         self._restore_window()
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.meeting_view, self.meeting_model = _tree([_("No."), _("Date"), _("Venue"), _("Outcomes")])
         self.meeting_view.setRootIsDecorated(False)
         self.meeting_view.setAccessibleName(_("Meetings"))
+        self.meeting_view.setMinimumWidth(180)
         self.meeting_view.selectionModel().currentRowChanged.connect(self._meeting_changed)
         self.outcome_view, self.outcome_model = _tree([_("Outcome"), _("Kind"), _("Status")])
         self.outcome_view.setAccessibleName(_("Outcomes"))
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.meeting_title.setTextFormat(Qt.PlainText)
         self.meeting_title.setStyleSheet("font-weight: bold; padding: 4px 2px;")
         outcomes_pane = QWidget()
+        outcomes_pane.setMinimumWidth(320)
         outcomes_layout = QVBoxLayout(outcomes_pane)
         outcomes_layout.setContentsMargins(0, 0, 0, 0)
         outcomes_layout.setSpacing(2)
@@ -103,6 +105,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right_splitter)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([330, 800])
+        for splitter in (self.splitter, self.right_splitter):
+            splitter.setChildrenCollapsible(False)  # no pane can be dragged out of sight
         self.setCentralWidget(self.splitter)
         self.archive_label = QLabel()
         self.statusBar().addPermanentWidget(self.archive_label)
@@ -169,24 +173,18 @@ class MainWindow(QMainWindow):
         except Exception as error:
             show_error(self, error)
             return False
-        loaded = self._load_meetings(archive)
-        if loaded is None:
+        try:
+            listing = records.meeting_list(archive)
+        except Exception as error:
             archive.close()
+            show_error(self, error)
             return False
         self._close_archive()
         self.archive = archive
         self.settings.set("last_archive", str(archive.path))
         self.settings.save()
-        self._show_meetings(*loaded)
+        self._show_meetings(listing)
         return True
-
-    def _load_meetings(self, archive: Archive) -> tuple[list[Meeting], dict] | None:
-        """The archive's meetings and outcome counts, or None after telling the user why not."""
-        try:
-            return records.list_meetings(archive), records.outcome_counts(archive)
-        except Exception as error:
-            show_error(self, error)
-            return None
 
     def open_archive(self, path: Path) -> bool:
         """Open the archive at ``path``; on failure say why and keep the current one."""
@@ -195,25 +193,16 @@ class MainWindow(QMainWindow):
     def create_archive(self, path: Path, *, demo: bool) -> bool:
         return self._use_archive(lambda: create_archive(path, demo=demo))
 
-    def _archive_file_dialog(self, save: bool) -> Path | None:
-        folder = str(self.archive.path.parent) if self.archive else str(Path.home())
-        pattern = _("PIeL Desktop archives (*{suffix})").format(suffix=ARCHIVE_SUFFIX)
-        if save:
-            name, _filter = QFileDialog.getSaveFileName(self, _("New archive"), folder, pattern)
-        else:
-            name, _filter = QFileDialog.getOpenFileName(self, _("Open archive"), folder, pattern)
-        if not name:
-            return None
-        path = Path(name)
-        return path.with_suffix(ARCHIVE_SUFFIX) if save and not path.suffix else path
+    def _folder(self) -> Path:
+        return self.archive.path.parent if self.archive else Path.home()
 
     def new_archive(self) -> None:
-        path = self._archive_file_dialog(save=True)
+        path = ask_archive_path(self, save=True, folder=self._folder())
         if path is not None:
             self.create_archive(path, demo=False)
 
     def choose_archive(self) -> None:
-        path = self._archive_file_dialog(save=False)
+        path = ask_archive_path(self, save=False, folder=self._folder())
         if path is not None:
             self.open_archive(path)
 
@@ -230,18 +219,22 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_NAME)
             self.archive_label.setText(_("No archive open"))
 
-    def _show_meetings(self, meetings: list[Meeting], counts: dict) -> None:
+    def _show_meetings(self, listing: records.MeetingList) -> None:
         current = self.current_meeting()
-        self.meetings = meetings
+        self.meetings = list(listing.meetings)
+        self.reported_with = listing.reported_with
         lang = ui_language()
         self.meeting_model.removeRows(0, self.meeting_model.rowCount())
         for meeting in self.meetings:
             venue = meeting.venue.pick(lang)
             number = _cell(str(meeting.number), meeting.id)
             number.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            self.meeting_model.appendRow([
-                number, _cell(format_date(meeting.start_date, lang)),
-                _cell(venue.text if venue else ""), _cell(str(counts.get(meeting.id, 0)))])
+            count = _cell(str(listing.outcome_counts.get(meeting.number, 0)))
+            count.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            self.meeting_model.appendRow([number, _cell(format_date(meeting.start_date, lang)),
+                                          _cell(venue.text if venue else ""), count])
+        # An empty column only takes room: show venues once some meeting has one.
+        self.meeting_view.setColumnHidden(VENUE_COLUMN, not any(m.venue for m in self.meetings))
         self._fit_meeting_columns()
         self._show_archive_state()
         self._fill_outcomes([])
@@ -324,18 +317,25 @@ class MainWindow(QMainWindow):
     # --- actions -------------------------------------------------------------------
 
     def print_brief(self) -> None:
+        """Ask for meetings, language and file; then make the brief."""
         if self.archive is None or not self.meetings:
             return
-        dialog = BriefDialog(self.meetings, BRIEF_LANGUAGES, parent=self)
+        dialog = BriefDialog(self.meetings, BRIEF_LANGUAGES, reported_with=self.reported_with,
+                             language=self.settings.get("brief_language"), parent=self)
         if dialog.exec() != BriefDialog.Accepted:
             return
         numbers, lang = dialog.meeting_numbers(), dialog.brief_language()
         span = f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else f"{numbers[0]}"
-        suggested = (self.last_brief.parent if self.last_brief else Path.home()) / f"brief-{lang}-{span}.pdf"
+        folder = Path(self.settings.get("brief_folder") or Path.home())
+        # Translators: file name suggested for a brief; keep {lang} and {meetings}.
+        suggested = folder / _("brief-{lang}-{meetings}.pdf").format(lang=lang, meetings=span)
         name, _filter = QFileDialog.getSaveFileName(self, _("Save brief"), str(suggested),
                                                     _("PDF documents (*.pdf)"))
         if name:
             path = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
+            self.settings.set("brief_language", lang)
+            self.settings.set("brief_folder", str(path.parent))
+            self.settings.save()
             self.write_brief(numbers, lang, path)
 
     def write_brief(self, numbers: list[int], lang: str, path: Path) -> None:
@@ -346,7 +346,6 @@ class MainWindow(QMainWindow):
             return make_brief(archive, lang=lang, out=path, meetings=numbers, progress=progress)
 
         def done(result) -> None:
-            self.last_brief = result.path
             self.statusBar().showMessage(
                 ngettext("Brief saved to {path} ({pages} page).", "Brief saved to {path} ({pages} pages).",
                          result.pages).format(path=result.path, pages=result.pages), 15000)
