@@ -23,6 +23,16 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _sql(path, statement: str) -> list[tuple]:
+    """Run one statement on a file with plain sqlite3 (as another program would)."""
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            return con.execute(statement).fetchall()
+    finally:
+        con.close()
+
+
 def _add_body(archive):
     from piel_desktop.storage import models as m
     from piel_desktop.storage.texts import new_text
@@ -70,9 +80,7 @@ def test_older_archive_is_migrated_with_a_backup(tmp_path):
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, "base")
     engine.dispose()
-    with sqlite3.connect(path) as con:
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    con.close()
+    tables = {r[0] for r in _sql(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert "meeting" not in tables
     old_bytes = _digest(path)
 
@@ -84,18 +92,14 @@ def test_older_archive_is_migrated_with_a_backup(tmp_path):
         assert [m.number for m in records.list_meetings(archive)] == [9]
     backup = tmp_path / f"old.piel.before-schema-{storage_archive.schema_head()}"
     assert backup.is_file()
-    with sqlite3.connect(backup) as con:
-        assert con.execute("SELECT count(*) FROM sqlite_master WHERE name='meeting'").fetchone()[0] == 0
-    con.close()
+    assert _sql(backup, "SELECT count(*) FROM sqlite_master WHERE name='meeting'") == [(0,)]
     assert old_bytes != _digest(path)
 
 
 def test_newer_schema_is_refused_and_file_untouched(tmp_path):
     path = tmp_path / "future.piel"
     create_archive(path).close()
-    with sqlite3.connect(path) as con:
-        con.execute("UPDATE alembic_version SET version_num = '9999'")
-    con.close()
+    _sql(path, "UPDATE alembic_version SET version_num = '9999'")
     before = _digest(path)
     with pytest.raises(NewerSchema) as caught:
         open_archive(path)
@@ -119,9 +123,7 @@ def test_files_that_are_not_archives(tmp_path, content, reason):
 
 def test_another_programs_database_is_refused(tmp_path):
     path = tmp_path / "other.sqlite"
-    with sqlite3.connect(path) as con:
-        con.execute("CREATE TABLE t (x)")
-    con.close()
+    _sql(path, "CREATE TABLE t (x)")
     before = _digest(path)
     with pytest.raises(NotAnArchive) as caught:
         open_archive(path)
@@ -212,9 +214,7 @@ def test_an_error_inside_a_unit_of_work_rolls_everything_back(demo):
 def test_refused_files_get_no_companions(tmp_path):
     path = tmp_path / "future.piel"
     create_archive(path).close()
-    with sqlite3.connect(path) as con:
-        con.execute("UPDATE alembic_version SET version_num = '9999'")
-    con.close()
+    _sql(path, "UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(NewerSchema):
         open_archive(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["future.piel"]
@@ -223,9 +223,7 @@ def test_refused_files_get_no_companions(tmp_path):
 def test_archive_without_migration_history_is_not_guessed_at(tmp_path):
     path = tmp_path / "odd.piel"
     create_archive(path).close()
-    with sqlite3.connect(path) as con:
-        con.execute("DROP TABLE alembic_version")
-    con.close()
+    _sql(path, "DROP TABLE alembic_version")
     before = _digest(path)
     with pytest.raises(NotAnArchive) as caught:
         open_archive(path)
