@@ -22,6 +22,10 @@ from piel_desktop.services.archive import fingerprint
 MADE_AT = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 
 
+def _meeting(archive, number: int):
+    return next(mt for mt in records.list_meetings(archive) if mt.number == number)
+
+
 def _seed_leads() -> list[str]:
     seed = re.sub(r"\s+", " ", (resources_dir() / "demo" / "seed-report-es.txt").read_text(encoding="utf-8"))
     return re.findall(r"Los principales resultados de .*? fueron:", seed)
@@ -49,7 +53,7 @@ def test_lead_sentences_read_like_the_seed(spanish_brief):
 def test_outcomes_print_in_order_with_list_punctuation(spanish_brief, demo):
     path, _result = spanish_brief
     text = pdf_text(path)
-    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    meeting = _meeting(demo, 14)
     outcomes = [o.text.original.text for o in records.meeting_outcomes(demo, [meeting.id])]
     positions = [text.index(o) for o in outcomes]
     assert positions == sorted(positions)
@@ -101,7 +105,7 @@ def test_first_page_renders(spanish_brief, tmp_path):
 
 
 def test_markup_in_record_text_prints_literally(demo, tmp_path):
-    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    meeting = _meeting(demo, 14)
     records.add_outcome(demo, text="revisar <b>negrita</b> & <font>marcas</font> &amp; más",
                         lang="es", meeting_ids=[meeting.id])
     path = tmp_path / "markup.pdf"
@@ -110,7 +114,7 @@ def test_markup_in_record_text_prints_literally(demo, tmp_path):
 
 
 def test_a_very_long_outcome_flows_over_pages(demo, tmp_path):
-    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    meeting = _meeting(demo, 14)
     long_text = " ".join(f"palabra{i}" for i in range(3000))  # about 30,000 characters
     assert len(long_text) > 30_000
     records.add_outcome(demo, text=long_text, lang="es", meeting_ids=[meeting.id])
@@ -213,7 +217,7 @@ def test_longest_file_name(demo, tmp_path):
 
 def test_a_group_is_printed_with_all_its_outcomes(demo, tmp_path):
     """Meeting 10 brings meeting 11 along, and with it an outcome of 11 alone."""
-    eleven = next(mt for mt in records.list_meetings(demo) if mt.number == 11)
+    eleven = _meeting(demo, 11)
     records.add_outcome(demo, text="resultado propio de la 11ª reunión", lang="es", meeting_ids=[eleven.id])
     path = tmp_path / "ten.pdf"
     make_brief(demo, lang="es", meetings=[10], out=path, made_at=MADE_AT)
@@ -223,7 +227,7 @@ def test_a_group_is_printed_with_all_its_outcomes(demo, tmp_path):
 
 
 def test_a_script_the_font_lacks_is_named_not_dropped(demo, tmp_path):
-    meeting = next(mt for mt in records.list_meetings(demo) if mt.number == 14)
+    meeting = _meeting(demo, 14)
     records.add_outcome(demo, text="儿童在线保护工作组", lang="zh", meeting_ids=[meeting.id])
     path = tmp_path / "zh.pdf"
     make_brief(demo, lang="es", meetings=[14], out=path, made_at=MADE_AT)
