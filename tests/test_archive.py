@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import hashlib
 import sqlite3
 
@@ -70,18 +71,20 @@ def test_open_missing_file(tmp_path):
 
 
 def test_older_archive_is_migrated_with_a_backup(tmp_path):
-    """A file of ours at an older schema (here: before the first migration) is brought
-    up to the newest schema on open, after a backup copy of the old file is written."""
+    """A file of ours at an older schema (here: schema 1, with a record) is brought up
+    to the newest schema on open, after a backup copy of the old file is written."""
     path = tmp_path / "old.piel"
-    create_archive(path).close()
     engine = storage_archive._make_engine(path, foreign_keys=False)
     with engine.begin() as connection:
         cfg = storage_archive._alembic_config()
         cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "base")
+        command.upgrade(cfg, "0001")
+        connection.exec_driver_sql(f"PRAGMA application_id = {storage_archive.APPLICATION_ID}")
+        connection.exec_driver_sql("INSERT INTO replica VALUES ('ab' || lower(hex(randomblob(15))), 'HQ', 1, '2020-01-01T00:00:00+00:00')")
+        connection.exec_driver_sql("INSERT INTO text SELECT 'cd' || lower(hex(randomblob(15))), created_at, created_at, id FROM replica")
     engine.dispose()
     tables = {r[0] for r in _sql(path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert "meeting" not in tables
+    assert "tombstone" not in tables
     old_bytes = _digest(path)
 
     with open_archive(path) as archive:
@@ -92,8 +95,11 @@ def test_older_archive_is_migrated_with_a_backup(tmp_path):
         assert [m.number for m in records.list_meetings(archive)] == [9]
     backup = tmp_path / f"old.piel.before-schema-{storage_archive.schema_head()}"
     assert backup.is_file()
-    assert _sql(backup, "SELECT count(*) FROM sqlite_master WHERE name='meeting'") == [(0,)]
+    assert _sql(backup, "SELECT count(*) FROM sqlite_master WHERE name='tombstone'") == [(0,)]
     assert old_bytes != _digest(path)
+    # The record from schema 1 is stamped by the local replica, so it can travel.
+    assert {json.loads(c)["*"][17:] for (c,) in _sql(path, "SELECT sync_clock FROM text")} == {
+        r for (r,) in _sql(path, "SELECT lower(id) FROM replica WHERE is_local")}
 
 
 def test_newer_schema_is_refused_and_file_untouched(tmp_path):
@@ -275,18 +281,18 @@ def test_a_failed_migration_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
     before = _digest(path)
     scripts = tmp_path / "migrations"
     shutil.copytree(storage_archive._MIGRATIONS, scripts)
-    (scripts / "versions" / "0002_broken.py").write_text(
+    (scripts / "versions" / "0003_broken.py").write_text(
         '"""A migration that fails after changing things."""\n'
         "from alembic import op\n"
         "import sqlalchemy as sa\n"
-        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n"
+        "revision = '0003'\ndown_revision = '0002'\nbranch_labels = None\ndepends_on = None\n\n"
         "def upgrade():\n"
         "    op.add_column('meeting', sa.Column('room', sa.String(20)))\n"
-        "    op.execute('DELETE FROM meeting')\n"
+        "    op.execute('DROP TABLE meeting_outcome')\n"
         "    raise RuntimeError('migration bug')\n\n"
         "def downgrade():\n    pass\n", encoding="utf-8")
     monkeypatch.setattr(storage_archive, "_MIGRATIONS", scripts)
-    assert storage_archive.schema_head() == 2
+    assert storage_archive.schema_head() == 3
     with pytest.raises(ArchiveUnreadable) as caught:
         open_archive(path)
     assert "migration bug" in caught.value.params["reason"]

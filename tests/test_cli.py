@@ -34,7 +34,7 @@ def test_init_check_brief(tmp_path):
 
     checked = run("check", env={"PIEL_ARCHIVE": str(archive)})
     assert checked.returncode == 0, checked.stderr
-    for line in ("Schema version: 1", "Integrity: ok", "Meetings: 6", "Outcomes: 24", "Instruments: 2"):
+    for line in ("Schema version: 2", "Integrity: ok", "Meetings: 6", "Outcomes: 24", "Instruments: 2"):
         assert line in checked.stdout
 
     out = tmp_path / "brief.pdf"

@@ -129,3 +129,102 @@ class Cancelled(PielError):
     """The user cancelled a long operation; nothing was changed."""
 
     code = "cancelled"
+
+
+# -- packages (sync between offices) -------------------------------------------------
+
+class BadPackage(PielError):
+    """Base of every refused package; the archive is left unchanged. params: path, ..."""
+
+    code = "bad-package"
+
+
+class NotAPackage(BadPackage):
+    """params: path, reason ("not-zip", "truncated", "no-manifest", "bad-manifest")"""
+
+    code = "not-a-package"
+
+
+class PackageVersionUnsupported(BadPackage):
+    """params: path, found, supported"""
+
+    code = "package-version"
+
+
+class PackageDamaged(BadPackage):
+    """An entry does not match the manifest. params: path, entry, problem"""
+
+    code = "package-damaged"
+
+
+class PackageUnsafe(BadPackage):
+    """An entry name is absolute, climbs out with "..", or is not part of the format.
+    params: path, entry"""
+
+    code = "package-unsafe"
+
+
+class PackageTooLarge(BadPackage):
+    """params: path, limit (text such as "10,000 entries")"""
+
+    code = "package-too-large"
+
+
+class PackageSignatureInvalid(BadPackage):
+    """params: path, office"""
+
+    code = "package-signature"
+
+
+class PackageKeyMismatch(BadPackage):
+    """A known office signs with another key. params: path, office, known, found"""
+
+    code = "package-key-mismatch"
+
+
+class PackageRecordInvalid(BadPackage):
+    """params: path, line, problem"""
+
+    code = "package-record"
+
+
+class PackageMissingReference(BadPackage):
+    """params: path, kind, key, parent"""
+
+    code = "package-missing-reference"
+
+
+class PackageDuplicate(BadPackage):
+    """Two records with different identities claim one unique value. params: path, kind, detail"""
+
+    code = "package-duplicate"
+
+
+class PackageNeedsEarlier(BadPackage):
+    """An incremental package assumes changes this archive has not seen. params: path, office"""
+
+    code = "package-needs-earlier"
+
+
+class PackageFromThisArchive(BadPackage):
+    """params: path"""
+
+    code = "package-from-this-archive"
+
+
+class UnknownOffice(PielError):
+    """params: office, known (tuple of names)"""
+
+    code = "unknown-office"
+
+
+class UndoNotPossible(PielError):
+    """params: reason ("no-import", "edited-since", "backup-missing")"""
+
+    code = "undo-not-possible"
+
+
+class ConflictNotOpen(PielError):
+    """The conflict was resolved meanwhile, or its record is gone. params: none"""
+
+    code = "conflict-not-open"

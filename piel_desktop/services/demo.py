@@ -95,18 +95,20 @@ class _Loader:
         except PielError:
             raise DemoDataInvalid(where=f"{node.where}.{key}", problem=f"unknown value {value!r}") from None
 
-    def stamp(self, root: _Node) -> None:
-        """Credit every new record to the demo's own replica, at the file's time."""
+    def stamp(self, root: _Node) -> tuple[uuid.UUID, dt.datetime]:
+        """Credit every new record to the demo's own replica, at the file's time; return
+        that replica and time, which also make the demo's changeset."""
         at = root.get("recorded_at", dt.datetime)
         if at.tzinfo is None:
             raise DemoDataInvalid(where="recorded_at", problem="needs a time zone (e.g. Z)")
-        replica = m.Replica(id=record_id("replica/demo"), name=root.get("recorded_by", str),
-                            is_local=False, created_at=at)
+        replica_id = record_id("replica/demo")
+        self.s.execute(m.Replica.__table__.insert().values(
+            id=replica_id, name=root.get("recorded_by", str), is_local=False, created_at=at))
         for obj in self.s.new:
             if isinstance(obj, m.Record):
                 obj.created_at = obj.updated_at = at
-                obj.changed_by = replica.id
-        self.s.add(replica)
+                obj.changed_by = replica_id
+        return replica_id, at
 
     def load_body(self, root: _Node) -> m.Body:
         body_node = _Node(root.get("body", dict), "body")
@@ -251,7 +253,10 @@ def load_demo(archive: Archive, path: Path | None = None, *, body_only: bool = F
         loader = _Loader(uow.session, root)
         with uow.session.no_autoflush:  # all records first, then their shared stamp
             loader.load_body(root) if body_only else loader.load(root)
-            loader.stamp(root)
+            replica_id, at = loader.stamp(root)
+            # The same changeset in every archive, so offices starting from the demo
+            # (or from the same working-group record) share it and never conflict.
+            uow.stamp_as(replica_id, int(at.timestamp() * 1000) << 16)
         try:
             uow.commit()
         except IntegrityError as e:  # a key or meeting number used twice, say

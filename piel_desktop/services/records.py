@@ -115,6 +115,88 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
         return outcome.id
 
 
+#: Outcome fields :func:`edit_outcome` changes, with their parsers.
+_OUTCOME_FIELDS = {
+    "kind": lambda v: d.parse_enum(d.OutcomeKind, v, "kind"),
+    "status": lambda v: d.parse_enum(d.OutcomeStatus, v, "status"),
+    "label": lambda v: _short_text(v, "label", 16),
+    "addressee": lambda v: _short_text(v, "addressee", 64),
+    "position": lambda v: _whole(v, "position"),
+}
+
+
+def _short_text(value, field: str, most: int) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > most:
+        raise InvalidValue(field=field, value=str(value))
+    return value
+
+
+def _whole(value, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidValue(field=field, value=str(value))
+    return value
+
+
+def edit_outcome(archive: Archive, outcome_id: uuid.UUID, **changes) -> None:
+    """Change fields of an outcome: kind, status, label, addressee, position.
+
+    Only the fields given are written (and so only they travel to other offices).
+    Raises RecordNotFound, or InvalidValue naming the field; nothing is written then.
+    """
+    unknown = set(changes) - set(_OUTCOME_FIELDS)
+    if unknown:
+        raise InvalidValue(field=sorted(unknown)[0], value="")
+    parsed = {name: _OUTCOME_FIELDS[name](value) for name, value in changes.items()}
+    with archive.unit_of_work() as uow:
+        outcome = uow.session.get(m.Outcome, outcome_id)
+        if outcome is None:
+            raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        for name, value in parsed.items():
+            setattr(outcome, name, value)
+        uow.commit()
+
+
+def set_text(archive: Archive, text_id: uuid.UUID, lang: str, body: str) -> None:
+    """Write the ``lang`` version of a text: a new working translation if there is none,
+    else a new revision of it (an original's revision makes its translations stale).
+
+    Raises RecordNotFound, or InvalidValue for an unknown language or an empty text.
+    """
+    d.check_language(lang)
+    if not body or not body.strip():
+        raise InvalidValue(field=f"text ({lang})", value=body)
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        text = s.get(m.Text, text_id)
+        if text is None:
+            raise RecordNotFound(kind="text", id=str(text_id))
+        version = next((v for v in text.versions if v.lang == lang), None)
+        original = next((v for v in text.versions if v.status is d.TranslationStatus.ORIGINAL), None)
+        if version is None:
+            s.add(m.TextVersion(id=uuid.uuid5(text_id, lang), text_id=text_id, lang=lang, body=body,
+                                status=d.TranslationStatus.WORKING, revision=1,
+                                source_revision=original.revision if original else None))
+        elif version.body != body:
+            version.body = body
+            version.revision += 1
+            if version is not original and original is not None:
+                version.source_revision = original.revision
+        uow.commit()
+
+
+def delete_outcome(archive: Archive, outcome_id: uuid.UUID) -> None:
+    """Delete an outcome with its sub-items and links; each leaves a tombstone that
+    travels to other offices. Raises RecordNotFound."""
+    with archive.unit_of_work() as uow:
+        outcome = uow.session.get(m.Outcome, outcome_id)
+        if outcome is None:
+            raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        uow.session.delete(outcome)
+        uow.commit()
+
+
 @dataclass(frozen=True)
 class MeetingGroup:
     """Meetings reported together and their shared top-level outcomes."""

@@ -13,6 +13,8 @@ import logging
 import os
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -29,6 +31,7 @@ from piel_desktop.domain.errors import (
     ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveReadOnly, ArchiveUnreadable,
     InvalidValue, NewerSchema, NotAFile, NotAnArchive, PielError,
 )
+from piel_desktop.storage import sync
 from piel_desktop.storage.models import Record, Replica, utcnow
 
 log = logging.getLogger(__name__)
@@ -104,7 +107,7 @@ def _make_engine(path: Path, *, foreign_keys: bool = True, journal: str | None =
     return engine
 
 
-def database_error(path: Path, error: SQLAlchemyError) -> PielError:
+def database_error(path: Path, error: Exception) -> PielError:
     """The domain error for an SQLite failure of the archive file itself."""
     detail = str(getattr(error, "orig", None) or error)
     if "malformed" in detail or "not a database" in detail:
@@ -217,9 +220,41 @@ class Archive:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False,
                                       info={"replica_id": self.replica_id})
         event.listen(self._sessions, "before_flush", _stamp_changes)
+        event.listen(self._sessions, "after_flush_postexec", _end_of_flush)
+        event.listen(self._sessions, "after_transaction_end", _end_of_transaction)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self.path)
+
+    @contextmanager
+    def merging(self) -> Iterator[sqlite3.Connection]:
+        """A raw connection in one write transaction for merging a package.
+
+        Foreign keys are off (a merged delete must not cascade; storage/merge.py checks
+        every reference before the end) and the change-tracking triggers stand aside.
+        Commit with ``con.execute("COMMIT")``; anything else is rolled back when the
+        block ends, also on error. SQLite failures leave as domain errors.
+        """
+        connection = self.engine.connect()
+        con = connection.connection.driver_connection
+        try:
+            con.execute("PRAGMA foreign_keys = OFF")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                sync.set_applying(con, True)
+                yield con
+            finally:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.IntegrityError):
+                raise
+            raise database_error(self.path, e) from e
+        finally:
+            try:
+                con.execute("PRAGMA foreign_keys = ON")
+            finally:
+                connection.close()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -232,10 +267,17 @@ class Archive:
 
 
 def _stamp_changes(session: Session, _context, _instances) -> None:
-    """Record which replica changed each new or modified record (``updated_at`` is the
-    column's ``onupdate``). A record whose ``changed_by`` was set by the caller, such as
-    one copied from another office, keeps it."""
-    replica_id = session.info["replica_id"]
+    """Open the transaction's changeset and record which replica changed each new or
+    modified record (``updated_at`` is the column's ``onupdate``). The triggers stamp
+    the changed fields with the changeset (storage/sync_triggers.py)."""
+    if not (session.new or session.dirty or session.deleted):
+        return
+    con = session.connection().connection.driver_connection
+    stamp = session.info.get("stamp")
+    if stamp is None:
+        stamp = session.info["stamp"] = sync.new_changeset(con, session.info["replica_id"].hex)
+    sync.set_current_stamp(con, stamp)
+    replica_id = uuid.UUID(stamp[17:])
     for obj in session.new:
         if isinstance(obj, Record) and obj.changed_by is None:
             obj.changed_by = replica_id
@@ -243,6 +285,16 @@ def _stamp_changes(session: Session, _context, _instances) -> None:
         if (isinstance(obj, Record) and session.is_modified(obj, include_collections=False)
                 and not inspect(obj).attrs.changed_by.history.has_changes()):
             obj.changed_by = replica_id
+
+
+def _end_of_flush(session: Session, _context) -> None:
+    if session.info.get("stamp"):
+        sync.set_current_stamp(session.connection().connection.driver_connection, None)
+
+
+def _end_of_transaction(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("stamp", None)
 
 
 class UnitOfWork:
@@ -271,6 +323,20 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The transaction's raw SQLite connection, for bulk work (storage/sync.py)."""
+        return self.session.connection().connection.driver_connection
+
+    def stamp_as(self, replica_id: uuid.UUID, hlc: int) -> str:
+        """Write this transaction's changes as a fixed changeset of ``replica_id`` (the
+        demo data, identical in every archive) instead of a new local one."""
+        con = self.sqlite
+        if con.execute("SELECT 1 FROM replica WHERE id = ?", (replica_id.hex,)).fetchone() is None:
+            raise ValueError(f"unknown replica {replica_id}")
+        stamp = self.session.info["stamp"] = sync.new_changeset(con, replica_id.hex, hlc=hlc)
+        return stamp
 
 
 def open_archive(path: Path | str) -> Archive:
@@ -367,3 +433,9 @@ def delete_archive_files(path: Path) -> None:
     """Remove an archive file and SQLite's companions (``-wal``, ``-shm``, ``-journal``)."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def check_archive_file(path: Path) -> None:
+    """Raise NotAnArchive, ArchiveDamaged or ArchiveUnreadable unless ``path`` is an
+    archive of ours; reads without writing to it or beside it."""
+    _read_header(path)

@@ -79,6 +79,15 @@ class Replica(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Highest clock value (hlc) of this replica's writes that this archive has seen.
+    covered: Mapped[int | None] = mapped_column(Integer)
+    #: Ed25519 public key (raw, base64), learned on the first package from the office.
+    public_key: Mapped[str | None] = mapped_column(String(64))
+    #: This archive's own signing key (raw, base64); only on the local replica.
+    private_key: Mapped[str | None] = mapped_column(String(64))
+    #: Version vector (JSON) of what that office is known to have seen, from its
+    #: packages and receipts: an export to it leaves out what it already has.
+    peer_seen: Mapped[str | None] = mapped_column(SAText)
 
 
 class Record:
@@ -88,6 +97,8 @@ class Record:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     changed_by: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("replica.id"))
+    #: Field stamps for sync (JSON); filled by the archive's triggers, see storage/sync.py.
+    sync_clock: Mapped[str | None] = mapped_column(SAText)
 
 
 class Text(Record, Base):
@@ -174,12 +185,14 @@ meeting_outcome = Table(
     Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
     Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True,
            index=True),
+    Column("sync_clock", SAText),
 )
 
 outcome_organisation = Table(
     "outcome_organisation", Base.metadata,
     Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("sync_clock", SAText),
 )
 
 
@@ -251,12 +264,80 @@ class Consultation(Record, Base):
     outcome_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
 
 
-#: Tables whose rows are archive content (shared by every office), in a fixed order.
+class Conflict(Base):
+    """A concurrent write that lost the merge of a field, kept for a person to review.
+
+    Its id derives from what it records, so every office that meets the same conflict
+    makes the same row. It stays after resolution; whether it is open is derived from
+    the clocks (see domain/sync.py: is_open_conflict).
+    """
+
+    __tablename__ = "conflict"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tbl: Mapped[str] = mapped_column(String(32))
+    row_key: Mapped[str] = mapped_column(SAText)  # JSON array of the primary key values
+    field: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(SAText)  # JSON of the losing value
+    stamp: Mapped[str] = mapped_column(String(49))  # the losing write
+    sync_clock: Mapped[str | None] = mapped_column(SAText)
+    __table_args__ = (Index("ix_conflict_row", "tbl", "row_key"),)
+
+
+class Tombstone(Base):
+    """A record that is not in its table: deleted (``deleted`` = 1, its clock's
+    ``_deleted`` stamp says who and when), or hidden because a record it belongs to is
+    deleted (0). ``data`` keeps its last values (JSON) so a restore or a concurrent edit
+    loses nothing."""
+
+    __tablename__ = "tombstone"
+    tbl: Mapped[str] = mapped_column(String(32), primary_key=True)
+    row_key: Mapped[str] = mapped_column(SAText, primary_key=True)
+    data: Mapped[str] = mapped_column(SAText)
+    sync_clock: Mapped[str] = mapped_column(SAText)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Changeset(Base):
+    """One transaction's writes, by stamp, with its context (version vector, JSON)."""
+
+    __tablename__ = "changeset"
+    stamp: Mapped[str] = mapped_column(String(49), primary_key=True)
+    context: Mapped[str] = mapped_column(SAText)
+
+
+class SyncState(Base):
+    """One row of replica-local state read by the change-tracking triggers."""
+
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The stamp of the transaction being written; NULL outside of one.
+    stamp: Mapped[str | None] = mapped_column(String(49))
+    #: 1 while an import writes merged rows with their own clocks.
+    applying: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportRecord(Base):
+    """A package applied to this archive (replica-local bookkeeping)."""
+
+    __tablename__ = "import_log"
+    package_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    producer: Mapped[uuid.UUID] = mapped_column(Uuid)
+    applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    backup: Mapped[str | None] = mapped_column(SAText)
+    #: The newest local changeset after the import; a later one means edits since.
+    last_stamp: Mapped[str | None] = mapped_column(String(49))
+
+
+#: Tables whose rows are archive content (shared by every office), in an order where
+#: every table comes after the tables it refers to.
 CONTENT_TABLES: tuple[str, ...] = (
     "text", "text_version", "body", "instrument", "clause", "meeting", "outcome",
     "meeting_outcome", "organisation", "outcome_organisation", "report", "achievement",
     "consultation",
 )
+
+#: Content tables that travel in packages, tracked by triggers.
+SYNCED_TABLES: tuple[str, ...] = CONTENT_TABLES + ("conflict",)
 
 #: Record kinds counted by the integrity check, by table name.
 COUNTED_TABLES: tuple[str, ...] = (

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from piel_desktop.domain import model as d
+from piel_desktop.domain.sync import DELETED, stamp_of
 from piel_desktop.storage import models as m
 from piel_desktop.storage.texts import load_texts
 
@@ -133,23 +134,32 @@ def integrity_problems(session: Session) -> list[str]:
 
 
 def content_fingerprint(session: Session) -> str:
-    """SHA-256 (hex) of every content record, in a canonical order and encoding.
+    """SHA-256 (hex) of the archive's records as every office sees them.
 
-    Covers the tables in ``models.CONTENT_TABLES``, rows by primary key, values as
-    JSON text; replica-local bookkeeping is left out, so two archives holding the same
-    records give the same fingerprint.
+    Covers the content tables (``models.CONTENT_TABLES``), conflicts and tombstones
+    (deleted records, with who deleted them and when), rows by primary key, values as
+    JSON text. Replica-local bookkeeping (clocks, changesets, keys, the import log) is
+    left out, so two archives that have merged the same changes give the same value.
     """
     digest = hashlib.sha256()
-    for name in m.CONTENT_TABLES:
+    for name in (*m.CONTENT_TABLES, "conflict"):
         table = m.Base.metadata.tables[name]
-        columns = sorted(c.name for c in table.columns)
+        columns = sorted(c.name for c in table.columns if c.name != "sync_clock")
         digest.update(f"\x1e{name}\x1f{','.join(columns)}\n".encode())
         query = select(*(table.c[c] for c in columns)).order_by(*table.primary_key.columns)
         for row in session.execute(query):
-            digest.update(json.dumps([_canonical(v) for v in row], ensure_ascii=False,
-                                     separators=(",", ":")).encode())
-            digest.update(b"\n")
+            _add_line(digest, [_canonical(v) for v in row])
+    digest.update(b"\x1etombstone\n")
+    for tbl, key, data, clock, deleted in session.execute(sql_text(
+            "SELECT tbl, row_key, data, sync_clock, deleted FROM tombstone ORDER BY tbl, row_key")):
+        who = str(stamp_of(json.loads(clock), DELETED)) if deleted else None
+        _add_line(digest, [tbl, key, json.loads(data), bool(deleted), who])
     return digest.hexdigest()
+
+
+def _add_line(digest, values: list) -> None:
+    digest.update(json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode())
+    digest.update(b"\n")
 
 
 def _canonical(value):

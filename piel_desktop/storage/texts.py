@@ -21,8 +21,9 @@ def new_text(session: Session, versions: Mapping[str, str], *, original: str,
 
     ``versions`` maps language codes to text; ``original`` names the original language
     and must be among them. Other versions get ``statuses[lang]``, or ``translations``.
-    ``text_id`` fixes the id (version ids then derive from it, ``uuid5(text_id, lang)``)
-    for records whose identity must be the same in every archive, such as the demo's.
+    ``text_id`` fixes the id for records whose identity must be the same in every
+    archive, such as the demo's. Version ids are ``uuid5(text_id, lang)``, so two
+    offices adding the same language version of a text make the same record.
     Raises InvalidValue for an unknown language, a missing original or an empty text.
     """
     if original not in versions:
@@ -35,7 +36,7 @@ def new_text(session: Session, versions: Mapping[str, str], *, original: str,
             raise InvalidValue(field=f"text ({lang})", value=body)
         status = TranslationStatus.ORIGINAL if lang == original else statuses.get(lang, translations)
         anchor.versions.append(m.TextVersion(
-            id=uuid.uuid5(text_id, lang) if text_id else uuid.uuid4(), lang=lang, body=body, status=status, revision=1,
+            id=uuid.uuid5(anchor.id, lang), lang=lang, body=body, status=status, revision=1,
             source_revision=None if status is TranslationStatus.ORIGINAL else 1))
     session.add(anchor)
     return anchor.id

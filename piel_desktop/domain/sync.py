@@ -1,0 +1,199 @@
+"""The merge rule of sync between offices, as pure functions (no database, no files).
+
+Every write to a field of a record carries a *stamp*: the changeset that made it,
+written as ``"<hlc:16 hex>.<replica:32 hex>"``. ``hlc`` is a hybrid logical clock
+(milliseconds << 16 | counter) that is larger than every clock its replica had seen
+when it wrote, so a write always sorts after the writes it could see. Fixed width makes
+the string order the (hlc, replica) order, so the newest stamp is ``max()`` of strings.
+
+Each changeset also has a *context*: the version vector (replica hex -> highest hlc
+covered) of its replica when it was made, itself included. A write *saw* another when
+its context covers the other's stamp. Two writes of one field are concurrent when
+neither saw the other.
+
+The rule (see docs/package-format.md): the field keeps the write with the largest
+stamp, everywhere; a concurrent write that lost with a different value is kept as a
+conflict; a later write that saw a conflict's value resolves it. The same inputs give
+the same result on every replica, so archives that have seen the same writes converge.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+#: Key of a record's clock giving the stamp of every field without its own entry.
+ALL_FIELDS = "*"
+#: The pseudo-field that says whether a record is deleted (a tombstone).
+DELETED = "_deleted"
+#: Fields written with every change; they follow the newest write and never conflict.
+BOOKKEEPING_FIELDS = frozenset({"updated_at", "changed_by"})
+
+Context = Mapping[str, int]
+
+
+@dataclass(frozen=True, order=True)
+class Stamp:
+    """The changeset that wrote a value: (hlc, replica as 32 lowercase hex digits)."""
+
+    hlc: int
+    replica: str
+
+    @classmethod
+    def parse(cls, text: str) -> Stamp:
+        """Raises ValueError for anything but ``"<16 hex>.<32 hex>"``."""
+        if not isinstance(text, str) or len(text) != 49 or text[16] != ".":
+            raise ValueError(f"not a stamp: {text!r}")
+        hlc, replica = text[:16], text[17:]
+        int(replica, 16)
+        if replica != replica.lower():
+            raise ValueError(f"not a stamp: {text!r}")
+        return cls(int(hlc, 16), replica)
+
+    def __str__(self) -> str:
+        return f"{self.hlc:016x}.{self.replica}"
+
+    @property
+    def wall_ms(self) -> int:
+        """Milliseconds since 1970 (UTC) when it was written, for display only."""
+        return self.hlc >> 16
+
+
+def next_hlc(known: Iterable[int], now_ms: int | None = None) -> int:
+    """A clock value larger than every value in ``known`` and not behind the wall clock."""
+    now = (int(time.time() * 1000) if now_ms is None else now_ms) << 16
+    return max(now, max(known, default=0) + 1)
+
+
+def covers(context: Context, stamp: Stamp) -> bool:
+    """True if a write with this context had seen ``stamp``."""
+    return context.get(stamp.replica, -1) >= stamp.hlc
+
+
+def join(a: Context, b: Context) -> dict[str, int]:
+    """The smallest version vector covering both."""
+    merged = dict(a)
+    for replica, hlc in b.items():
+        if hlc > merged.get(replica, -1):
+            merged[replica] = hlc
+    return merged
+
+
+def is_newer(stamp: Stamp, since: Context) -> bool:
+    """True if a peer that has seen ``since`` has not seen ``stamp``."""
+    return not covers(since, stamp)
+
+
+class Outcome(Enum):
+    """What merging one incoming field write does to the local value."""
+
+    SAME = "same"          # the very same write
+    KEEP = "keep"          # local saw incoming: incoming is old news
+    TAKE = "take"          # incoming saw local: a plain update
+    TAKE_CONFLICT = "take-conflict"  # concurrent, incoming wins: local value is the loser
+    KEEP_CONFLICT = "keep-conflict"  # concurrent, local wins: incoming value is the loser
+
+
+def compare(local: Stamp, incoming: Stamp, context_of: Callable[[Stamp], Context]) -> Outcome:
+    """Decide between the local and an incoming write of one field.
+
+    ``context_of`` gives a changeset's context (an empty mapping if unknown, which makes
+    the writes concurrent and so still decided the same way everywhere).
+    """
+    if local == incoming:
+        return Outcome.SAME
+    if covers(context_of(incoming), local):
+        return Outcome.TAKE
+    if covers(context_of(local), incoming):
+        return Outcome.KEEP
+    return Outcome.TAKE_CONFLICT if incoming > local else Outcome.KEEP_CONFLICT
+
+
+def stamp_of(clock: Mapping[str, str], field: str) -> Stamp:
+    """The stamp of ``field`` in a record's clock (its own entry, else the record's)."""
+    return Stamp.parse(clock.get(field) or clock[ALL_FIELDS])
+
+
+@dataclass(frozen=True)
+class Loser:
+    """A concurrent write that lost: kept so a person can review it."""
+
+    field: str
+    value: object
+    stamp: Stamp
+
+
+@dataclass
+class Merged:
+    """A record after merging: values (``DELETED`` included), clock, what changed."""
+
+    values: dict
+    clock: dict[str, str]
+    changed: list[str]
+    losers: list[Loser]
+
+
+def merge_record(local_values: Mapping, local_clock: Mapping[str, str],
+                 incoming_values: Mapping, incoming_clock: Mapping[str, str],
+                 context_of: Callable[[Stamp], Context]) -> Merged:
+    """Merge an incoming version of a record into the local one, field by field.
+
+    Values are plain mappings of field -> value including ``DELETED`` (a bool); clocks
+    map field -> stamp text with an ``ALL_FIELDS`` default. Returns the merged values and
+    a clock with one entry per field, the fields whose value or stamp changed, and the
+    concurrent losing writes (bookkeeping fields and equal values never lose).
+    Raises ValueError on a malformed stamp.
+    """
+    values = dict(local_values)
+    clock: dict[str, str] = {}
+    changed: list[str] = []
+    losers: list[Loser] = []
+    for field in sorted(set(local_values) | set(incoming_values)):
+        mine = stamp_of(local_clock, field)
+        theirs = stamp_of(incoming_clock, field)
+        decision = compare(mine, theirs, context_of)
+        new_value = incoming_values.get(field)
+        if decision in (Outcome.TAKE, Outcome.TAKE_CONFLICT):
+            if decision is Outcome.TAKE_CONFLICT and _conflicting(field, values.get(field), new_value):
+                losers.append(Loser(field, values.get(field), mine))
+            values[field] = new_value
+            clock[field] = str(theirs)
+            changed.append(field)
+        else:
+            if decision is Outcome.KEEP_CONFLICT and _conflicting(field, values.get(field), new_value):
+                losers.append(Loser(field, new_value, theirs))
+            clock[field] = str(mine)
+    return Merged(values, compact(clock), changed, losers)
+
+
+def _conflicting(field: str, a, b) -> bool:
+    return field not in BOOKKEEPING_FIELDS and field != DELETED and a != b
+
+
+def compact(clock: Mapping[str, str]) -> dict[str, str]:
+    """The same clock with the most common stamp as the ``ALL_FIELDS`` default."""
+    stamps = [s for f, s in clock.items() if f != ALL_FIELDS]
+    if not stamps:
+        return dict(clock)
+    default = max(set(stamps), key=lambda s: (stamps.count(s), s))
+    result = {ALL_FIELDS: default}
+    result.update({f: s for f, s in sorted(clock.items()) if f != ALL_FIELDS and s != default})
+    return result
+
+
+def newest(clock: Mapping[str, str]) -> Stamp:
+    """The newest stamp in a record's clock."""
+    return Stamp.parse(max(clock.values()))
+
+
+def is_open_conflict(loser: Stamp, current: Stamp, others: Iterable[Stamp],
+                     context_of: Callable[[Stamp], Context]) -> bool:
+    """True while nobody has written the field after seeing the losing value.
+
+    ``current`` is the field's stamp now; ``others`` the other losers of the same field.
+    """
+    if covers(context_of(current), loser):
+        return False
+    return not any(o != loser and covers(context_of(o), loser) for o in others)

@@ -1,0 +1,90 @@
+"""Automatic backup copies of an archive: before each import and on a schedule.
+
+Copies are made with SQLite's online backup API (consistent while the archive is open)
+into a folder per archive under the user data folder, named by time and reason, and
+rotated so that the newest :data:`KEEP` remain. Restoring copies one back over the
+archive after a safety copy of the current state, with the archive closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from piel_desktop.domain.errors import ArchiveNotFound
+from piel_desktop.paths import ARCHIVE_SUFFIX, user_data_dir
+from piel_desktop.storage import Archive
+from piel_desktop.storage.archive import backup_copy, check_archive_file
+
+KEEP = 20
+#: How old the newest copy may grow before the window makes a scheduled one.
+EVERY = dt.timedelta(days=1)
+REASONS = ("import", "scheduled", "restore", "undo")
+_NAME = re.compile(r"^(\d{8}T\d{6}\d{6})Z-([a-z]+)" + re.escape(ARCHIVE_SUFFIX) + "$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    made_at: dt.datetime  # aware UTC
+    reason: str  # one of REASONS
+    size: int  # bytes
+
+
+def backup_folder(archive: Archive | Path) -> Path:
+    """The folder holding the copies of one archive (by its resolved path)."""
+    path = Path(getattr(archive, "path", archive)).resolve()
+    tag = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    return user_data_dir() / "backups" / f"{path.stem}-{tag}"
+
+
+def make_backup(archive: Archive | Path, reason: str) -> Path:
+    """Copy the archive now; return the copy's path. Raises ArchiveUnreadable if the
+    copy cannot be written."""
+    folder = backup_folder(archive)
+    folder.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC)
+    target = folder / f"{now:%Y%m%dT%H%M%S%f}Z-{reason}{ARCHIVE_SUFFIX}"
+    backup_copy(Path(getattr(archive, "path", archive)), target)
+    for old in list_backups(archive)[KEEP:]:
+        old.path.unlink(missing_ok=True)
+    return target
+
+
+def list_backups(archive: Archive | Path) -> list[Backup]:
+    """The copies of an archive, newest first."""
+    folder = backup_folder(archive)
+    found = []
+    for path in folder.glob(f"*{ARCHIVE_SUFFIX}") if folder.is_dir() else ():
+        match = _NAME.match(path.name)
+        if match:
+            made = dt.datetime.strptime(match[1], "%Y%m%dT%H%M%S%f").replace(tzinfo=dt.UTC)
+            found.append(Backup(path, made, match[2], path.stat().st_size))
+    return sorted(found, key=lambda b: b.made_at, reverse=True)
+
+
+def scheduled_backup(archive: Archive, now: dt.datetime | None = None) -> Path | None:
+    """Make a copy if the newest is older than :data:`EVERY`; return it, or None."""
+    newest = next(iter(list_backups(archive)), None)
+    now = now or dt.datetime.now(dt.UTC)
+    if newest is None or now - newest.made_at >= EVERY:
+        return make_backup(archive, "scheduled")
+    return None
+
+
+def restore_backup(archive_path: Path, backup: Path, reason: str = "restore") -> Path:
+    """Put a copy back as the archive; the archive must be closed. Returns the safety
+    copy made of the current state first, so a restore can itself be undone.
+
+    Raises ArchiveNotFound, NotAnArchive or ArchiveDamaged for a bad copy (nothing is
+    changed then), ArchiveUnreadable if the archive cannot be written.
+    """
+    if not Path(backup).is_file():
+        raise ArchiveNotFound(path=str(backup))
+    check_archive_file(Path(backup))
+    safety = make_backup(Path(archive_path), reason)
+    backup_copy(Path(backup), Path(archive_path))
+    return safety

@@ -1,0 +1,262 @@
+"""Applying incoming records to the archive: the merge of an import, in bulk.
+
+Runs inside one transaction opened by the caller, on a connection with foreign keys
+off (so that no delete cascades behind the merge's back) and ``applying`` set (so that
+the triggers stand aside). After the last batch, :meth:`Merger.finish` hides records
+whose parent is deleted and brings back hidden ones whose parents returned (both
+derived from the merged state, so every office reaches the same result), then checks
+every reference. The caller commits or rolls back.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Loser, Stamp, merge_record
+from piel_desktop.storage import models as m
+from piel_desktop.storage.sync import Contexts, Row, dumps, shape
+
+#: Namespace of conflict ids: uuid5(CONFLICT_NAMESPACE, "table|key|field|stamp").
+CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
+_CHUNK = 400
+
+
+class MissingReference(Exception):
+    """A record refers to one that exists neither in the archive nor in the package."""
+
+    def __init__(self, table: str, key: list, parent: str) -> None:
+        super().__init__(f"{table} {key} refers to a missing {parent}")
+        self.table, self.key, self.parent = table, key, parent
+
+
+class DuplicateRecord(Exception):
+    """Two records with different identities claim the same unique value."""
+
+    def __init__(self, table: str, key: list, detail: str) -> None:
+        super().__init__(f"{table} {key}: {detail}")
+        self.table, self.key, self.detail = table, key, detail
+
+
+@dataclass
+class Effect:
+    """What the merge did to one record: "new", "changed", "deleted" or "restored",
+    and whether it met a conflict."""
+
+    action: str
+    table: str
+    key: list
+    conflict: bool = False
+
+
+@dataclass
+class Merger:
+    con: sqlite3.Connection
+    contexts: Contexts
+    #: Stamp for the conflict records this merge creates (a local changeset).
+    conflict_stamp: callable
+    effects: list[Effect] = field(default_factory=list)
+    conflicts: int = 0
+
+    def apply(self, rows: Sequence[Row]) -> None:
+        """Merge a batch of records of one table."""
+        if not rows:
+            return
+        s = shape(rows[0].table)
+        for i in range(0, len(rows), _CHUNK):
+            self._apply_chunk(s, rows[i:i + _CHUNK])
+
+    def _apply_chunk(self, s, rows: Sequence[Row]) -> None:
+        live = self._fetch_live(s, rows)
+        tombs = self._fetch_tombstones(s.name, rows)
+        inserts, tomb_inserts = [], []
+        for row in rows:
+            key_text = dumps(row.key)
+            local = live.get(key_text)
+            tomb = tombs.get(key_text) if local is None else None
+            if local is None and tomb is None:
+                if row.deleted:
+                    tomb_inserts.append((s.name, key_text, _data(s, row.key, row.values), dumps(row.clock), 1))
+                    self.effects.append(Effect("deleted", s.name, row.key))
+                else:
+                    inserts.append((*row.key, *(row.values[c] for c in s.columns), dumps(row.clock)))
+                    self.effects.append(Effect("new", s.name, row.key))
+                continue
+            if local is not None:
+                values, clock_text = local
+                was_deleted, hidden = False, False
+            else:
+                values, clock_text, tomb_deleted = tomb
+                was_deleted, hidden = bool(tomb_deleted), not tomb_deleted
+            if clock_text == dumps(row.clock) and not _differs(values, row.values):
+                continue
+            merged = merge_record({**values, DELETED: was_deleted}, json.loads(clock_text),
+                                  {**row.values, DELETED: row.deleted}, row.clock, self.contexts)
+            if not merged.changed and not merged.losers:
+                continue
+            self._write(s, row.key, key_text, merged, local is not None, was_deleted, hidden)
+            for loser in merged.losers:
+                self._add_conflict(s.name, key_text, loser)
+        if inserts:
+            cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns, "sync_clock"))
+            marks = ", ".join("?" * (len(s.keys) + len(s.columns) + 1))
+            self._run_many(s.name, f'INSERT INTO "{s.name}" ({cols}) VALUES ({marks})', inserts)
+        if tomb_inserts:
+            self.con.executemany("INSERT INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
+                                 "VALUES (?, ?, ?, ?, ?)", tomb_inserts)
+
+    def _run_many(self, table: str, sql: str, params: list) -> None:
+        try:
+            self.con.executemany(sql, params)
+        except sqlite3.IntegrityError as e:
+            raise DuplicateRecord(table, list(params[0][:1]), str(e)) from e
+
+    def _write(self, s, key: list, key_text: str, merged, was_live: bool, was_deleted: bool,
+               hidden: bool) -> None:
+        values = {c: merged.values[c] for c in s.columns}
+        deleted = bool(merged.values[DELETED])
+        clock = dumps(merged.clock)
+        conflict = bool(merged.losers)
+        if deleted:
+            if was_live:
+                self._delete_live(s, key)
+            self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
+                             "VALUES (?, ?, ?, ?, 1)", (s.name, key_text, _data(s, key, values), clock))
+            self.effects.append(Effect("changed" if was_deleted else "deleted", s.name, key, conflict))
+            return
+        if was_live:
+            sets = ", ".join(f'"{c}" = ?' for c in (*s.columns, "sync_clock"))
+            try:
+                self.con.execute(f'UPDATE "{s.name}" SET {sets} WHERE {_where(s)}',
+                                 (*values.values(), clock, *key))
+            except sqlite3.IntegrityError as e:
+                raise DuplicateRecord(s.name, key, str(e)) from e
+            self.effects.append(Effect("changed", s.name, key, conflict))
+            return
+        # A tombstone comes back to life: restored elsewhere, or its parent returned.
+        self.con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (s.name, key_text))
+        self._run_many(s.name, _insert_sql(s), [(*key, *values.values(), clock)])
+        self.effects.append(Effect("changed" if hidden else "restored", s.name, key, conflict))
+
+    def _delete_live(self, s, key: list) -> None:
+        self.con.execute(f'DELETE FROM "{s.name}" WHERE {_where(s)}', key)
+
+    def _add_conflict(self, table: str, key_text: str, loser: Loser) -> None:
+        conflict_id = uuid.uuid5(CONFLICT_NAMESPACE, f"{table}|{key_text}|{loser.field}|{loser.stamp}")
+        cursor = self.con.execute(
+            "INSERT OR IGNORE INTO conflict (id, tbl, row_key, field, value, stamp, sync_clock) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (conflict_id.hex, table, key_text, loser.field, dumps(loser.value), str(loser.stamp),
+             dumps({ALL_FIELDS: self.conflict_stamp()})))
+        self.conflicts += cursor.rowcount
+
+    def _fetch_live(self, s, rows: Sequence[Row]) -> dict[str, tuple[dict, str]]:
+        cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns))
+        n = len(s.keys)
+        if n == 1:
+            sql = f'SELECT {cols}, sync_clock FROM "{s.name}" WHERE "{s.keys[0]}" IN ({",".join("?" * len(rows))})'
+            params = [r.key[0] for r in rows]
+        else:
+            tuples = ",".join(["(" + ",".join("?" * n) + ")"] * len(rows))
+            sql = (f'SELECT {cols}, sync_clock FROM "{s.name}" WHERE '
+                   f'({", ".join(chr(34) + k + chr(34) for k in s.keys)}) IN (VALUES {tuples})')
+            params = [v for r in rows for v in r.key]
+        found = {}
+        for record in self.con.execute(sql, params):
+            found[dumps(list(record[:n]))] = (dict(zip(s.columns, record[n:-1])), record[-1])
+        return found
+
+    def _fetch_tombstones(self, table: str, rows: Sequence[Row]) -> dict[str, tuple[dict, str, int]]:
+        keys = [dumps(r.key) for r in rows]
+        found = {}
+        for key, data, clock, deleted in self.con.execute(
+                f"SELECT row_key, data, sync_clock, deleted FROM tombstone WHERE tbl = ? "
+                f"AND row_key IN ({','.join('?' * len(keys))})", (table, *keys)):
+            s = shape(table)
+            values = json.loads(data)
+            found[key] = ({c: values.get(c) for c in s.columns}, clock, deleted)
+        return found
+
+    # -- after the last batch ------------------------------------------------------
+
+    def finish(self) -> None:
+        """Hide orphans, bring back records whose parents returned, check references.
+
+        Raises MissingReference for a reference to a record that exists nowhere.
+        """
+        for _ in range(100):  # each round settles one more level of parents
+            if not (self._hide_orphans() | self._revive_hidden()):
+                return
+        raise RuntimeError("references did not settle")  # a cycle of references
+
+    def _hide_orphans(self) -> bool:
+        problems = self.con.execute("PRAGMA foreign_key_check").fetchall()
+        moved = False
+        for table, rowid, parent, _fk in problems:
+            if table not in m.SYNCED_TABLES or parent not in m.SYNCED_TABLES:
+                raise MissingReference(table, [rowid], parent)
+            s = shape(table)
+            cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns))
+            record = self.con.execute(f'SELECT {cols}, sync_clock FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+            if record is None:
+                continue  # already hidden in this round
+            key = list(record[:len(s.keys)])
+            values = dict(zip(s.columns, record[len(s.keys):-1]))
+            if not self._parent_is_tombstone(s, values):
+                raise MissingReference(table, key, parent)
+            self._delete_live(s, key)
+            self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
+                             "VALUES (?, ?, ?, ?, 0)", (table, dumps(key), _data(s, key, values), record[-1]))
+            self.effects.append(Effect("deleted", table, key))
+            moved = True
+        return moved
+
+    def _parent_is_tombstone(self, s, values: dict) -> bool:
+        for column, parent, _parent_column in s.references:
+            value = values.get(column)
+            if value is None:
+                continue
+            if self._exists_live(parent, value):
+                continue
+            if self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? AND row_key = ?",
+                                (parent, dumps([value]))).fetchone() is None:
+                return False
+        return True
+
+    def _exists_live(self, table: str, key_value) -> bool:
+        s = shape(table)
+        return self.con.execute(f'SELECT 1 FROM "{table}" WHERE "{s.keys[0]}" = ?', (key_value,)).fetchone() is not None
+
+    def _revive_hidden(self) -> bool:
+        revived = False
+        for table, key_text, data, clock in self.con.execute(
+                "SELECT tbl, row_key, data, sync_clock FROM tombstone WHERE deleted = 0").fetchall():
+            s = shape(table)
+            values = json.loads(data)
+            if all(values.get(c) is None or self._exists_live(p, values[c]) for c, p, _ in s.references):
+                key = json.loads(key_text)
+                self.con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (table, key_text))
+                self._run_many(table, _insert_sql(s), [(*key, *(values.get(c) for c in s.columns), clock)])
+                self.effects.append(Effect("restored", table, key))
+                revived = True
+        return revived
+
+
+def _data(s, key: list, values: dict) -> str:
+    return dumps({**dict(zip(s.keys, key)), **{c: values.get(c) for c in s.columns}})
+
+
+def _differs(a: dict, b: dict) -> bool:
+    return any(a.get(k) != v for k, v in b.items())
+
+
+def _where(s) -> str:
+    return " AND ".join(f'"{k}" = ?' for k in s.keys)
+
+
+def _insert_sql(s) -> str:
+    cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns, "sync_clock"))
+    return f'INSERT INTO "{s.name}" ({cols}) VALUES ({", ".join("?" * (len(s.keys) + len(s.columns) + 1))})'

@@ -1,0 +1,178 @@
+"""Change tracking in the archive file: changesets, knowledge, records as plain data.
+
+Works on the raw ``sqlite3`` connection of a unit of work, because an import moves
+hundreds of thousands of rows and the ORM would multiply that cost. Values are what
+SQLite stores (text, integers, NULL), so they go to and from JSON unchanged.
+
+Each content row carries ``sync_clock`` (JSON: field -> stamp, ``"*"`` the default);
+the rules for stamps are in :mod:`piel_desktop.domain.sync`. The version vector an
+archive has seen is ``replica.covered``, one value per office.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from piel_desktop.domain.sync import ALL_FIELDS, Context, Stamp, is_newer, next_hlc
+from piel_desktop.storage import models as m
+
+_JSON = {"separators": (",", ":"), "ensure_ascii": False}
+
+
+def dumps(value) -> str:
+    """Compact JSON, the encoding of keys (as SQLite's json_array writes them) and clocks."""
+    return json.dumps(value, **_JSON)
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """Primary key columns and the other columns of a synced table (``sync_clock`` aside)."""
+
+    name: str
+    keys: tuple[str, ...]
+    columns: tuple[str, ...]
+    #: (column, parent table, parent column) of each reference to another content table.
+    references: tuple[tuple[str, str, str], ...]
+
+
+@lru_cache(maxsize=None)
+def shape(table: str) -> TableShape:
+    """Raises KeyError for a table that does not travel in packages."""
+    if table not in m.SYNCED_TABLES:
+        raise KeyError(table)
+    t = m.Base.metadata.tables[table]
+    keys = tuple(c.name for c in t.primary_key.columns)
+    columns = tuple(c.name for c in t.columns if c.name not in keys and c.name != "sync_clock")
+    references = tuple(
+        (fk.parent.name, fk.column.table.name, fk.column.name)
+        for fk in t.foreign_keys if fk.column.table.name in m.SYNCED_TABLES)
+    return TableShape(table, keys, columns, references)
+
+
+# -- changesets and knowledge -------------------------------------------------------
+
+def local_replica(con: sqlite3.Connection) -> str:
+    return con.execute("SELECT id FROM replica WHERE is_local = 1").fetchone()[0]
+
+
+def knowledge(con: sqlite3.Connection) -> dict[str, int]:
+    """The version vector of this archive: replica hex -> highest hlc seen."""
+    return {r: h for r, h in con.execute("SELECT id, covered FROM replica WHERE covered IS NOT NULL")}
+
+
+def new_changeset(con: sqlite3.Connection, replica: str, *, hlc: int | None = None) -> str:
+    """Start a changeset of ``replica`` (normally the local one); return its stamp text.
+
+    Its clock is later than every clock the archive has seen, and its context is the
+    archive's knowledge, itself included. ``hlc`` fixes the clock (the demo data).
+    """
+    known = knowledge(con)
+    if hlc is None:
+        hlc = next_hlc(known.values())
+    stamp = str(Stamp(hlc, replica))
+    con.execute("UPDATE replica SET covered = max(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
+    context = {**known, replica: max(hlc, known.get(replica, -1))}
+    con.execute("INSERT OR IGNORE INTO changeset (stamp, context) VALUES (?, ?)", (stamp, dumps(context)))
+    return stamp
+
+
+def set_current_stamp(con: sqlite3.Connection, stamp: str | None) -> None:
+    """The stamp the triggers write (None: refuse tracked writes)."""
+    con.execute("UPDATE sync_state SET stamp = ? WHERE id = 1", (stamp,))
+
+
+def set_applying(con: sqlite3.Connection, applying: bool) -> None:
+    con.execute("UPDATE sync_state SET applying = ? WHERE id = 1", (int(applying),))
+
+
+def last_local_stamp(con: sqlite3.Connection) -> str | None:
+    replica = local_replica(con)
+    row = con.execute("SELECT max(stamp) FROM changeset WHERE substr(stamp, 18) = ?", (replica,)).fetchone()
+    return row[0]
+
+
+class Contexts:
+    """Changeset contexts by stamp, read from the archive once and cached."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+        self._cache: dict[Stamp, Context] = {}
+
+    def add(self, stamp: str, context: Mapping[str, int]) -> None:
+        self._cache[Stamp.parse(stamp)] = dict(context)
+
+    def __call__(self, stamp: Stamp) -> Context:
+        found = self._cache.get(stamp)
+        if found is None:
+            row = self._con.execute("SELECT context FROM changeset WHERE stamp = ?", (str(stamp),)).fetchone()
+            found = json.loads(row[0]) if row else {}
+            self._cache[stamp] = found
+        return found
+
+
+# -- records as plain data ----------------------------------------------------------
+
+@dataclass
+class Row:
+    """One record as it travels: table, primary key values, other values, clock, and
+    whether it is deleted (its own ``_deleted`` value)."""
+
+    table: str
+    key: list
+    values: dict
+    clock: dict[str, str]
+    deleted: bool = False
+
+    def to_json(self) -> dict:
+        return {"k": self.key, "v": self.values, "c": self.clock, "d": self.deleted}
+
+
+def _newer(clock_text: str, since: Context) -> bool:
+    return any(is_newer(Stamp.parse(s), since) for s in json.loads(clock_text).values())
+
+
+def iter_rows(con: sqlite3.Connection, since: Context | None = None) -> Iterator[Row]:
+    """Every synced record (live, tombstone or conflict) that a peer which has seen
+    ``since`` lacks; all of them when ``since`` is None. Parents come before children."""
+    for table in m.SYNCED_TABLES:
+        s = shape(table)
+        cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns))
+        n = len(s.keys)
+        for row in con.execute(f'SELECT {cols}, sync_clock FROM "{table}"'):
+            if since is None or _newer(row[-1], since):
+                yield Row(table, list(row[:n]), dict(zip(s.columns, row[n:-1])), json.loads(row[-1]))
+    for table, key, data, clock, deleted in con.execute(
+            "SELECT tbl, row_key, data, sync_clock, deleted FROM tombstone ORDER BY tbl, row_key"):
+        if since is None or _newer(clock, since):
+            s = shape(table)
+            values = json.loads(data)
+            yield Row(table, json.loads(key), {c: values.get(c) for c in s.columns},
+                      json.loads(clock), bool(deleted))
+
+
+def count_changes_since(con: sqlite3.Connection, since: Context) -> int:
+    return sum(1 for _ in iter_rows(con, since))
+
+
+def stamps_in(rows_clock: Mapping[str, str]) -> set[str]:
+    return set(rows_clock.values())
+
+
+def changeset_contexts(con: sqlite3.Connection, stamps: set[str]) -> dict[str, dict]:
+    """Contexts of the given changesets (those the archive knows)."""
+    found = {}
+    wanted = sorted(stamps)
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for stamp, context in con.execute(f"SELECT stamp, context FROM changeset WHERE stamp IN ({marks})", chunk):
+            found[stamp] = json.loads(context)
+    return found
+
+
+def default_clock(stamp: str) -> dict[str, str]:
+    return {ALL_FIELDS: stamp}
