@@ -4,7 +4,11 @@ With no command the window opens (Qt is imported only then). Commands:
 
 - ``init [--demo] [--office NAME]``: create an archive, refusing to overwrite one;
 - ``brief --lang es --meetings 9-14 --out FILE.pdf``: print a brief;
-- ``check``: integrity check, schema version and record counts.
+- ``check``: integrity check, schema version and record counts;
+- ``fingerprint``: the content fingerprint, equal in archives that hold the same records;
+- ``export --to OFFICE --out FILE`` (or ``--full``): a package for another office;
+- ``import FILE [--dry-run]``: check, preview and apply a package or a receipt;
+- ``offices`` and ``conflicts``: the offices this archive knows, and open conflicts.
 
 The archive is ``--archive``, else ``$PIEL_ARCHIVE``, else the platform's default
 (for the window: else the archive opened last). Expected errors print one sentence to
@@ -27,7 +31,9 @@ from piel_desktop.domain.errors import NoDisplay, PielError, UnsupportedLanguage
 from piel_desktop.domain.meetings import parse_meeting_numbers
 from piel_desktop.i18n import _, format_list, format_number, ngettext, normalize_language, resolve_language, \
     set_ui_language, system_language_candidates, ui_language, ui_languages
-from piel_desktop.messages import RECORD_KIND_LABELS, describe, label, unexpected
+from piel_desktop.messages import (
+    RECORD_KIND_LABELS, conflict_line, describe, import_report, label, unexpected,
+)
 from piel_desktop.settings import Settings
 
 log = logging.getLogger("piel_desktop")
@@ -63,6 +69,23 @@ def _parser() -> argparse.ArgumentParser:
                        help=_("PDF file to write"))
 
     commands.add_parser("check", help=_("check the archive's integrity and count its records"))
+    commands.add_parser("fingerprint", help=_("print the content fingerprint of the archive"))
+
+    export = commands.add_parser("export", help=_("write a package of changes for another office"))
+    export.add_argument("--to", metavar="OFFICE",
+                        help=_("office the package is for: only what it has not seen goes in"))
+    export.add_argument("--full", action="store_true", help=_("put every record in the package"))
+    export.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("package file to write"))
+
+    imports = commands.add_parser("import", help=_("apply a package or a receipt from another office"))
+    imports.add_argument("package", type=Path, metavar="FILE", help=_("package file to read"))
+    imports.add_argument("--dry-run", action="store_true",
+                         help=_("show what the package would change, and change nothing"))
+    imports.add_argument("--receipt-dir", type=Path, metavar="FOLDER",
+                         help=_("where to write the receipt for the sender (default: beside the package)"))
+
+    commands.add_parser("offices", help=_("list this archive's office and the offices it knows"))
+    commands.add_parser("conflicts", help=_("list the open conflicts between offices"))
     return parser
 
 
@@ -71,8 +94,14 @@ def _archive_path(args: argparse.Namespace) -> Path:
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from piel_desktop.services.archive import create_archive
+    from piel_desktop.services.archive import create_archive, open_archive
     path = _archive_path(args)
+    if args.office and not args.demo and path.is_file():
+        from piel_desktop.services.sync import set_office_name
+        with open_archive(path) as archive:
+            set_office_name(archive, args.office)
+        print(_("The archive {path} is now kept by the office “{office}”.").format(path=path, office=args.office.strip()))
+        return EXIT_OK
     with create_archive(path, demo=args.demo, office=args.office):
         pass
     print(_("Created the archive {path}.").format(path=path) if not args.demo else
@@ -111,6 +140,64 @@ def _run_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
+def _run_fingerprint(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import fingerprint, open_archive
+    with open_archive(_archive_path(args)) as archive:
+        print(fingerprint(archive))
+    return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.services.sync import export_package
+    if not args.to and not args.full:
+        raise UsageError(_("say which office the package is for (--to OFFICE), or --full"))
+    with open_archive(_archive_path(args)) as archive:
+        result = export_package(archive, args.out, to=args.to, full=args.full)
+    count = format_number(result.records, ui_language())
+    if result.kind == "full":
+        print(ngettext("Wrote {path}: a full package of {count} record.",
+                       "Wrote {path}: a full package of {count} records.", result.records)
+              .format(path=result.path, count=count))
+    else:
+        print(ngettext("Wrote {path}: {count} record that {office} has not seen.",
+                       "Wrote {path}: {count} records that {office} has not seen.", result.records)
+              .format(path=result.path, count=count, office=result.office))
+    return EXIT_OK
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.services.sync import import_package
+    with open_archive(_archive_path(args)) as archive:
+        result = import_package(archive, args.package, dry_run=args.dry_run, receipt_dir=args.receipt_dir)
+    for line in import_report(result):
+        print(line)
+    return EXIT_OK
+
+
+def _run_offices(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.services.sync import offices
+    with open_archive(_archive_path(args)) as archive:
+        found = offices(archive)
+    for office in found:
+        mark = _("this archive") if office.is_local else (office.key_fingerprint or _("no key yet"))
+        print(f"{office.name or '—'}\t{office.id}\t{mark}")
+    return EXIT_OK
+
+
+def _run_conflicts(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.services.conflicts import list_conflicts
+    with open_archive(_archive_path(args)) as archive:
+        found = list_conflicts(archive)
+    print(ngettext("{count} open conflict.", "{count} open conflicts.", len(found)).format(count=len(found)))
+    for item in found:
+        print(conflict_line(item))
+    return EXIT_OK
+
+
 def _run_window(args: argparse.Namespace, settings: Settings) -> int:
     from piel_desktop.ui.app import run  # Qt is imported here and only here
     explicit = args.archive or paths.archive_from_environment()
@@ -118,8 +205,13 @@ def _run_window(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "init": _run_init, "brief": _run_brief, "check": _run_check,
+    "init": _run_init, "brief": _run_brief, "check": _run_check, "fingerprint": _run_fingerprint,
+    "export": _run_export, "import": _run_import, "offices": _run_offices, "conflicts": _run_conflicts,
 }
+
+
+class UsageError(Exception):
+    """A command line that parses but does not make sense; exits with status 2."""
 
 
 def _setup_logging() -> Path:
@@ -189,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     except PielError as error:
         print(describe(error), file=sys.stderr)
         return EXIT_ERROR
+    except UsageError as error:
+        print(f"piel-desktop: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` or similar, which stopped reading

@@ -36,6 +36,38 @@ _ERRORS = {
     "cancelled": N_("Cancelled; nothing was changed."),
     "no-display": N_("The window needs a graphical display and none was found; the commands "
                      "(see piel-desktop --help) work without one."),
+    "not-a-package": N_("{path} is not a PIeL Desktop package ({reason}); the archive was not changed."),
+    "package-version": N_("{path} was made by a newer version of PIeL Desktop (package format "
+                          "{found}; this version reads up to {supported}); the archive was not changed."),
+    "package-damaged": N_("The package {path} is damaged: its part {entry} is {problem}. Ask the "
+                          "office for a new copy; the archive was not changed."),
+    "package-unsafe": N_("The package {path} holds an entry named “{entry}”, which a package never "
+                         "has; it was refused and the archive was not changed."),
+    "package-too-large": N_("The package {path} is larger than allowed ({limit}); it was refused "
+                            "and the archive was not changed."),
+    "package-signature": N_("The signature of the package {path} (from “{office}”) does not "
+                            "match its content: it was altered after it was made. It was refused "
+                            "and the archive was not changed."),
+    "package-key-mismatch": N_("The package {path} claims to come from the office “{office}” but is "
+                               "signed with another key ({found}; the office's key is {known}). "
+                               "It was refused and the archive was not changed."),
+    "package-record": N_("The package {path} has a malformed record at {line}: {problem}. "
+                         "The archive was not changed."),
+    "package-missing-reference": N_("The package {path} has a {kind} record ({key}) that refers to "
+                                    "a {parent} that exists neither in the package nor in the "
+                                    "archive. The archive was not changed."),
+    "package-duplicate": N_("The package {path} has a {kind} record that clashes with a different "
+                            "record of this archive ({detail}). The archive was not changed."),
+    "package-needs-earlier": N_("The package {path} from “{office}” continues earlier packages that "
+                                "this archive has not received. Import those first, or ask the "
+                                "office for a full package; the archive was not changed."),
+    "package-from-this-archive": N_("The package {path} was made by this archive itself; there is "
+                                    "nothing to import."),
+    "unknown-office": N_("No office named “{office}” is known to this archive (known: {known}). "
+                         "An office becomes known with its first package; for a new office "
+                         "export a full package."),
+    "undo-not-possible": N_("The last import cannot be undone: {reason}."),
+    "conflict-not-open": N_("That conflict is no longer open; the list has been refreshed."),
 }
 
 _REASONS = {
@@ -44,6 +76,14 @@ _REASONS = {
     "not-sqlite": N_("it is not a database file"),
     "foreign-database": N_("it is a database of another program"),
     "unknown-schema": N_("its structure is unknown to this program"),
+    "not-zip": N_("it is not a package file"),
+    "truncated": N_("the file is cut short; it may not have been copied completely"),
+    "no-manifest": N_("it has no signed manifest"),
+    "bad-manifest": N_("its manifest is malformed"),
+    "missing": N_("the file does not exist"),
+    "no-import": N_("no package has been imported"),
+    "edited-since": N_("the archive has changed since"),
+    "backup-missing": N_("its backup copy is gone"),
 }
 
 
@@ -130,3 +170,95 @@ RECORD_KIND_LABELS = {
     "organisation": N_("Organisations"),
     "text_version": N_("Text versions"),
 }
+
+
+#: Names of record fields as people read them (conflicts, previews).
+FIELD_LABELS = {
+    "body": N_("Text"), "status": N_("Status"), "kind": N_("Kind"), "label": N_("Label"),
+    "addressee": N_("Addressee"), "position": N_("Position"), "number": N_("Number"),
+    "start_date": N_("Start date"), "end_date": N_("End date"), "chair": N_("Chair"),
+    "format": N_("Format"), "parent_id": N_("Parent outcome"), "lang": N_("Language"),
+}
+
+#: One record of each kind, for previews and conflicts.
+RECORD_KIND_SINGULAR = {
+    "body": N_("Body"), "instrument": N_("Instrument"), "clause": N_("Clause"),
+    "meeting": N_("Meeting"), "outcome": N_("Outcome"), "report": N_("Report"),
+    "achievement": N_("Achievement"), "consultation": N_("Consultation"),
+    "organisation": N_("Organisation"), "text": N_("Text"), "text_version": N_("Text"),
+    "meeting_outcome": N_("Link"), "outcome_organisation": N_("Link"), "conflict": N_("Conflict"),
+}
+
+ACTION_LABELS = {
+    "new": N_("new"), "changed": N_("changed"), "deleted": N_("deleted"), "restored": N_("restored"),
+}
+
+
+def counts_sentence(counts) -> str:
+    """"3 new, 2 changed, 1 conflict" from a mapping of action (and "conflict") to counts."""
+    parts = [ngettext("{count} new", "{count} new", counts.get("new", 0)),
+             ngettext("{count} changed", "{count} changed", counts.get("changed", 0)),
+             ngettext("{count} deleted", "{count} deleted", counts.get("deleted", 0))]
+    values = [counts.get("new", 0), counts.get("changed", 0), counts.get("deleted", 0)]
+    if counts.get("restored"):
+        parts.append(ngettext("{count} restored", "{count} restored", counts["restored"]))
+        values.append(counts["restored"])
+    if counts.get("conflict"):
+        parts.append(ngettext("{count} conflict", "{count} conflicts", counts["conflict"]))
+        values.append(counts["conflict"])
+    return ", ".join(p.format(count=v) for p, v in zip(parts, values))
+
+
+def meeting_heading(number: int | None) -> str:
+    return _("Meeting {number}").format(number=number) if number is not None else _("Other records")
+
+
+def import_report(result) -> list[str]:
+    """Lines describing an import (services.sync.ImportResult), for the command line."""
+    if result.key_is_new:
+        lines = [_("Package from the office “{office}”, new to this archive; its key {key} is kept "
+                   "to check its later packages.").format(office=result.office, key=result.key_fingerprint)]
+    else:
+        lines = [_("Package from the office “{office}” (key {key}).").format(
+            office=result.office, key=result.key_fingerprint)]
+    if result.already_applied:
+        return lines + [_("This package was already applied; nothing changed.")]
+    if result.kind == "receipt":
+        return lines + [_("Receipt noted: later packages for this office leave out what it has.")
+                        if not result.dry_run else _("This is a receipt; nothing was changed (dry run).")]
+    for group in result.preview.groups:
+        lines.append(f"{meeting_heading(group.meeting)}: {counts_sentence(group.counts)}")
+    if result.preview.empty:
+        lines.append(_("The package holds nothing new for this archive."))
+    else:
+        lines.append(_("In all: {counts}.").format(counts=counts_sentence(result.preview.counts)))
+    if result.dry_run:
+        lines.append(_("Nothing was changed (dry run)."))
+    else:
+        lines.append(_("Applied. Backup copy made before: {path}").format(path=result.backup))
+        if result.receipt:
+            lines.append(_("Receipt for the sender: {path}").format(path=result.receipt))
+    return lines
+
+
+def value_text(value) -> str:
+    """A record value as shown beside its rival in a conflict."""
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def conflict_line(item) -> str:
+    """One line for a conflict (services.conflicts.ConflictItem), for the command line."""
+    where = meeting_heading(item.meetings[0] if item.meetings else None)
+    field = label(FIELD_LABELS, item.field)
+    if item.kind == "deleted":
+        return _("{where}: {kind} “{record}” was deleted by {current_by} while {other_by} changed "
+                 "its {field} to “{other}”.").format(
+            where=where, kind=label(RECORD_KIND_SINGULAR, item.table), record=item.record,
+            current_by=item.current_by, other_by=item.other_by, field=field, other=value_text(item.other))
+    return _("{where}: {kind} “{record}”, {field}: “{current}” ({current_by}) kept, "
+             "“{other}” ({other_by}) set aside.").format(
+        where=where, kind=label(RECORD_KIND_SINGULAR, item.table), record=item.record, field=field,
+        current=value_text(item.current), current_by=item.current_by,
+        other=value_text(item.other), other_by=item.other_by)

@@ -1,0 +1,209 @@
+"""Conflicts between offices: listing the open ones and resolving them.
+
+Two kinds, both derived from the archive's clocks, so every office that has seen the
+same changes lists the same conflicts:
+
+- ``field``: a field was written concurrently at two offices; the archive holds the
+  winner and keeps the other value in a conflict record;
+- ``deleted``: a record was deleted at one office while another edited it.
+
+Resolving is a new change stamped by this office after both writes, so it travels to
+the other offices like any edit and closes the conflict there too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from piel_desktop.domain.errors import ConflictNotOpen, InvalidValue, PackageMissingReference
+from piel_desktop.domain.sync import (
+    BOOKKEEPING_FIELDS, DELETED, Stamp, covers, is_open_conflict, stamp_of,
+)
+from piel_desktop.services.sync_preview import _Lookup
+from piel_desktop.storage import Archive
+from piel_desktop.storage import sync as tracking
+from piel_desktop.storage.merge import Merger, MissingReference
+from piel_desktop.storage.models import utcnow
+
+
+@dataclass(frozen=True)
+class ConflictItem:
+    """One open conflict as the Conflicts view shows it, side by side."""
+
+    id: str  # a conflict record's id, or "deleted:<table>:<key>"
+    kind: str  # "field" or "deleted"
+    table: str
+    key: tuple
+    field: str  # "" for a deleted record
+    record: str  # a few words that identify the record
+    meetings: tuple[int, ...]
+    current: object  # the value in the archive (None for a deleted record)
+    other: object  # the losing value (for "deleted": the edited field's value)
+    current_by: str  # office
+    current_at: dt.datetime  # aware UTC, from the writing office's clock
+    other_by: str
+    other_at: dt.datetime
+
+
+def _when(stamp: Stamp) -> dt.datetime:
+    return dt.datetime.fromtimestamp(stamp.wall_ms / 1000, dt.UTC)
+
+
+def list_conflicts(archive: Archive) -> list[ConflictItem]:
+    """The open conflicts, by meeting, then record."""
+    with archive.unit_of_work() as uow:
+        con = uow.sqlite
+        contexts = tracking.Contexts(con)
+        names = {r: n or r[:8] for r, n in con.execute("SELECT id, name FROM replica")}
+        lookup = _Lookup(con)
+        items = []
+        by_field = defaultdict(list)
+        for cid, table, key, field, value, stamp in con.execute(
+                "SELECT id, tbl, row_key, field, value, stamp FROM conflict"):
+            by_field[(table, key, field)].append((cid, json.loads(value), Stamp.parse(stamp)))
+        for (table, key_text, field), losers in by_field.items():
+            key = json.loads(key_text)
+            clock, values = _clock_and_values(con, table, key_text, key)
+            if clock is None:
+                continue
+            current = stamp_of(clock, field)
+            stamps = [s for _, _, s in losers]
+            for cid, value, stamp in losers:
+                if is_open_conflict(stamp, current, stamps, contexts):
+                    items.append(_item(lookup, names, cid, "field", table, key, field,
+                                       values.get(field), current, value, stamp))
+        for table, key_text, data, clock_text in con.execute(
+                "SELECT tbl, row_key, data, sync_clock FROM tombstone WHERE deleted = 1"):
+            clock = json.loads(clock_text)
+            deleted = stamp_of(clock, DELETED)
+            context = contexts(deleted)
+            edited = sorted((Stamp.parse(s), f) for f, s in clock.items()
+                            if f not in (DELETED, "*") and f not in BOOKKEEPING_FIELDS
+                            and not covers(context, Stamp.parse(s)))
+            if edited:
+                stamp, field = edited[-1]
+                key = json.loads(key_text)
+                items.append(_item(lookup, names, f"deleted:{table}:{key_text}", "deleted", table, key,
+                                   field, None, deleted, json.loads(data).get(field), stamp))
+    return sorted(items, key=lambda i: (not i.meetings, i.meetings, i.record, i.field))
+
+
+def _item(lookup, names, cid, kind, table, key, field, current, current_stamp, other, other_stamp):
+    return ConflictItem(
+        id=cid, kind=kind, table=table, key=tuple(key), field=field, record=lookup.label(table, key),
+        meetings=tuple(lookup.meetings(table, key)), current=current, other=other,
+        current_by=names.get(current_stamp.replica, current_stamp.replica[:8]),
+        current_at=_when(current_stamp),
+        other_by=names.get(other_stamp.replica, other_stamp.replica[:8]), other_at=_when(other_stamp))
+
+
+def _clock_and_values(con, table: str, key_text: str, key: list):
+    s = tracking.shape(table)
+    where = " AND ".join(f'"{k}" = ?' for k in s.keys)
+    cols = ", ".join(f'"{c}"' for c in s.columns)
+    row = con.execute(f'SELECT {cols}, sync_clock FROM "{table}" WHERE {where}', key).fetchone()
+    if row:
+        return json.loads(row[-1]), dict(zip(s.columns, row[:-1]))
+    row = con.execute("SELECT data, sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
+                      (table, key_text)).fetchone()
+    if row:
+        return json.loads(row[1]), json.loads(row[0])
+    return None, {}
+
+
+def resolve_conflict(archive: Archive, conflict_id: str, keep: str, value: object = None) -> None:
+    """Resolve an open conflict.
+
+    ``keep`` is "current" (the archive's value, or for a deleted record: stay
+    deleted), "other" (the losing value; for a deleted record: restore it, with its
+    edits), or "edit" (write ``value``; field conflicts only). Raises ConflictNotOpen
+    if it was resolved meanwhile, InvalidValue for a bad choice or value, and
+    PackageMissingReference if the kept value refers to a record that is gone.
+    """
+    open_ids = {c.id: c for c in list_conflicts(archive)}
+    item = open_ids.get(conflict_id)
+    if item is None:
+        raise ConflictNotOpen()
+    if keep not in ("current", "other", "edit") or (keep == "edit" and item.kind != "field"):
+        raise InvalidValue(field="resolution", value=keep)
+    with archive.merging() as con:
+        stamp = tracking.new_changeset(con, tracking.local_replica(con))
+        if item.kind == "field":
+            chosen = {"current": item.current, "other": item.other, "edit": value}[keep]
+            if keep == "edit" and isinstance(item.current, int) and not isinstance(chosen, int):
+                try:
+                    chosen = int(str(chosen))
+                except ValueError:
+                    raise InvalidValue(field=item.field, value=str(chosen)) from None
+            _write_field(con, item.table, list(item.key), item.field, chosen, stamp)
+        elif keep == "current":
+            _stamp_tombstone(con, item.table, tracking.dumps(list(item.key)), stamp)
+        else:
+            _restore(con, item.table, list(item.key), stamp)
+        try:
+            Merger(con, tracking.Contexts(con), lambda: stamp).finish()
+        except MissingReference as e:
+            raise PackageMissingReference(path="", kind=e.table, key="/".join(map(str, e.key)),
+                                          parent=e.parent) from None
+        tracking.set_applying(con, False)
+        con.execute("COMMIT")
+
+
+def _write_field(con, table: str, key: list, field: str, value, stamp: str) -> None:
+    """Write one field as a change of this office (live record or tombstone)."""
+    s = tracking.shape(table)
+    writes = {field: value}
+    if "updated_at" in s.columns:
+        writes.update(updated_at=utcnow().isoformat(timespec="microseconds"), changed_by=stamp[17:])
+    key_text = tracking.dumps(key)
+    sets = ", ".join(f'"{f}" = ?' for f in writes)
+    paths = ", ".join(f"'$.{f}', ?" for f in writes)
+    where = " AND ".join(f'"{k}" = ?' for k in s.keys)
+    cursor = con.execute(f'UPDATE "{table}" SET {sets}, sync_clock = json_set(sync_clock, {paths}) WHERE {where}',
+                         (*writes.values(), *[stamp] * len(writes), *key))
+    if cursor.rowcount:
+        return
+    data, clock = con.execute("SELECT data, sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
+                              (table, key_text)).fetchone()
+    data, clock = json.loads(data), json.loads(clock)
+    data.update(writes)
+    clock.update({f: stamp for f in writes})
+    con.execute("UPDATE tombstone SET data = ?, sync_clock = ? WHERE tbl = ? AND row_key = ?",
+                (tracking.dumps(data), tracking.dumps(clock), table, key_text))
+
+
+def _stamp_tombstone(con, table: str, key_text: str, stamp: str) -> None:
+    clock = json.loads(con.execute("SELECT sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
+                                   (table, key_text)).fetchone()[0])
+    clock[DELETED] = stamp
+    con.execute("UPDATE tombstone SET sync_clock = ? WHERE tbl = ? AND row_key = ?",
+                (tracking.dumps(clock), table, key_text))
+
+
+def _restore(con, table: str, key: list, stamp: str, depth: int = 0) -> None:
+    """Bring a deleted record back, with the deleted records it refers to and those
+    deleted together with it (the same delete)."""
+    key_text = tracking.dumps(key)
+    row = con.execute("SELECT data, sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
+                      (table, key_text)).fetchone()
+    if row is None or depth > 20:
+        return
+    s = tracking.shape(table)
+    data, clock = json.loads(row[0]), json.loads(row[1])
+    deleted_by = clock.get(DELETED)
+    clock[DELETED] = stamp
+    con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (table, key_text))
+    cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns, "sync_clock"))
+    con.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * (len(s.keys) + len(s.columns) + 1))})',
+                (*key, *(data.get(c) for c in s.columns), tracking.dumps(clock)))
+    for column, parent, _ in s.references:
+        if data.get(column) is not None:
+            _restore(con, parent, [data[column]], stamp, depth + 1)
+    if deleted_by:
+        for other_table, other_key, other_clock in con.execute(
+                "SELECT tbl, row_key, sync_clock FROM tombstone WHERE deleted = 1").fetchall():
+            if json.loads(other_clock).get(DELETED) == deleted_by:
+                _restore(con, other_table, json.loads(other_key), stamp, depth + 1)
