@@ -45,3 +45,34 @@ def conflict_values(archive) -> dict[tuple, set]:
         return kept
     finally:
         con.close()
+
+
+def craft_package(path, records: list[dict], *, changesets: list[dict] = (), replicas: list[dict] = (),
+                  manifest: dict | None = None):
+    """A correctly signed package with the given content, from a made-up office: for
+    testing what the importer does with records a real exporter never writes."""
+    import uuid
+    from piel_desktop.services.package_format import PackageWriter, new_private_key, public_key_of
+    key = new_private_key()
+    writer = PackageWriter(path)
+    writer.lines("records.ndjson", records)
+    writer.lines("changesets.ndjson", changesets)
+    writer.lines("replicas.ndjson", replicas)
+    return writer.finish({
+        "package_id": uuid.uuid4().hex, "kind": "full", "created": "2026-11-29T00:00:00+00:00",
+        "schema": 2, "producer": {"replica": "f" * 32, "name": "Forger", "public_key": public_key_of(key)},
+        "to": None, "since": {}, "covers": {}, "counts": {"records": len(records)}, **(manifest or {}),
+    }, key)
+
+
+def rewrite_zip(source, target, change) -> None:
+    """Copy a ZIP entry by entry; ``change(name, data)`` returns new data, or None to drop
+    the entry; it is then called once with name None to add entries (a dict)."""
+    import zipfile
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = change(info.filename, old.read(info.filename))
+            if data is not None:
+                new.writestr(info.filename, data)
+        for name, data in (change(None, None) or {}).items():
+            new.writestr(name, data)

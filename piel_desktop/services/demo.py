@@ -256,7 +256,9 @@ def load_demo(archive: Archive, path: Path | None = None, *, body_only: bool = F
             replica_id, at = loader.stamp(root)
             # The same changeset in every archive, so offices starting from the demo
             # (or from the same working-group record) share it and never conflict.
-            uow.stamp_as(replica_id, int(at.timestamp() * 1000) << 16)
+            # The working group alone is an earlier changeset than the whole demo, so an
+            # archive made with only it never claims to have seen the rest.
+            uow.stamp_as(replica_id, (int(at.timestamp() * 1000) << 16) - body_only)
         try:
             uow.commit()
         except IntegrityError as e:  # a key or meeting number used twice, say

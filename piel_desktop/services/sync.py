@@ -207,17 +207,22 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
             return _take_receipt(archive, package, result)
         if not dry_run:
             result.backup = backups.make_backup(archive, "import")
-        with archive.merging() as con:
-            _check_key(con, package)
-            _check_since(con, package)
-            merger = _merge(con, package, _Scaled(progress, 30, 95))
-            _record_knowledge(con, package, result.backup)
-            result.preview = describe_effects(con, merger.effects)
-            progress.step(96, 100)
-            if dry_run:
-                return result
-            tracking.set_applying(con, False)
-            con.execute("COMMIT")
+        try:
+            with archive.merging() as con:
+                _check_key(con, package)
+                _check_since(con, package)
+                merger = _merge(con, package, _Scaled(progress, 30, 95))
+                _record_knowledge(con, package, result.backup)
+                result.preview = describe_effects(con, merger.effects)
+                progress.step(96, 100)
+                if dry_run:
+                    return result
+                tracking.set_applying(con, False)
+                con.execute("COMMIT")
+        except BaseException:
+            if result.backup:  # nothing was applied: the copy would only mislead
+                result.backup.unlink(missing_ok=True)
+            raise
     result.receipt = write_receipt(archive, package, receipt_dir or Path(path).parent)
     progress.step(100, 100)
     return result

@@ -205,7 +205,7 @@ class Merger:
                 continue  # already hidden in this round
             key = list(record[:len(s.keys)])
             values = dict(zip(s.columns, record[len(s.keys):-1]))
-            if not self._parent_is_tombstone(s, values):
+            if not self._parent_is_tombstone(s, {**dict(zip(s.keys, key)), **values}):
                 raise MissingReference(table, key, parent)
             self._delete_live(s, key)
             self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
