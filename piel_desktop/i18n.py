@@ -136,6 +136,12 @@ def format_date(value: dt.date, lang: str, format: str = "long") -> str:
     return babel_dates.format_date(value, format=format, locale=babel_locale(lang))
 
 
+def format_datetime(value: dt.datetime, lang: str) -> str:
+    """An aware datetime in the computer's time zone, medium length, in ``lang``
+    (en "29 Nov 2026, 19:05:11")."""
+    return babel_dates.format_datetime(value.astimezone(), format="medium", locale=babel_locale(lang))
+
+
 def format_number(value: int | float, lang: str) -> str:
     return babel_numbers.format_decimal(value, locale=babel_locale(lang))
 

@@ -195,18 +195,17 @@ ACTION_LABELS = {
 
 
 def counts_sentence(counts) -> str:
-    """"3 new, 2 changed, 1 conflict" from a mapping of action (and "conflict") to counts."""
-    parts = [ngettext("{count} new", "{count} new", counts.get("new", 0)),
-             ngettext("{count} changed", "{count} changed", counts.get("changed", 0)),
-             ngettext("{count} deleted", "{count} deleted", counts.get("deleted", 0))]
-    values = [counts.get("new", 0), counts.get("changed", 0), counts.get("deleted", 0)]
-    if counts.get("restored"):
-        parts.append(ngettext("{count} restored", "{count} restored", counts["restored"]))
-        values.append(counts["restored"])
-    if counts.get("conflict"):
-        parts.append(ngettext("{count} conflict", "{count} conflicts", counts["conflict"]))
-        values.append(counts["conflict"])
-    return ", ".join(p.format(count=v) for p, v in zip(parts, values))
+    """"3 new, 2 changed, 1 conflict" from a mapping of action (and "conflict") to
+    counts; parts that are zero are left out ("" if all are)."""
+    forms = {
+        "new": lambda n: ngettext("{count} new", "{count} new", n),
+        "changed": lambda n: ngettext("{count} changed", "{count} changed", n),
+        "deleted": lambda n: ngettext("{count} deleted", "{count} deleted", n),
+        "restored": lambda n: ngettext("{count} restored", "{count} restored", n),
+        "conflict": lambda n: ngettext("{count} conflict", "{count} conflicts", n),
+    }
+    return ", ".join(form(counts[key]).format(count=counts[key])
+                     for key, form in forms.items() if counts.get(key))
 
 
 def meeting_heading(number: int | None) -> str:

@@ -155,6 +155,8 @@ def describe_effects(con, effects: Iterable[Effect]) -> Preview:
         group = groups[numbers[0]]
         group.meeting = numbers[0]
         group.counts[effect.action] += 1
+        if effect.conflict:
+            group.counts["conflict"] += 1
         if len(group.items) < MOST_ITEMS and effect.table not in ("meeting_outcome", "outcome_organisation"):
             kind = effect.table
             if kind in ("text", "text_version"):

@@ -1,5 +1,7 @@
 """The main window: meetings on the left, their outcomes as a tree, the selected
-outcome's details below. File and Help menus; Print brief runs on the worker thread."""
+outcome's details below. File and Help menus; Print brief runs on the worker thread;
+the sync flows (packages, conflicts, backups) are in sync_actions.py. A package file
+dropped on the window is imported."""
 
 from __future__ import annotations
 
@@ -19,11 +21,13 @@ from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersi
 from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.reports.brief import BRIEF_LANGUAGES, make_brief
-from piel_desktop.services import records
+from piel_desktop.services import backups, records
+from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import BriefDialog, ask_archive_path, show_about, show_error
 from piel_desktop.ui.runner import Runner
+from piel_desktop.ui.sync_actions import SyncActions
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.UserRole + 1
@@ -61,7 +65,9 @@ class MainWindow(QMainWindow):
         self.reported_with: dict[int, tuple[int, ...]] = {}
         self.outcomes: dict[object, Outcome] = {}
         self._build_views()
+        self.sync = SyncActions(self)
         self._build_menus()
+        self.setAcceptDrops(True)
         self._restore_window()
         self._show_archive_state()
         self._fit_meeting_columns()
@@ -129,7 +135,11 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menuBar().addMenu(_("&File"))
         self.file_menu.addActions([self.new_action, self.open_action])
         self.file_menu.addSeparator()
+        self.file_menu.addActions(self.sync.actions())
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.brief_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.sync.backups_action, self.sync.settings_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
@@ -157,10 +167,33 @@ class MainWindow(QMainWindow):
 
     # --- archive -------------------------------------------------------------------
 
-    def _close_archive(self) -> None:
+    def close_archive(self) -> None:
         if self.archive is not None:
             self.archive.close()
             self.archive = None
+        self.meetings = []
+        self._show_archive_state()
+
+    _close_archive = close_archive
+
+    def reload(self) -> None:
+        """Read the open archive's meetings again (after an import, say)."""
+        if self.archive is None:
+            return
+        try:
+            self._show_meetings(records.meeting_list(self.archive))
+        except Exception as error:
+            show_error(self, error)
+
+    def dragEnterEvent(self, event) -> None:
+        if self.archive is not None and _dropped_package(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = _dropped_package(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.sync.import_file(path)
 
     def _use_archive(self, opener) -> bool:
         """Switch to the archive ``opener()`` returns, once its meetings have been read.
@@ -184,6 +217,10 @@ class MainWindow(QMainWindow):
         self.settings.set("last_archive", str(archive.path))
         self.settings.save()
         self._show_meetings(listing)
+        try:
+            backups.scheduled_backup(archive)
+        except Exception:  # a copy that cannot be made must not keep the archive closed
+            log.exception("scheduled backup of %s failed", archive.path)
         return True
 
     def open_archive(self, path: Path) -> bool:
@@ -218,6 +255,8 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(APP_NAME)
             self.archive_label.setText(_("No archive open"))
+        if hasattr(self, "sync"):
+            self.sync.refresh()
 
     def _show_meetings(self, listing: records.MeetingList) -> None:
         current = self.current_meeting()
@@ -356,6 +395,14 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         show_about(self, self.archive.path if self.archive else None,
                    self.archive.schema_version if self.archive else None)
+
+
+def _dropped_package(mime) -> Path | None:
+    """The one package file being dragged, if that is what it is."""
+    urls = [u for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
+    if len(urls) == 1 and urls[0].toLocalFile().lower().endswith(SUFFIX):
+        return Path(urls[0].toLocalFile())
+    return None
 
 
 def meeting_title(meeting: Meeting, outcomes: list[Outcome], lang: str) -> str:
