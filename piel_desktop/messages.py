@@ -240,11 +240,12 @@ def import_report(result) -> list[str]:
     return lines
 
 
-def value_text(value) -> str:
-    """A record value as shown beside its rival in a conflict."""
-    if value is None:
+def value_text(value, field: str = "") -> str:
+    """A record value as shown beside its rival in a conflict; coded values by name."""
+    if value is None or value == "":
         return "—"
-    return str(value)
+    names = {"status": STATUS_LABELS, "kind": KIND_LABELS, "addressee": ADDRESSEE_LABELS}.get(field)
+    return label(names, str(value)) if names else str(value)
 
 
 def conflict_line(item) -> str:
@@ -255,9 +256,9 @@ def conflict_line(item) -> str:
         return _("{where}: {kind} “{record}” was deleted by {current_by} while {other_by} changed "
                  "its {field} to “{other}”.").format(
             where=where, kind=label(RECORD_KIND_SINGULAR, item.table), record=item.record,
-            current_by=item.current_by, other_by=item.other_by, field=field, other=value_text(item.other))
+            current_by=item.current_by, other_by=item.other_by, field=field, other=value_text(item.other, item.field))
     return _("{where}: {kind} “{record}”, {field}: “{current}” ({current_by}) kept, "
              "“{other}” ({other_by}) set aside.").format(
         where=where, kind=label(RECORD_KIND_SINGULAR, item.table), record=item.record, field=field,
-        current=value_text(item.current), current_by=item.current_by,
-        other=value_text(item.other), other_by=item.other_by)
+        current=value_text(item.current, item.field), current_by=item.current_by,
+        other=value_text(item.other, item.field), other_by=item.other_by)

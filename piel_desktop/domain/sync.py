@@ -197,3 +197,14 @@ def is_open_conflict(loser: Stamp, current: Stamp, others: Iterable[Stamp],
     if covers(context_of(current), loser):
         return False
     return not any(o != loser and covers(context_of(o), loser) for o in others)
+
+
+def edits_unseen_by_delete(clock: Mapping[str, str], context_of: Callable[[Stamp], Context]) -> list[tuple[Stamp, str]]:
+    """(stamp, field) of the writes to a deleted record that its deletion had not seen:
+    edits concurrent with the delete, newest last. Empty for a record not deleted."""
+    if DELETED not in clock:
+        return []
+    context = context_of(stamp_of(clock, DELETED))
+    return sorted((Stamp.parse(s), f) for f, s in clock.items()
+                  if f not in (DELETED, ALL_FIELDS) and f not in BOOKKEEPING_FIELDS
+                  and not covers(context, Stamp.parse(s)))

@@ -19,9 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from piel_desktop.domain.errors import ConflictNotOpen, InvalidValue, PackageMissingReference
-from piel_desktop.domain.sync import (
-    BOOKKEEPING_FIELDS, DELETED, Stamp, covers, is_open_conflict, stamp_of,
-)
+from piel_desktop.domain.sync import DELETED, Stamp, edits_unseen_by_delete, is_open_conflict, stamp_of
 from piel_desktop.services.sync_preview import _Lookup
 from piel_desktop.storage import Archive
 from piel_desktop.storage import sync as tracking
@@ -79,10 +77,7 @@ def list_conflicts(archive: Archive) -> list[ConflictItem]:
                 "SELECT tbl, row_key, data, sync_clock FROM tombstone WHERE deleted = 1"):
             clock = json.loads(clock_text)
             deleted = stamp_of(clock, DELETED)
-            context = contexts(deleted)
-            edited = sorted((Stamp.parse(s), f) for f, s in clock.items()
-                            if f not in (DELETED, "*") and f not in BOOKKEEPING_FIELDS
-                            and not covers(context, Stamp.parse(s)))
+            edited = edits_unseen_by_delete(clock, contexts)
             if edited:
                 stamp, field = edited[-1]
                 key = json.loads(key_text)

@@ -16,6 +16,7 @@ from piel_desktop.storage.sync import dumps, shape
 
 #: Items listed per meeting; the counts always cover everything.
 MOST_ITEMS = 200
+_LINK_TABLES = ("meeting_outcome", "outcome_organisation")
 #: Columns pointing at a text anchor, by table: what a text or text version belongs to.
 _TEXT_COLUMNS = {
     "body": ("name_id", "acronym_id"), "instrument": ("citation_id",), "clause": ("text_id",),
@@ -129,10 +130,11 @@ class _Lookup:
         values = self.values(table, key) or {}
         if table == "meeting":
             return str(values.get("number", ""))
+        texts = [values.get(c) for c in _TEXT_COLUMNS.get(table, ()) if values.get(c)]
+        text = self.label("text", [texts[0]]) if texts else ""
         if table == "outcome":
-            text = self.label("text", [values["text_id"]]) if values.get("text_id") else ""
             return f"{values.get('label') or ''} {text}".strip()
-        return "/".join(str(k)[:8] for k in key)
+        return text or "/".join(str(k)[:8] for k in key)
 
 
 def _cut(text: str, most: int = 80) -> str:
@@ -149,6 +151,8 @@ def describe_effects(con, effects: Iterable[Effect]) -> Preview:
     for effect in effects:  # a record hidden then revived in one merge counts once, as its last effect
         last[(effect.table, tuple(effect.key))] = effect
     for effect in last.values():
+        if effect.table in _LINK_TABLES:  # links are part of the records they join
+            continue
         preview.counts[effect.action] += 1
         preview.counts["conflict"] += effect.conflict
         numbers = lookup.meetings(effect.table, effect.key) or [None]
@@ -157,7 +161,7 @@ def describe_effects(con, effects: Iterable[Effect]) -> Preview:
         group.counts[effect.action] += 1
         if effect.conflict:
             group.counts["conflict"] += 1
-        if len(group.items) < MOST_ITEMS and effect.table not in ("meeting_outcome", "outcome_organisation"):
+        if len(group.items) < MOST_ITEMS:
             kind = effect.table
             if kind in ("text", "text_version"):
                 owner = lookup.owner(lookup.text_id(kind, effect.key))

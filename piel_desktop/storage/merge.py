@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Loser, Stamp, merge_record
+from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record
 from piel_desktop.storage import models as m
 from piel_desktop.storage.sync import Contexts, Row, dumps, shape
 
@@ -121,6 +121,7 @@ class Merger:
         clock = dumps(merged.clock)
         conflict = bool(merged.losers)
         if deleted:
+            conflict = conflict or bool(edits_unseen_by_delete(merged.clock, self.contexts))
             if was_live:
                 self._delete_live(s, key)
             self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "

@@ -46,7 +46,7 @@ class SyncActions(QObject):
         self.conflicts_button.setStyleSheet("color: #8a3b00; font-weight: bold;")
         self.conflicts_button.clicked.connect(self.show_conflicts)
         self.conflicts_button.hide()
-        window.statusBar().addWidget(self.conflicts_button)
+        window.statusBar().addPermanentWidget(self.conflicts_button)
 
     def actions(self) -> list[QAction]:
         return [self.import_action, self.export_action, self.undo_import_action, self.conflicts_action]
@@ -157,7 +157,8 @@ class SyncActions(QObject):
             text = _("Package from “{office}” applied: {counts}.").format(
                 office=result.office, counts=counts_sentence(result.preview.counts) or _("nothing new"))
             if result.receipt:
-                text += " " + _("Send the receipt {path} back to the office.").format(path=result.receipt)
+                shown = result.receipt.name if result.receipt.parent == result.path.parent else result.receipt
+                text += " " + _("Send the receipt {path} back to the office.").format(path=shown)
         self.window.statusBar().showMessage(text, 30000)
         if result.preview.counts.get("conflict"):
             self.show_conflicts()

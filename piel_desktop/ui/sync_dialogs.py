@@ -95,7 +95,7 @@ class PreviewDialog(QDialog):
                 child.setToolTip(0, item.label)
                 top.addChild(child)
             shown = len(group.items)
-            total = sum(group.counts.values())
+            total = sum(n for action, n in group.counts.items() if action != "conflict")
             if shown < total:
                 top.addChild(QTreeWidgetItem([_("… and {count} more").format(
                     count=format_number(total - shown, ui_language())), ""]))
@@ -167,12 +167,12 @@ class ConflictsDialog(QDialog):
                 kept = _("Deleted by {office} on {when}").format(
                     office=item.current_by, when=format_datetime(item.current_at, lang))
                 aside = _("{value} — changed by {office} on {when}").format(
-                    value=value_text(item.other), office=item.other_by, when=format_datetime(item.other_at, lang))
+                    value=value_text(item.other, item.field), office=item.other_by, when=format_datetime(item.other_at, lang))
             else:
                 kept = _("{value} — {office}, {when}").format(
-                    value=value_text(item.current), office=item.current_by, when=format_datetime(item.current_at, lang))
+                    value=value_text(item.current, item.field), office=item.current_by, when=format_datetime(item.current_at, lang))
                 aside = _("{value} — {office}, {when}").format(
-                    value=value_text(item.other), office=item.other_by, when=format_datetime(item.other_at, lang))
+                    value=value_text(item.other, item.field), office=item.other_by, when=format_datetime(item.other_at, lang))
             cells = [", ".join(map(str, item.meetings)) or "—",
                      f"{label(RECORD_KIND_SINGULAR, item.table)}: {item.record}",
                      label(FIELD_LABELS, item.field), kept, aside]
@@ -206,7 +206,7 @@ class ConflictsDialog(QDialog):
             return
         value = None
         if keep == "edit":
-            dialog = EditValueDialog(label(FIELD_LABELS, item.field), value_text(item.current), self)
+            dialog = EditValueDialog(label(FIELD_LABELS, item.field), str(item.current or ""), self)
             if dialog.exec() != QDialog.Accepted:
                 return
             value = dialog.value()
