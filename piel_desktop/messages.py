@@ -84,6 +84,9 @@ _REASONS = {
     "no-import": N_("no package has been imported"),
     "edited-since": N_("the archive has changed since"),
     "backup-missing": N_("its backup copy is gone"),
+    "checksum-mismatch": N_("not what was signed (its checksum differs)"),
+    "longer-than-declared": N_("longer than the manifest says"),
+    "shorter-than-declared": N_("shorter than the manifest says"),
 }
 
 
@@ -114,8 +117,9 @@ def _template(error: PielError) -> str:
 def describe(error: PielError) -> str:
     """One sentence in the interface language saying what went wrong."""
     params = {key: _shown(value) for key, value in error.params.items()}
-    if error.params.get("reason") in _REASONS:
-        params["reason"] = _(_REASONS[error.params["reason"]])
+    for name in ("reason", "problem"):
+        if error.params.get(name) in _REASONS:
+            params[name] = _(_REASONS[error.params[name]])
     try:
         return _template(error).format(code=error.code, **params)
     except (KeyError, IndexError):  # a catalog with a wrong placeholder must not crash

@@ -124,7 +124,8 @@ def resolve_conflict(archive: Archive, conflict_id: str, keep: str, value: objec
         raise ConflictNotOpen()
     if keep not in ("current", "other", "edit") or (keep == "edit" and item.kind != "field"):
         raise InvalidValue(field="resolution", value=keep)
-    with archive.merging() as con:
+    with archive.merging() as merging:
+        con = merging.con
         stamp = tracking.new_changeset(con, tracking.local_replica(con))
         if item.kind == "field":
             chosen = {"current": item.current, "other": item.other, "edit": value}[keep]
@@ -143,8 +144,7 @@ def resolve_conflict(archive: Archive, conflict_id: str, keep: str, value: objec
         except MissingReference as e:
             raise PackageMissingReference(path="", kind=e.table, key="/".join(map(str, e.key)),
                                           parent=e.parent) from None
-        tracking.set_applying(con, False)
-        con.execute("COMMIT")
+        merging.commit()
 
 
 def _write_field(con, table: str, key: list, field: str, value, stamp: str) -> None:

@@ -334,14 +334,14 @@ def _check_entry(archive: zipfile.ZipFile, entry: str, expected: dict, where: st
             while chunk := f.read(_CHUNK):
                 size += len(chunk)
                 if size > expected["size"]:
-                    raise PackageDamaged(path=where, entry=entry, problem="longer than declared")
+                    raise PackageDamaged(path=where, entry=entry, problem="longer-than-declared")
                 digest.update(chunk)
                 done += len(chunk)
                 progress.step(done, total)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise PackageDamaged(path=where, entry=entry, problem=str(e)) from None
     if size != expected["size"]:
-        raise PackageDamaged(path=where, entry=entry, problem="shorter than declared")
+        raise PackageDamaged(path=where, entry=entry, problem="shorter-than-declared")
     if digest.hexdigest() != expected["sha256"]:
-        raise PackageDamaged(path=where, entry=entry, problem="checksum mismatch")
+        raise PackageDamaged(path=where, entry=entry, problem="checksum-mismatch")
     return done

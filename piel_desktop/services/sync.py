@@ -31,7 +31,7 @@ from piel_desktop.services.sync_preview import Preview, describe_effects
 from piel_desktop.storage import Archive
 from piel_desktop.storage import models as m
 from piel_desktop.storage import sync as tracking
-from piel_desktop.storage.merge import DuplicateRecord, Merger, MissingReference
+from piel_desktop.storage.merge import DuplicateRecord, MalformedValue, Merger, MissingReference
 from piel_desktop.storage.models import utcnow
 
 _BATCH = 2000
@@ -208,7 +208,8 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
         if not dry_run:
             result.backup = backups.make_backup(archive, "import")
         try:
-            with archive.merging() as con:
+            with archive.merging() as merging:
+                con = merging.con
                 _check_key(con, package)
                 _check_since(con, package)
                 merger = _merge(con, package, _Scaled(progress, 30, 95))
@@ -217,8 +218,7 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 progress.step(96, 100)
                 if dry_run:
                     return result
-                tracking.set_applying(con, False)
-                con.execute("COMMIT")
+                merging.commit()
         except BaseException:
             if result.backup:  # nothing was applied: the copy would only mislead
                 result.backup.unlink(missing_ok=True)
@@ -296,9 +296,10 @@ def _merge(con, package: Package, progress: Progress) -> Merger:
     merger = Merger(con, contexts, conflict_stamp)
     total = package.manifest["entries"].get("records.ndjson", {}).get("lines") or 1
     batch: list[tracking.Row] = []
+    read = _RowReader(where, contexts)
     try:
         for number, item in package.lines("records.ndjson"):
-            row = _parse_row(item, where, number, contexts)
+            row = read(item, number)
             if batch and (row.table != batch[0].table or len(batch) >= _BATCH):
                 merger.apply(batch)
                 batch = []
@@ -310,6 +311,8 @@ def _merge(con, package: Package, progress: Progress) -> Merger:
         raise PackageMissingReference(path=where, kind=e.table, key=_short(e.key), parent=e.parent) from None
     except DuplicateRecord as e:
         raise PackageDuplicate(path=where, kind=e.table, detail=e.detail) from None
+    except MalformedValue as e:
+        raise PackageRecordInvalid(path=where, line="records.ndjson", problem=f"{e.table}: {e.detail}") from None
     return merger
 
 
@@ -323,34 +326,45 @@ class _Lazy:
         return self._value
 
 
-def _parse_row(item: dict, where: str, number: int, contexts: tracking.Contexts) -> tracking.Row:
-    def bad(problem: str) -> PackageRecordInvalid:
-        return PackageRecordInvalid(path=where, line=f"records.ndjson:{number}", problem=problem)
-    table = item.get("t")
-    try:
-        s = tracking.shape(table)
-    except (KeyError, TypeError):
-        raise bad(f"unknown record kind {str(table)[:40]!r}") from None
-    key, values, clock, deleted = item.get("k"), item.get("v"), item.get("c"), item.get("d")
-    if not (isinstance(key, list) and len(key) == len(s.keys) and all(isinstance(k, str) for k in key)):
-        raise bad("bad key")
-    if not isinstance(values, dict) or set(values) != set(s.columns):
-        raise bad(f"fields of {table} do not match")
-    if any(v is not None and type(v) not in (str, int) for v in values.values()):
-        raise bad("a value is neither text, a whole number nor empty")
-    if not isinstance(deleted, bool):
-        raise bad("bad deleted flag")
-    if not (isinstance(clock, dict) and ALL_FIELDS in clock
-            and set(clock) <= {ALL_FIELDS, DELETED, *s.columns}):
-        raise bad("bad clock")
-    for stamp in clock.values():
+class _RowReader:
+    """Checks records of a package and turns them into Rows; each distinct stamp is
+    checked once (a package's records share few changesets)."""
+
+    def __init__(self, where: str, contexts: tracking.Contexts) -> None:
+        self.where, self.contexts = where, contexts
+        self.good_stamps: set[str] = set()
+
+    def bad(self, number: int, problem: str) -> PackageRecordInvalid:
+        return PackageRecordInvalid(path=self.where, line=f"records.ndjson:{number}", problem=problem)
+
+    def __call__(self, item: dict, number: int) -> tracking.Row:
+        table = item.get("t")
+        try:
+            s = tracking.shape(table)
+        except (KeyError, TypeError):
+            raise self.bad(number, f"unknown record kind {str(table)[:40]!r}") from None
+        key, values, clock, deleted = item.get("k"), item.get("v"), item.get("c"), item.get("d")
+        if not (type(key) is list and len(key) == len(s.keys) and all(type(k) is str for k in key)):
+            raise self.bad(number, "bad key")
+        if type(values) is not dict or values.keys() != s.column_set:
+            raise self.bad(number, f"fields of {table} do not match")
+        if type(deleted) is not bool:
+            raise self.bad(number, "bad deleted flag")
+        if not (type(clock) is dict and ALL_FIELDS in clock and clock.keys() <= s.clock_fields):
+            raise self.bad(number, "bad clock")
+        for stamp in clock.values():
+            if stamp not in self.good_stamps:
+                self._check_stamp(stamp, number)
+        return tracking.Row(table, key, {c: values[c] for c in s.columns}, clock, deleted)
+
+    def _check_stamp(self, stamp, number: int) -> None:
         try:
             parsed = Stamp.parse(stamp)
         except ValueError:
-            raise bad("bad stamp") from None
-        if not contexts(parsed):
-            raise bad(f"unknown changeset {stamp}")
-    return tracking.Row(table, key, values, clock, deleted)
+            raise self.bad(number, "bad stamp") from None
+        if not self.contexts(parsed):
+            raise self.bad(number, f"unknown changeset {stamp}")
+        self.good_stamps.add(stamp)
 
 
 def _record_knowledge(con, package: Package, backup: Path | None) -> None:
@@ -367,11 +381,10 @@ def _take_receipt(archive: Archive, package: Package, result: ImportResult) -> I
     """A receipt tells us what the peer has now seen: later exports to it leave that out."""
     if result.dry_run:
         return result
-    with archive.merging() as con:
-        _check_key(con, package)
-        _record_knowledge(con, package, None)
-        tracking.set_applying(con, False)
-        con.execute("COMMIT")
+    with archive.merging() as merging:
+        _check_key(merging.con, package)
+        _record_knowledge(merging.con, package, None)
+        merging.commit()
     return result
 
 

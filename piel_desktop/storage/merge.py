@@ -15,6 +15,7 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record
 from piel_desktop.storage import models as m
@@ -23,6 +24,7 @@ from piel_desktop.storage.sync import Contexts, Row, dumps, shape
 #: Namespace of conflict ids: uuid5(CONFLICT_NAMESPACE, "table|key|field|stamp").
 CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
 _CHUNK = 400
+_LINK_TABLES = frozenset({"meeting_outcome", "outcome_organisation"})
 
 
 class MissingReference(Exception):
@@ -41,10 +43,17 @@ class DuplicateRecord(Exception):
         self.table, self.key, self.detail = table, key, detail
 
 
-@dataclass
-class Effect:
+class MalformedValue(Exception):
+    """A record value SQLite cannot store (a list, say)."""
+
+    def __init__(self, table: str, detail: str) -> None:
+        super().__init__(f"{table}: {detail}")
+        self.table, self.detail = table, detail
+
+
+class Effect(NamedTuple):
     """What the merge did to one record: "new", "changed", "deleted" or "restored",
-    and whether it met a conflict."""
+    and whether it met a conflict. Links between records are not listed."""
 
     action: str
     table: str
@@ -60,6 +69,9 @@ class Merger:
     conflict_stamp: callable
     effects: list[Effect] = field(default_factory=list)
     conflicts: int = 0
+    #: Tables that held no record (live or deleted) when the merge began: their
+    #: incoming records need no lookup, the common case of a first full import.
+    _empty: dict[str, bool] = field(default_factory=dict)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
@@ -69,21 +81,33 @@ class Merger:
         for i in range(0, len(rows), _CHUNK):
             self._apply_chunk(s, rows[i:i + _CHUNK])
 
+    def _was_empty(self, table: str) -> bool:
+        if table not in self._empty:
+            self._empty[table] = (
+                self.con.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None
+                and self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is None)
+        return self._empty[table]
+
+    def _note(self, action: str, table: str, key: list, conflict: bool = False) -> None:
+        if table not in _LINK_TABLES:
+            self.effects.append(Effect(action, table, key, conflict))
+
     def _apply_chunk(self, s, rows: Sequence[Row]) -> None:
-        live = self._fetch_live(s, rows)
-        tombs = self._fetch_tombstones(s.name, rows)
+        empty = self._was_empty(s.name)
+        live = {} if empty else self._fetch_live(s, rows)
+        tombs = {} if empty else self._fetch_tombstones(s.name, rows)
         inserts, tomb_inserts = [], []
         for row in rows:
-            key_text = dumps(row.key)
+            key_text = dumps(row.key) if not empty else None
             local = live.get(key_text)
             tomb = tombs.get(key_text) if local is None else None
             if local is None and tomb is None:
                 if row.deleted:
-                    tomb_inserts.append((s.name, key_text, _data(s, row.key, row.values), dumps(row.clock), 1))
-                    self.effects.append(Effect("deleted", s.name, row.key))
+                    tomb_inserts.append((s.name, dumps(row.key), _data(s, row.key, row.values), row.clock_text, 1))
+                    self._note("deleted", s.name, row.key)
                 else:
-                    inserts.append((*row.key, *(row.values[c] for c in s.columns), dumps(row.clock)))
-                    self.effects.append(Effect("new", s.name, row.key))
+                    inserts.append((*row.key, *row.values.values(), row.clock_text))
+                    self._note("new", s.name, row.key)
                 continue
             if local is not None:
                 values, clock_text = local
@@ -91,7 +115,7 @@ class Merger:
             else:
                 values, clock_text, tomb_deleted = tomb
                 was_deleted, hidden = bool(tomb_deleted), not tomb_deleted
-            if clock_text == dumps(row.clock) and not _differs(values, row.values):
+            if clock_text == row.clock_text and not _differs(values, row.values):
                 continue
             merged = merge_record({**values, DELETED: was_deleted}, json.loads(clock_text),
                                   {**row.values, DELETED: row.deleted}, row.clock, self.contexts)
@@ -101,18 +125,18 @@ class Merger:
             for loser in merged.losers:
                 self._add_conflict(s.name, key_text, loser)
         if inserts:
-            cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns, "sync_clock"))
-            marks = ", ".join("?" * (len(s.keys) + len(s.columns) + 1))
-            self._run_many(s.name, f'INSERT INTO "{s.name}" ({cols}) VALUES ({marks})', inserts)
+            self._run_many(s.name, _insert_sql(s), inserts)
         if tomb_inserts:
-            self.con.executemany("INSERT INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
-                                 "VALUES (?, ?, ?, ?, ?)", tomb_inserts)
+            self._run_many(s.name, "INSERT INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
+                           "VALUES (?, ?, ?, ?, ?)", tomb_inserts)
 
     def _run_many(self, table: str, sql: str, params: list) -> None:
         try:
             self.con.executemany(sql, params)
         except sqlite3.IntegrityError as e:
             raise DuplicateRecord(table, list(params[0][:1]), str(e)) from e
+        except (sqlite3.InterfaceError, sqlite3.ProgrammingError) as e:
+            raise MalformedValue(table, str(e)) from e
 
     def _write(self, s, key: list, key_text: str, merged, was_live: bool, was_deleted: bool,
                hidden: bool) -> None:
@@ -126,21 +150,18 @@ class Merger:
                 self._delete_live(s, key)
             self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
                              "VALUES (?, ?, ?, ?, 1)", (s.name, key_text, _data(s, key, values), clock))
-            self.effects.append(Effect("changed" if was_deleted else "deleted", s.name, key, conflict))
+            self._note("changed" if was_deleted else "deleted", s.name, key, conflict)
             return
         if was_live:
             sets = ", ".join(f'"{c}" = ?' for c in (*s.columns, "sync_clock"))
-            try:
-                self.con.execute(f'UPDATE "{s.name}" SET {sets} WHERE {_where(s)}',
-                                 (*values.values(), clock, *key))
-            except sqlite3.IntegrityError as e:
-                raise DuplicateRecord(s.name, key, str(e)) from e
-            self.effects.append(Effect("changed", s.name, key, conflict))
+            self._run_many(s.name, f'UPDATE "{s.name}" SET {sets} WHERE {_where(s)}',
+                           [(*values.values(), clock, *key)])
+            self._note("changed", s.name, key, conflict)
             return
         # A tombstone comes back to life: restored elsewhere, or its parent returned.
         self.con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (s.name, key_text))
         self._run_many(s.name, _insert_sql(s), [(*key, *values.values(), clock)])
-        self.effects.append(Effect("changed" if hidden else "restored", s.name, key, conflict))
+        self._note("changed" if hidden else "restored", s.name, key, conflict)
 
     def _delete_live(self, s, key: list) -> None:
         self.con.execute(f'DELETE FROM "{s.name}" WHERE {_where(s)}', key)
@@ -160,10 +181,11 @@ class Merger:
         if n == 1:
             sql = f'SELECT {cols}, sync_clock FROM "{s.name}" WHERE "{s.keys[0]}" IN ({",".join("?" * len(rows))})'
             params = [r.key[0] for r in rows]
-        else:
+        else:  # a join from the keys, so that SQLite walks the primary key index
             tuples = ",".join(["(" + ",".join("?" * n) + ")"] * len(rows))
-            sql = (f'SELECT {cols}, sync_clock FROM "{s.name}" WHERE '
-                   f'({", ".join(chr(34) + k + chr(34) for k in s.keys)}) IN (VALUES {tuples})')
+            on = " AND ".join(f't."{k}" = v.column{i + 1}' for i, k in enumerate(s.keys))
+            cols = ", ".join(f't."{c}"' for c in (*s.keys, *s.columns))
+            sql = f'SELECT {cols}, t.sync_clock FROM (VALUES {tuples}) AS v JOIN "{s.name}" AS t ON {on}'
             params = [v for r in rows for v in r.key]
         found = {}
         for record in self.con.execute(sql, params):
@@ -211,7 +233,7 @@ class Merger:
             self._delete_live(s, key)
             self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
                              "VALUES (?, ?, ?, ?, 0)", (table, dumps(key), _data(s, key, values), record[-1]))
-            self.effects.append(Effect("deleted", table, key))
+            self._note("deleted", table, key)
             moved = True
         return moved
 
@@ -241,7 +263,7 @@ class Merger:
                 key = json.loads(key_text)
                 self.con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (table, key_text))
                 self._run_many(table, _insert_sql(s), [(*key, *(values.get(c) for c in s.columns), clock)])
-                self.effects.append(Effect("restored", table, key))
+                self._note("restored", table, key)
                 revived = True
         return revived
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from piel_desktop.domain.sync import ALL_FIELDS, Context, Stamp, is_newer, next_hlc
+from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Context, Stamp, is_newer, next_hlc
 from piel_desktop.storage import models as m
 
 _JSON = {"separators": (",", ":"), "ensure_ascii": False}
@@ -38,6 +38,15 @@ class TableShape:
     #: (column, parent table, parent column) of each reference to another content table.
     references: tuple[tuple[str, str, str], ...]
 
+    @property
+    def column_set(self) -> frozenset[str]:
+        return _column_sets[self.name]
+
+    @property
+    def clock_fields(self) -> frozenset[str]:
+        """Keys a record's clock may have."""
+        return _clock_fields[self.name]
+
 
 @lru_cache(maxsize=None)
 def shape(table: str) -> TableShape:
@@ -50,7 +59,13 @@ def shape(table: str) -> TableShape:
     references = tuple(
         (fk.parent.name, fk.column.table.name, fk.column.name)
         for fk in t.foreign_keys if fk.column.table.name in m.SYNCED_TABLES)
+    _column_sets[table] = frozenset(columns)
+    _clock_fields[table] = frozenset((*columns, ALL_FIELDS, DELETED))
     return TableShape(table, keys, columns, references)
+
+
+_column_sets: dict[str, frozenset[str]] = {}
+_clock_fields: dict[str, frozenset[str]] = {}
 
 
 # -- changesets and knowledge -------------------------------------------------------
@@ -123,9 +138,15 @@ class Row:
 
     table: str
     key: list
-    values: dict
+    values: dict  # in the table's column order (TableShape.columns)
     clock: dict[str, str]
     deleted: bool = False
+    #: ``clock`` as stored (compact JSON), made once.
+    clock_text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.clock_text:
+            self.clock_text = dumps(self.clock)
 
     def to_json(self) -> dict:
         return {"k": self.key, "v": self.values, "c": self.clock, "d": self.deleted}
