@@ -169,8 +169,9 @@ class Package:
         """(line number, object) of an entry; raises PackageRecordInvalid on a bad line."""
         if entry not in self.manifest["entries"]:
             return
+        decode = json.JSONDecoder().decode
         with self._zip.open(entry) as raw:
-            stream = io.BufferedReader(raw, _CHUNK)
+            stream = io.BufferedReader(raw, 1 << 20)
             number = 0
             while True:
                 line = stream.readline(MAX_LINE_BYTES + 1)
@@ -181,7 +182,7 @@ class Package:
                     raise PackageRecordInvalid(path=str(self.path), line=f"{entry}:{number}",
                                                problem="line too long")
                 try:
-                    item = json.loads(line)
+                    item = decode(line.decode())
                 except ValueError as e:
                     raise PackageRecordInvalid(path=str(self.path), line=f"{entry}:{number}",
                                                problem=f"not JSON ({e.msg})") from None

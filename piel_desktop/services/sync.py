@@ -326,6 +326,9 @@ class _Lazy:
         return self._value
 
 
+_STR = {str}
+
+
 class _RowReader:
     """Checks records of a package and turns them into Rows; each distinct stamp is
     checked once (a package's records share few changesets)."""
@@ -333,18 +336,22 @@ class _RowReader:
     def __init__(self, where: str, contexts: tracking.Contexts) -> None:
         self.where, self.contexts = where, contexts
         self.good_stamps: set[str] = set()
+        self.one_stamp_clocks: dict[str, str] = {}  # stamp -> '{"*":stamp}'
+        self.shapes: dict[str, tracking.TableShape] = {}
 
     def bad(self, number: int, problem: str) -> PackageRecordInvalid:
         return PackageRecordInvalid(path=self.where, line=f"records.ndjson:{number}", problem=problem)
 
     def __call__(self, item: dict, number: int) -> tracking.Row:
         table = item.get("t")
-        try:
-            s = tracking.shape(table)
-        except (KeyError, TypeError):
-            raise self.bad(number, f"unknown record kind {str(table)[:40]!r}") from None
+        s = self.shapes.get(table) if type(table) is str else None
+        if s is None:
+            try:
+                s = self.shapes[table] = tracking.shape(table)
+            except (KeyError, TypeError):
+                raise self.bad(number, f"unknown record kind {str(table)[:40]!r}") from None
         key, values, clock, deleted = item.get("k"), item.get("v"), item.get("c"), item.get("d")
-        if not (type(key) is list and len(key) == len(s.keys) and all(type(k) is str for k in key)):
+        if not (type(key) is list and len(key) == len(s.keys) and set(map(type, key)) == _STR):
             raise self.bad(number, "bad key")
         if type(values) is not dict or values.keys() != s.column_set:
             raise self.bad(number, f"fields of {table} do not match")
@@ -355,7 +362,13 @@ class _RowReader:
         for stamp in clock.values():
             if stamp not in self.good_stamps:
                 self._check_stamp(stamp, number)
-        return tracking.Row(table, key, {c: values[c] for c in s.columns}, clock, deleted)
+        if len(clock) == 1:  # most records: one changeset wrote every field
+            stamp = clock[ALL_FIELDS]
+            clock_text = self.one_stamp_clocks.get(stamp) or self.one_stamp_clocks.setdefault(
+                stamp, tracking.dumps(clock))
+        else:
+            clock_text = tracking.dumps(clock)
+        return tracking.Row(table, key, {c: values[c] for c in s.columns}, clock, deleted, clock_text)
 
     def _check_stamp(self, stamp, number: int) -> None:
         try:

@@ -58,6 +58,7 @@ class _Lookup:
     def __init__(self, con) -> None:
         self.con = con
         self._maps = None
+        self._memo: dict[tuple, list[int]] = {}
 
     def values(self, table: str, key: list) -> dict | None:
         s = shape(table)
@@ -103,6 +104,13 @@ class _Lookup:
         return key[0] if table == "text" else self.maps["text_of"].get(key[0])
 
     def meetings(self, table: str, key: list) -> list[int]:
+        """Numbers of the meetings a record belongs to (remembered per record)."""
+        found = self._memo.get((table, key[0]))
+        if found is None:
+            found = self._memo[(table, key[0])] = self._meetings(table, key)
+        return found
+
+    def _meetings(self, table: str, key: list) -> list[int]:
         maps = self.maps
         if table in ("text", "text_version"):
             owner = self.owner(self.text_id(table, key))

@@ -69,9 +69,9 @@ class Merger:
     conflict_stamp: callable
     effects: list[Effect] = field(default_factory=list)
     conflicts: int = 0
-    #: Tables that held no record (live or deleted) when the merge began: their
-    #: incoming records need no lookup, the common case of a first full import.
-    _empty: dict[str, bool] = field(default_factory=dict)
+    #: Per table, whether it held live records and tombstones when the merge began:
+    #: where it held none, incoming records need no lookup (a first full import).
+    _empty: dict[str, tuple[bool, bool]] = field(default_factory=dict)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
@@ -81,11 +81,13 @@ class Merger:
         for i in range(0, len(rows), _CHUNK):
             self._apply_chunk(s, rows[i:i + _CHUNK])
 
-    def _was_empty(self, table: str) -> bool:
+    def _lookups(self, table: str) -> tuple[bool, bool]:
+        """(has live records, has tombstones) of ``table`` when the merge began. The
+        package holds each record once, so what it adds needs no second look."""
         if table not in self._empty:
             self._empty[table] = (
-                self.con.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None
-                and self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is None)
+                self.con.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None,
+                self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None)
         return self._empty[table]
 
     def _note(self, action: str, table: str, key: list, conflict: bool = False) -> None:
@@ -93,14 +95,14 @@ class Merger:
             self.effects.append(Effect(action, table, key, conflict))
 
     def _apply_chunk(self, s, rows: Sequence[Row]) -> None:
-        empty = self._was_empty(s.name)
-        live = {} if empty else self._fetch_live(s, rows)
-        tombs = {} if empty else self._fetch_tombstones(s.name, rows)
+        has_live, has_tombs = self._lookups(s.name)
+        live = self._fetch_live(s, rows) if has_live else {}
+        tombs = self._fetch_tombstones(s.name, rows) if has_tombs else {}
         inserts, tomb_inserts = [], []
         for row in rows:
-            key_text = dumps(row.key) if not empty else None
-            local = live.get(key_text)
-            tomb = tombs.get(key_text) if local is None else None
+            local = live.get(tuple(row.key)) if live else None
+            key_text = dumps(row.key) if local is not None or tombs else None
+            tomb = tombs.get(key_text) if local is None and tombs else None
             if local is None and tomb is None:
                 if row.deleted:
                     tomb_inserts.append((s.name, dumps(row.key), _data(s, row.key, row.values), row.clock_text, 1))
@@ -175,7 +177,7 @@ class Merger:
              dumps({ALL_FIELDS: self.conflict_stamp()})))
         self.conflicts += cursor.rowcount
 
-    def _fetch_live(self, s, rows: Sequence[Row]) -> dict[str, tuple[dict, str]]:
+    def _fetch_live(self, s, rows: Sequence[Row]) -> dict[tuple, tuple[dict, str]]:
         cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns))
         n = len(s.keys)
         if n == 1:
@@ -189,7 +191,7 @@ class Merger:
             params = [v for r in rows for v in r.key]
         found = {}
         for record in self.con.execute(sql, params):
-            found[dumps(list(record[:n]))] = (dict(zip(s.columns, record[n:-1])), record[-1])
+            found[record[:n]] = (dict(zip(s.columns, record[n:-1])), record[-1])
         return found
 
     def _fetch_tombstones(self, table: str, rows: Sequence[Row]) -> dict[str, tuple[dict, str, int]]:

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Context, Stamp, is_newer, next_hlc
@@ -131,22 +132,17 @@ class Contexts:
 
 # -- records as plain data ----------------------------------------------------------
 
-@dataclass
-class Row:
-    """One record as it travels: table, primary key values, other values, clock, and
-    whether it is deleted (its own ``_deleted`` value)."""
+class Row(NamedTuple):
+    """One record as it travels: table, primary key values, other values (in the
+    table's column order), clock, whether it is deleted (its own ``_deleted`` value),
+    and the clock as stored (compact JSON)."""
 
     table: str
     key: list
-    values: dict  # in the table's column order (TableShape.columns)
+    values: dict
     clock: dict[str, str]
-    deleted: bool = False
-    #: ``clock`` as stored (compact JSON), made once.
-    clock_text: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.clock_text:
-            self.clock_text = dumps(self.clock)
+    deleted: bool
+    clock_text: str
 
     def to_json(self) -> dict:
         return {"k": self.key, "v": self.values, "c": self.clock, "d": self.deleted}
@@ -165,14 +161,15 @@ def iter_rows(con: sqlite3.Connection, since: Context | None = None) -> Iterator
         n = len(s.keys)
         for row in con.execute(f'SELECT {cols}, sync_clock FROM "{table}"'):
             if since is None or _newer(row[-1], since):
-                yield Row(table, list(row[:n]), dict(zip(s.columns, row[n:-1])), json.loads(row[-1]))
+                yield Row(table, list(row[:n]), dict(zip(s.columns, row[n:-1])), json.loads(row[-1]),
+                          False, row[-1])
     for table, key, data, clock, deleted in con.execute(
             "SELECT tbl, row_key, data, sync_clock, deleted FROM tombstone ORDER BY tbl, row_key"):
         if since is None or _newer(clock, since):
             s = shape(table)
             values = json.loads(data)
             yield Row(table, json.loads(key), {c: values.get(c) for c in s.columns},
-                      json.loads(clock), bool(deleted))
+                      json.loads(clock), bool(deleted), clock)
 
 
 def count_changes_since(con: sqlite3.Connection, since: Context) -> int:
