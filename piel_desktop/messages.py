@@ -212,7 +212,9 @@ def counts_sentence(counts) -> str:
                      for key, form in forms.items() if counts.get(key))
 
 
-def meeting_heading(number: int | None) -> str:
+def meeting_heading(number: int | None, unsorted: bool = False) -> str:
+    if unsorted:
+        return _("Further records (not sorted by meeting)")
     return _("Meeting {number}").format(number=number) if number is not None else _("Other records")
 
 
@@ -230,7 +232,7 @@ def import_report(result) -> list[str]:
         return lines + [_("Receipt noted: later packages for this office leave out what it has.")
                         if not result.dry_run else _("This is a receipt; nothing was changed (dry run).")]
     for group in result.preview.groups:
-        lines.append(f"{meeting_heading(group.meeting)}: {counts_sentence(group.counts)}")
+        lines.append(f"{meeting_heading(group.meeting, group.unsorted)}: {counts_sentence(group.counts)}")
     if result.preview.empty:
         lines.append(_("The package holds nothing new for this archive."))
     else:

@@ -214,7 +214,7 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 _check_since(con, package)
                 merger = _merge(con, package, _Scaled(progress, 30, 95))
                 _record_knowledge(con, package, result.backup)
-                result.preview = describe_effects(con, merger.effects)
+                result.preview = describe_effects(con, merger.effects, +merger.more)
                 progress.step(96, 100)
                 if dry_run:
                     return result
@@ -351,7 +351,8 @@ class _RowReader:
             except (KeyError, TypeError):
                 raise self.bad(number, f"unknown record kind {str(table)[:40]!r}") from None
         key, values, clock, deleted = item.get("k"), item.get("v"), item.get("c"), item.get("d")
-        if not (type(key) is list and len(key) == len(s.keys) and set(map(type, key)) == _STR):
+        if not (type(key) is list and len(key) == len(s.keys)
+                and (type(key[0]) is str if len(key) == 1 else set(map(type, key)) == _STR)):
             raise self.bad(number, "bad key")
         if type(values) is not dict or values.keys() != s.column_set:
             raise self.bad(number, f"fields of {table} do not match")
@@ -368,7 +369,9 @@ class _RowReader:
                 stamp, tracking.dumps(clock))
         else:
             clock_text = tracking.dumps(clock)
-        return tracking.Row(table, key, {c: values[c] for c in s.columns}, clock, deleted, clock_text)
+        if tuple(values) != s.columns:  # our exports write fields in column order
+            values = {c: values[c] for c in s.columns}
+        return tracking.Row(table, key, values, clock, deleted, clock_text)
 
     def _check_stamp(self, stamp, number: int) -> None:
         try:

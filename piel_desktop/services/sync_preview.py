@@ -7,7 +7,7 @@ the rollback of a dry run), so deleted records are read from their tombstones.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,14 +16,14 @@ from piel_desktop.storage.sync import dumps, shape
 
 #: Items listed per meeting; the counts always cover everything.
 MOST_ITEMS = 200
-_LINK_TABLES = ("meeting_outcome", "outcome_organisation")
 #: Columns pointing at a text anchor, by table: what a text or text version belongs to.
 _TEXT_COLUMNS = {
-    "body": ("name_id", "acronym_id"), "instrument": ("citation_id",), "clause": ("text_id",),
-    "meeting": ("venue_id",), "outcome": ("text_id",), "organisation": ("name_id", "acronym_id"),
+    "outcome": ("text_id",), "body": ("name_id", "acronym_id"), "instrument": ("citation_id",),
+    "clause": ("text_id",), "meeting": ("venue_id",), "organisation": ("name_id", "acronym_id"),
     "report": ("summary_id", "action_requested_id"), "achievement": ("title_id", "text_id"),
     "consultation": ("topic_id", "results_id"),
 }
+_ALL_TEXT_COLUMNS = sorted({c for columns in _TEXT_COLUMNS.values() for c in columns})
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class PreviewGroup:
     meeting: int | None  # None: records that belong to no meeting
     counts: Counter = field(default_factory=Counter)
     items: list[PreviewItem] = field(default_factory=list)
+    #: The records of a very large import beyond those placed by meeting.
+    unsorted: bool = False
 
 
 @dataclass
@@ -52,12 +54,11 @@ class Preview:
 
 
 class _Lookup:
-    """Reads records whether live or tombstones; the maps that place a record under its
-    meetings are read once, in bulk, so that a preview of 100,000 records stays fast."""
+    """Reads records whether live or tombstones, by primary key or index, remembering
+    what a record belongs to (an import touches many records of one outcome)."""
 
     def __init__(self, con) -> None:
         self.con = con
-        self._maps = None
         self._memo: dict[tuple, list[int]] = {}
 
     def values(self, table: str, key: list) -> dict | None:
@@ -71,63 +72,49 @@ class _Lookup:
                                (table, dumps(key))).fetchone()
         return json.loads(row[0]) if row else None
 
-    def _rows(self, table: str, columns: tuple[str, ...]):
-        """Values of ``columns`` of every live and tombstoned record of ``table``."""
-        yield from self.con.execute(f'SELECT {", ".join(columns)} FROM "{table}"')
-        for (data,) in self.con.execute("SELECT data FROM tombstone WHERE tbl = ?", (table,)):
-            values = json.loads(data)
-            yield tuple(values.get(c) for c in columns)
-
-    @property
-    def maps(self) -> dict:
-        if self._maps is None:
-            owners = {}
-            for table, columns in _TEXT_COLUMNS.items():
-                for column in columns:
-                    for record_id, text_id in self._rows(table, ("id", column)):
-                        if text_id:
-                            owners.setdefault(text_id, (table, [record_id]))
-            meetings_of = defaultdict(set)
-            numbers = dict(self._rows("meeting", ("id", "number")))
-            for meeting_id, outcome_id in self._rows("meeting_outcome", ("meeting_id", "outcome_id")):
-                if meeting_id in numbers:
-                    meetings_of[outcome_id].add(numbers[meeting_id])
-            self._maps = {"owner": owners, "number": numbers, "meetings_of": meetings_of,
-                          "parent": dict(self._rows("outcome", ("id", "parent_id"))),
-                          "text_of": dict(self._rows("text_version", ("id", "text_id")))}
-        return self._maps
-
     def owner(self, text_id: str | None) -> tuple[str, list] | None:
-        return self.maps["owner"].get(text_id)
+        """The record a text belongs to (outcomes first: indexed, and most texts)."""
+        if not text_id:
+            return None
+        for table, columns in _TEXT_COLUMNS.items():
+            for column in columns:
+                row = self.con.execute(f'SELECT id FROM "{table}" WHERE "{column}" = ?', (text_id,)).fetchone()
+                if row:
+                    return table, [row[0]]
+        row = self.con.execute(
+            "SELECT tbl, row_key FROM tombstone WHERE tbl IN (%s) AND (%s) LIMIT 1" % (
+                ", ".join(f"'{t}'" for t in _TEXT_COLUMNS),
+                " OR ".join(f"json_extract(data, '$.{c}') = ?" for c in _ALL_TEXT_COLUMNS)),
+            (text_id,) * len(_ALL_TEXT_COLUMNS)).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
 
     def text_id(self, table: str, key: list) -> str | None:
-        return key[0] if table == "text" else self.maps["text_of"].get(key[0])
+        return key[0] if table == "text" else (self.values(table, key) or {}).get("text_id")
 
     def meetings(self, table: str, key: list) -> list[int]:
-        """Numbers of the meetings a record belongs to (remembered per record)."""
+        """Numbers of the meetings a record belongs to."""
         found = self._memo.get((table, key[0]))
         if found is None:
             found = self._memo[(table, key[0])] = self._meetings(table, key)
         return found
 
     def _meetings(self, table: str, key: list) -> list[int]:
-        maps = self.maps
         if table in ("text", "text_version"):
             owner = self.owner(self.text_id(table, key))
             return self.meetings(*owner) if owner else []
         if table == "meeting":
-            number = maps["number"].get(key[0])
+            number = (self.values("meeting", key) or {}).get("number")
             return [number] if number is not None else []
-        if table == "meeting_outcome":
-            return self.meetings("meeting", [key[0]])
-        if table in ("outcome", "outcome_organisation"):
-            outcome = key[0]
-            for _ in range(20):  # sub-items take their meetings from the top-level outcome
-                parent = maps["parent"].get(outcome)
-                if not parent:
-                    break
-                outcome = parent
-            return sorted(maps["meetings_of"].get(outcome, ()))
+        if table == "outcome":
+            parent = (self.values("outcome", key) or {}).get("parent_id")
+            if parent:  # sub-items take their meetings from their outcome
+                return self.meetings("outcome", [parent])
+            ids = [r[0] for r in self.con.execute(
+                "SELECT meeting_id FROM meeting_outcome WHERE outcome_id = ?", (key[0],))]
+            ids += [json.loads(r[0])[0] for r in self.con.execute(
+                "SELECT row_key FROM tombstone WHERE tbl = 'meeting_outcome' AND row_key LIKE ?",
+                (f'%"{key[0]}"]',))]
+            return sorted({n for i in ids for n in self.meetings("meeting", [i])})
         return []
 
     def label(self, table: str, key: list) -> str:
@@ -150,24 +137,25 @@ def _cut(text: str, most: int = 80) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
-def describe_effects(con, effects: Iterable[Effect]) -> Preview:
-    """Group the merge's effects by meeting number (records of no meeting last)."""
+def describe_effects(con, effects: Iterable[Effect], more: Counter | None = None) -> Preview:
+    """Group the merge's effects by meeting number (records of no meeting last).
+
+    ``more`` counts the effects beyond those the merge kept one by one (a very large
+    import): they are counted, in a group of their own, not sorted by meeting.
+    """
     lookup = _Lookup(con)
     preview = Preview()
-    groups: dict[int | None, PreviewGroup] = defaultdict(lambda: PreviewGroup(None))
+    groups: dict[int | None, PreviewGroup] = {}
     last: dict[tuple, Effect] = {}
     for effect in effects:  # a record hidden then revived in one merge counts once, as its last effect
-        last[(effect.table, tuple(effect.key))] = effect
+        last[(effect.table, effect.key[0])] = effect
     for effect in last.values():
-        if effect.table in _LINK_TABLES:  # links are part of the records they join
-            continue
         preview.counts[effect.action] += 1
-        preview.counts["conflict"] += effect.conflict
         numbers = lookup.meetings(effect.table, effect.key) or [None]
-        group = groups[numbers[0]]
-        group.meeting = numbers[0]
+        group = groups.get(numbers[0]) or groups.setdefault(numbers[0], PreviewGroup(numbers[0]))
         group.counts[effect.action] += 1
         if effect.conflict:
+            preview.counts["conflict"] += 1
             group.counts["conflict"] += 1
         if len(group.items) < MOST_ITEMS:
             kind = effect.table
@@ -175,7 +163,8 @@ def describe_effects(con, effects: Iterable[Effect]) -> Preview:
                 owner = lookup.owner(lookup.text_id(kind, effect.key))
                 kind = owner[0] if owner else kind
             group.items.append(PreviewItem(effect.action, kind, lookup.label(effect.table, effect.key), effect.conflict))
-    if not preview.counts["conflict"]:
-        del preview.counts["conflict"]
     preview.groups = sorted(groups.values(), key=lambda g: (g.meeting is None, g.meeting or 0))
+    if more:
+        preview.counts.update(more)
+        preview.groups.append(PreviewGroup(None, Counter(more), unsorted=True))
     return preview

@@ -14,6 +14,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -24,6 +25,8 @@ from piel_desktop.storage.sync import Contexts, Row, dumps, shape
 #: Namespace of conflict ids: uuid5(CONFLICT_NAMESPACE, "table|key|field|stamp").
 CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
 _CHUNK = 400
+#: Effects kept one by one for the preview; beyond, only counted.
+DETAILED = 20_000
 _LINK_TABLES = frozenset({"meeting_outcome", "outcome_organisation"})
 
 
@@ -68,6 +71,9 @@ class Merger:
     #: Stamp for the conflict records this merge creates (a local changeset).
     conflict_stamp: callable
     effects: list[Effect] = field(default_factory=list)
+    #: Effects beyond DETAILED, counted by action (and "conflict") only, so that the
+    #: memory of a merge stays flat however large the package.
+    more: Counter = field(default_factory=Counter)
     conflicts: int = 0
     #: Per table, whether it held live records and tombstones when the merge began:
     #: where it held none, incoming records need no lookup (a first full import).
@@ -91,8 +97,13 @@ class Merger:
         return self._empty[table]
 
     def _note(self, action: str, table: str, key: list, conflict: bool = False) -> None:
-        if table not in _LINK_TABLES:
+        if table in _LINK_TABLES:
+            return
+        if len(self.effects) < DETAILED:
             self.effects.append(Effect(action, table, key, conflict))
+        else:
+            self.more[action] += 1
+            self.more["conflict"] += conflict
 
     def _apply_chunk(self, s, rows: Sequence[Row]) -> None:
         has_live, has_tombs = self._lookups(s.name)

@@ -204,6 +204,7 @@ class Outcome(Record, Base):
     """
 
     __tablename__ = "outcome"
+    __table_args__ = (Index("ix_outcome_text_id", "text_id"),)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -86,7 +86,7 @@ class PreviewDialog(QDialog):
         self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
         self.tree.header().setStretchLastSection(False)
         for group in result.preview.groups:
-            top = QTreeWidgetItem([meeting_heading(group.meeting), counts_sentence(group.counts)])
+            top = QTreeWidgetItem([meeting_heading(group.meeting, group.unsorted), counts_sentence(group.counts)])
             for item in group.items:
                 change = label(ACTION_LABELS, item.action)
                 if item.conflict:

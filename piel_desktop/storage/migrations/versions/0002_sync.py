@@ -1,5 +1,6 @@
 """Sync between offices: field clocks on content rows, change-tracking triggers,
-tombstones, conflicts, changesets, office keys and the import log.
+tombstones, conflicts, changesets, office keys and the import log; an index of
+outcomes by text.
 
 Existing rows are stamped with one changeset of the local replica. Text version ids
 become ``uuid5(text_id, lang)`` so that two offices adding the same language version
@@ -48,6 +49,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_conflict'))
     )
     op.create_index('ix_conflict_row', 'conflict', ['tbl', 'row_key'], unique=False)
+    # What a text belongs to is looked up by the text (previews of imports).
+    op.create_index('ix_outcome_text_id', 'outcome', ['text_id'], unique=False)
     op.create_table('tombstone',
     sa.Column('tbl', sa.String(length=32), nullable=False),
     sa.Column('row_key', sa.Text(), nullable=False),
