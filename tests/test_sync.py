@@ -441,3 +441,23 @@ def test_restoring_a_damaged_copy_is_refused(demo, tmp_path):
         backups.restore_backup(path, bad)
     with open_archive(path) as archive:
         assert fingerprint(archive) == before
+
+
+def test_cancelling_an_import_leaves_the_archive_untouched(hq_africa, tmp_path):
+    from piel_desktop.domain.progress import Progress
+    hq, africa = hq_africa
+    empty = create_archive(tmp_path / "new.piel", office="Americas")
+    package = sync.export_package(hq, tmp_path / "full.pielpkg").path
+    before = fingerprint(empty)
+    steps = []
+
+    def report(done, total, _message):
+        steps.append(done)
+        if len(steps) == 3:
+            progress.cancel()
+    progress = Progress(report)
+    with pytest.raises(errors.Cancelled):
+        sync.import_package(empty, package, progress=progress)
+    assert fingerprint(empty) == before and check_archive(empty).ok
+    assert backups.list_backups(empty) == [] and not list(tmp_path.glob("full.receipt*"))
+    empty.close()
