@@ -461,8 +461,10 @@ def last_import(archive: Archive) -> dict | None:
     "backup" (Path or None), "undoable" (bool: nothing written since it)}; None if none."""
     with archive.unit_of_work() as uow:
         con = uow.sqlite
+        # Receipts change no record and leave no backup copy: the last import is a package.
         row = con.execute("SELECT package_id, r.name, applied_at, backup, last_stamp FROM import_log "
-                          "JOIN replica r ON r.id = producer ORDER BY applied_at DESC LIMIT 1").fetchone()
+                          "JOIN replica r ON r.id = producer WHERE backup IS NOT NULL "
+                          "ORDER BY applied_at DESC LIMIT 1").fetchone()
         if row is None:
             return None
         latest = tracking.last_local_stamp(con)
