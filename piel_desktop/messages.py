@@ -61,6 +61,9 @@ _ERRORS = {
     "package-needs-earlier": N_("The package {path} from “{office}” continues earlier packages that "
                                 "this archive has not received. Import those first, or ask the "
                                 "office for a full package; the archive was not changed."),
+    "package-clock-ahead": N_("The package {path} from “{office}” carries changes dated {date}, "
+                              "far later than this computer's clock. Check the date on both "
+                              "computers; the archive was not changed."),
     "package-from-this-archive": N_("The package {path} was made by this archive itself; there is "
                                     "nothing to import."),
     "unknown-office": N_("No office named “{office}” is known to this archive (known: {known}). "

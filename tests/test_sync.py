@@ -461,3 +461,12 @@ def test_cancelling_an_import_leaves_the_archive_untouched(hq_africa, tmp_path):
     assert fingerprint(empty) == before and check_archive(empty).ok
     assert backups.list_backups(empty) == [] and not list(tmp_path.glob("full.receipt*"))
     empty.close()
+
+
+def test_clocks_far_in_the_future_are_refused(package_and_target, tmp_path):
+    """One laptop with its date years ahead must not drag every office's clock there."""
+    _, africa = package_and_target
+    stamp = f"{(4102444800000 << 16):016x}.{'f' * 32}"  # 2100-01-01
+    craft_package(tmp_path / "x.pielpkg", [], changesets=[{"s": stamp, "x": {"f" * 32: 4102444800000 << 16}}],
+                  replicas=[{"id": "f" * 32, "name": "Forger"}])
+    _refused(africa, tmp_path / "x.pielpkg", errors.PackageClockAhead, date="2100-01-01")

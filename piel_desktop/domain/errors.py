@@ -206,6 +206,12 @@ class PackageNeedsEarlier(BadPackage):
     code = "package-needs-earlier"
 
 
+class PackageClockAhead(BadPackage):
+    """The package's clocks are far ahead of this computer's. params: path, office, date"""
+
+    code = "package-clock-ahead"
+
+
 class PackageFromThisArchive(BadPackage):
     """params: path"""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piel_desktop.domain.errors import (
-    InvalidValue, OutputNotWritable, PackageDuplicate, PackageFromThisArchive,
+    InvalidValue, OutputNotWritable, PackageClockAhead, PackageDuplicate, PackageFromThisArchive,
     PackageKeyMismatch, PackageMissingReference, PackageNeedsEarlier, PackageRecordInvalid,
     UnknownOffice,
 )
@@ -286,6 +286,7 @@ def _merge(con, package: Package, progress: Progress) -> Merger:
             raise PackageRecordInvalid(path=where, line=f"changesets.ndjson:{number}", problem="bad changeset") from None
         con.execute("INSERT OR IGNORE INTO changeset (stamp, context) VALUES (?, ?)", (stamp, tracking.dumps(context)))
         contexts.add(stamp, context)
+    _check_clocks(package, [Stamp.parse(st).hlc for st in contexts.added] + list(package.manifest["covers"].values()))
     # Knowledge first, so that a conflict record made below is stamped after all of it.
     for replica, hlc in package.manifest["covers"].items():
         con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at) VALUES (?, '', 0, ?)",
@@ -381,6 +382,20 @@ class _RowReader:
         if not self.contexts(parsed):
             raise self.bad(number, f"unknown changeset {stamp}")
         self.good_stamps.add(stamp)
+
+
+#: How far ahead of this computer's clock a package's clocks may be. Every later change
+#: sorts after the largest clock an archive has seen, so one laptop set years ahead
+#: would otherwise push every office's clocks there for good.
+MOST_AHEAD = dt.timedelta(days=2)
+
+
+def _check_clocks(package: Package, hlcs: list[int]) -> None:
+    limit = (dt.datetime.now(dt.UTC) + MOST_AHEAD).timestamp() * 1000
+    newest = max(hlcs, default=0) >> 16
+    if newest > limit:
+        raise PackageClockAhead(path=str(package.path), office=package.producer["name"],
+                                date=dt.datetime.fromtimestamp(newest / 1000, dt.UTC).date().isoformat())
 
 
 def _record_knowledge(con, package: Package, backup: Path | None) -> None:

@@ -117,9 +117,12 @@ class Contexts:
     def __init__(self, con: sqlite3.Connection) -> None:
         self._con = con
         self._cache: dict[Stamp, Context] = {}
+        #: Stamps added from a package (not read from the archive).
+        self.added: list[str] = []
 
     def add(self, stamp: str, context: Mapping[str, int]) -> None:
         self._cache[Stamp.parse(stamp)] = dict(context)
+        self.added.append(stamp)
 
     def __call__(self, stamp: Stamp) -> Context:
         found = self._cache.get(stamp)
