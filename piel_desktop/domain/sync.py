@@ -28,8 +28,9 @@ from enum import Enum
 ALL_FIELDS = "*"
 #: The pseudo-field that says whether a record is deleted (a tombstone).
 DELETED = "_deleted"
-#: Fields written with every change; they follow the newest write and never conflict.
-BOOKKEEPING_FIELDS = frozenset({"updated_at", "changed_by"})
+#: Fields that follow other writes (when and by whom; a text version's revision
+#: counters); they take the newest write and never make a conflict of their own.
+BOOKKEEPING_FIELDS = frozenset({"updated_at", "changed_by", "revision", "source_revision"})
 
 Context = Mapping[str, int]
 
