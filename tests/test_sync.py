@@ -470,3 +470,43 @@ def test_clocks_far_in_the_future_are_refused(package_and_target, tmp_path):
     craft_package(tmp_path / "x.pielpkg", [], changesets=[{"s": stamp, "x": {"f" * 32: 4102444800000 << 16}}],
                   replicas=[{"id": "f" * 32, "name": "Forger"}])
     _refused(africa, tmp_path / "x.pielpkg", errors.PackageClockAhead, date="2100-01-01")
+
+
+def test_values_that_break_the_schema_are_refused(hq_africa, package_and_target, tmp_path):
+    """A package must not carry a status the program does not know, or an over-long
+    label: the archive receiving it would stop working."""
+    package, africa = package_and_target
+
+    def poison(name, data):
+        if name == "records.ndjson":
+            return data.replace(b'"implemented"', b'"nonsense"')
+        return data
+    from piel_desktop.services.package_format import open_package
+    # Re-sign the altered package as its office would have to: the check is the schema.
+    with open_package(package) as good:
+        records_lines = [item for _n, item in good.lines("records.ndjson")]
+        changesets = [item for _n, item in good.lines("changesets.ndjson")]
+        replicas = [item for _n, item in good.lines("replicas.ndjson")]
+    for item in records_lines:
+        if item["t"] == "outcome":
+            item["v"]["status"] = "nonsense"
+    craft_package(tmp_path / "bad.pielpkg", records_lines, changesets=changesets, replicas=replicas)
+    error = _refused(africa, tmp_path / "bad.pielpkg", errors.PackageRecordInvalid)
+    assert "outcome.status" in error.params["problem"]
+
+
+def test_an_edited_resolution_is_checked_like_any_value(hq_africa, tmp_path):
+    hq, africa = hq_africa
+    introduce(hq, africa, tmp_path)
+    target = live_outcomes(hq)[3]
+    records.edit_outcome(hq, uuid.UUID(target), status="in_progress")
+    records.edit_outcome(africa, uuid.UUID(target), status="implemented")
+    exchange(hq, africa, tmp_path)
+    [item] = conflicts.list_conflicts(africa)
+    before = fingerprint(africa)
+    for bad in ("nonsense", None):
+        with pytest.raises(errors.InvalidValue):
+            conflicts.resolve_conflict(africa, item.id, "edit", bad)
+    assert fingerprint(africa) == before
+    conflicts.resolve_conflict(africa, item.id, "edit", "superseded")
+    assert all_values(africa, "outcome", target)["status"] == "superseded"

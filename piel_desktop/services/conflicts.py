@@ -134,6 +134,8 @@ def resolve_conflict(archive: Archive, conflict_id: str, keep: str, value: objec
                     chosen = int(str(chosen))
                 except ValueError:
                     raise InvalidValue(field=item.field, value=str(chosen)) from None
+            if tracking.invalid_fields(item.table, {**_values_of(con, item), item.field: chosen}):
+                raise InvalidValue(field=item.field, value=str(chosen))
             _write_field(con, item.table, list(item.key), item.field, chosen, stamp)
         elif keep == "current":
             _stamp_tombstone(con, item.table, tracking.dumps(list(item.key)), stamp)
@@ -145,6 +147,10 @@ def resolve_conflict(archive: Archive, conflict_id: str, keep: str, value: objec
             raise PackageMissingReference(path="", kind=e.table, key="/".join(map(str, e.key)),
                                           parent=e.parent) from None
         merging.commit()
+
+
+def _values_of(con, item: ConflictItem) -> dict:
+    return _clock_and_values(con, item.table, tracking.dumps(list(item.key)), list(item.key))[1]
 
 
 def _write_field(con, table: str, key: list, field: str, value, stamp: str) -> None:

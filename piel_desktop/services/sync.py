@@ -372,6 +372,9 @@ class _RowReader:
             clock_text = tracking.dumps(clock)
         if tuple(values) != s.columns:  # our exports write fields in column order
             values = {c: values[c] for c in s.columns}
+        for column, valid in s.checks:
+            if not valid(values[column]):
+                raise self.bad(number, f"{table}.{column}: {str(values[column])[:40]!r} is not a valid value")
         return tracking.Row(table, key, values, clock, deleted, clock_text)
 
     def _check_stamp(self, stamp, number: int) -> None:

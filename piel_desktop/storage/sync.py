@@ -11,6 +11,7 @@ archive has seen is ``replica.covered``, one value per office.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -19,6 +20,8 @@ from typing import NamedTuple
 from functools import lru_cache
 
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Context, Stamp, is_newer, next_hlc
+from sqlalchemy import Boolean, Date, Enum as SAEnum, Integer, String, Uuid
+
 from piel_desktop.storage import models as m
 
 _JSON = {"separators": (",", ":"), "ensure_ascii": False}
@@ -44,6 +47,11 @@ class TableShape:
         return _column_sets[self.name]
 
     @property
+    def checks(self) -> tuple:
+        """(column, valid(value) -> bool) for every column."""
+        return _checks[self.name]
+
+    @property
     def clock_fields(self) -> frozenset[str]:
         """Keys a record's clock may have."""
         return _clock_fields[self.name]
@@ -62,11 +70,63 @@ def shape(table: str) -> TableShape:
         for fk in t.foreign_keys if fk.column.table.name in m.SYNCED_TABLES)
     _column_sets[table] = frozenset(columns)
     _clock_fields[table] = frozenset((*columns, ALL_FIELDS, DELETED))
+    _checks[table] = tuple((c, _checker(t.c[c])) for c in columns)
     return TableShape(table, keys, columns, references)
 
 
 _column_sets: dict[str, frozenset[str]] = {}
 _clock_fields: dict[str, frozenset[str]] = {}
+_checks: dict[str, tuple] = {}
+
+
+def _is_hex_id(v) -> bool:
+    return type(v) is str and len(v) == 32 and v.isalnum() and v == v.lower()
+
+
+def _is_date(v) -> bool:
+    try:
+        return type(v) is str and len(v) == 10 and bool(dt.date.fromisoformat(v))
+    except ValueError:
+        return False
+
+
+def _is_utc_time(v) -> bool:
+    try:
+        return type(v) is str and dt.datetime.fromisoformat(v).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _checker(column):
+    """A function telling whether a value SQLite holds is valid for ``column``."""
+    kind = column.type
+    if isinstance(kind, (SAEnum, )):
+        allowed = frozenset(kind.enums)
+        valid = allowed.__contains__
+    elif isinstance(kind, m.UTCDateTime):
+        valid = _is_utc_time
+    elif isinstance(kind, Uuid):
+        valid = _is_hex_id
+    elif isinstance(kind, Date):
+        valid = _is_date
+    elif isinstance(kind, Boolean):
+        valid = (0, 1).__contains__
+    elif isinstance(kind, Integer):
+        valid = lambda v: type(v) is int  # noqa: E731
+    elif isinstance(kind, String) and kind.length:
+        length = kind.length
+        valid = lambda v: type(v) is str and len(v) <= length  # noqa: E731
+    else:
+        valid = lambda v: type(v) is str  # noqa: E731
+    if column.nullable:
+        return lambda v: v is None or valid(v)
+    return valid
+
+
+def invalid_fields(table: str, values: Mapping) -> list[str]:
+    """The columns of ``table`` whose values break its schema (type, length, code list)."""
+    shape(table)
+    return [c for c, valid in _checks[table] if not valid(values.get(c))]
 
 
 # -- changesets and knowledge -------------------------------------------------------
