@@ -178,11 +178,13 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _run_offices(args: argparse.Namespace) -> int:
     from piel_desktop.services.archive import open_archive
-    from piel_desktop.services.sync import offices
+    from piel_desktop.services.sync import offices, own_key_fingerprint
     with open_archive(_archive_path(args)) as archive:
         found = offices(archive)
+        own_key = own_key_fingerprint(archive)
     for office in found:
-        mark = _("this archive") if office.is_local else (office.key_fingerprint or _("no key yet"))
+        mark = (_("this archive, key {key}").format(key=own_key) if office.is_local
+                else office.key_fingerprint or _("no package received from it"))
         print(f"{office.name or '—'}\t{office.id}\t{mark}")
     return EXIT_OK
 

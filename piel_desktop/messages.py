@@ -87,6 +87,9 @@ _REASONS = {
     "no-import": N_("no package has been imported"),
     "edited-since": N_("the archive has changed since"),
     "backup-missing": N_("its backup copy is gone"),
+    "is-a-folder": N_("it is a folder"),
+    "not-a-package-file": N_("a file of that name exists and is not a package; it was left as it is"),
+    "not-a-writable-folder": N_("it is not a folder this program can write to"),
     "checksum-mismatch": N_("not what was signed (its checksum differs)"),
     "longer-than-declared": N_("longer than the manifest says"),
     "shorter-than-declared": N_("shorter than the manifest says"),
@@ -223,14 +226,22 @@ def meeting_heading(number: int | None, unsorted: bool = False) -> str:
 
 def import_report(result) -> list[str]:
     """Lines describing an import (services.sync.ImportResult), for the command line."""
-    if result.key_is_new:
+    if result.key_is_new and result.dry_run:
+        lines = [_("Package from the office “{office}”, new to this archive; its key is {key}.").format(
+            office=result.office, key=result.key_fingerprint)]
+    elif result.key_is_new:
         lines = [_("Package from the office “{office}”, new to this archive; its key {key} is kept "
                    "to check its later packages.").format(office=result.office, key=result.key_fingerprint)]
     else:
         lines = [_("Package from the office “{office}” (key {key}).").format(
             office=result.office, key=result.key_fingerprint)]
+    if result.made_for:
+        lines.append(_("It was made for the office “{office}”.").format(office=result.made_for))
     if result.already_applied:
-        return lines + [_("This package was already applied; nothing changed.")]
+        lines.append(_("This package was already applied; nothing changed."))
+        if result.receipt:
+            lines.append(_("Receipt for the sender: {path}").format(path=result.receipt))
+        return lines
     if result.kind == "receipt":
         return lines + [_("Receipt noted: later packages for this office leave out what it has.")
                         if not result.dry_run else _("This is a receipt; nothing was changed (dry run).")]
@@ -247,6 +258,12 @@ def import_report(result) -> list[str]:
         if result.receipt:
             lines.append(_("Receipt for the sender: {path}").format(path=result.receipt))
     return lines
+
+
+def coded_values(field: str) -> dict[str, str] | None:
+    """code -> translated name of a coded field (status, kind, addressee); else None."""
+    names = {"status": STATUS_LABELS, "kind": KIND_LABELS, "addressee": ADDRESSEE_LABELS}.get(field)
+    return {code: _(name) for code, name in names.items()} if names else None
 
 
 def value_text(value, field: str = "") -> str:

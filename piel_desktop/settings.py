@@ -26,6 +26,7 @@ KEYS: dict[str, type] = {
     "window": dict,  # base64 Qt states of the main window
     "brief_language": str,  # language chosen for the last brief
     "brief_folder": str,  # folder the last brief was saved in
+    "package_folder": str,  # folder a package was last exported to or imported from
 }
 
 

@@ -181,7 +181,7 @@ def test_an_error_inside_the_apply_step_leaves_the_archive_as_before(hq_africa, 
     introduce(hq, africa, tmp_path)
     records.edit_outcome(hq, uuid.UUID(live_outcomes(hq)[0]), status="implemented")
     package = sync.export_package(hq, tmp_path / "p.pielpkg", to="Africa").path
-    before = fingerprint(africa)
+    before, copies = fingerprint(africa), len(backups.list_backups(africa))
 
     def broken(self):
         raise RuntimeError("power cut")
@@ -189,7 +189,7 @@ def test_an_error_inside_the_apply_step_leaves_the_archive_as_before(hq_africa, 
     with pytest.raises(RuntimeError):
         sync.import_package(africa, package)
     assert fingerprint(africa) == before and check_archive(africa).ok
-    assert [b.reason for b in backups.list_backups(africa)].count("import") == 1  # only introduce's
+    assert len(backups.list_backups(africa)) == copies  # the copy of a failed import goes
     monkeypatch.undo()
     assert sync.import_package(africa, package).preview.counts == {"changed": 1}
 
@@ -400,22 +400,28 @@ def test_dry_run_lists_changes_by_meeting_and_writes_nothing(hq_africa, tmp_path
     assert not sync.import_package(africa, package).already_applied
 
 
-def test_undo_last_import_restores_the_backup(hq_africa, tmp_path):
+def test_undo_last_import_restores_the_backup_and_removes_the_receipt(hq_africa, tmp_path):
     hq, africa = hq_africa
     introduce(hq, africa, tmp_path)
     before = fingerprint(africa)
     records.edit_outcome(hq, uuid.UUID(live_outcomes(hq)[0]), status="implemented")
     result, _ = exchange(hq, africa, tmp_path)
     last = sync.last_import(africa)
-    assert last["undoable"] and last["backup"] == result.backup
+    assert last["undoable"] and last["backup"] == result.backup and last["receipt"] == result.receipt
+    assert result.receipt.is_file()
     path = africa.path
     africa.close()
-    backups.restore_backup(path, last["backup"], "undo")
+    sync.undo_last_import(path)
+    assert not result.receipt.exists()
     with open_archive(path) as restored:
         assert fingerprint(restored) == before
         assert check_archive(restored).ok
+        again = sync.import_package(restored, result.path)  # no longer "already applied"
+        assert again.preview.counts == {"changed": 1}
         records.edit_outcome(restored, uuid.UUID(live_outcomes(restored)[1]), label="Q")
-        assert not sync.last_import(restored)["undoable"]  # the earlier import; edited since
+        assert not sync.last_import(restored)["undoable"]  # edited since
+    with pytest.raises(errors.UndoNotPossible):
+        sync.undo_last_import(path)
 
 
 def test_scheduled_backups_rotate(demo, monkeypatch):

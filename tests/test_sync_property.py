@@ -96,14 +96,17 @@ def _run(archives, operations, folder: Path) -> None:
             outcomes = live_outcomes(a)
             target = outcomes[op[2] % len(outcomes)]
             value = op[4].draw(FIELDS[op[3]])
-            records.edit_outcome(a, uuid.UUID(target), **{op[3]: value})
-            model.write(office, ("outcome", target, op[3]), value)
+            if all_values(a, "outcome", target).get(op[3]) != value:  # writing the same value writes nothing
+                records.edit_outcome(a, uuid.UUID(target), **{op[3]: value})
+                model.write(office, ("outcome", target, op[3]), value)
         elif kind == "text":
             outcomes = live_outcomes(a)
             target = outcomes[op[2] % len(outcomes)]
             text_id = uuid.UUID(all_values(a, "outcome", target)["text_id"])
-            records.set_text(a, text_id, op[3], op[4])
-            model.write(office, ("text_version", uuid.uuid5(text_id, op[3]).hex, "body"), op[4])
+            version = uuid.uuid5(text_id, op[3]).hex
+            if all_values(a, "text_version", version).get("body") != op[4]:
+                records.set_text(a, text_id, op[3], op[4])
+                model.write(office, ("text_version", version, "body"), op[4])
         elif kind == "create":
             meeting = records.list_meetings(a)[op[2]]
             records.add_outcome(a, text=f"nuevo {len(model.writes)}", lang="es", meeting_ids=[meeting.id])
@@ -146,7 +149,9 @@ def _send(archives, model, mail, sender: int, recipient: int, folder: Path, *, f
 def _deliver(archives, model, mail, index: int) -> None:
     recipient, path, carried = mail[index]
     try:
-        result = sync.import_package(archives[recipient], path, receipt_dir=path.parent / "receipts")
+        receipts = path.parent / "receipts"
+        receipts.mkdir(exist_ok=True)
+        result = sync.import_package(archives[recipient], path, receipt_dir=receipts)
     except PackageNeedsEarlier:
         return  # an incremental package overtook an earlier one that was lost; resent later
     model.seen[recipient] |= carried

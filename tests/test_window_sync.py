@@ -63,7 +63,8 @@ def _when_modal(handler):
 
 def test_import_through_the_preview_dialog(window, qtbot, monkeypatch):
     win, package, target = window
-    seen = {}
+    seen, told = {}, []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
 
     def review(dialog):
         assert isinstance(dialog, PreviewDialog)
@@ -79,7 +80,7 @@ def test_import_through_the_preview_dialog(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: "applied" in win.statusBar().currentMessage(), timeout=15000)
     assert seen == {"group": "Meeting 9", "counts": "1 changed, 1 conflict",
                     "child": "changed, with a conflict", "head": "In all: 1 changed, 1 conflict."}
-    assert "receipt" in win.statusBar().currentMessage()
+    assert len(told) == 1 and "Send the receipt back" in told[0] and "from-hq.receipt-Africa.pielpkg" in told[0]
     assert all_values(win.archive, "outcome", target)["label"] == "H"  # HQ's later write wins
     assert win.sync.conflicts_button.isVisible() and win.sync.conflicts_button.text() == "1 open conflict"
     assert win.sync.undo_import_action.isEnabled()

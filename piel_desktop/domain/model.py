@@ -158,3 +158,17 @@ def parse_enum(cls: type[E], value: object, field: str) -> E:
         return cls(value)
     except ValueError:
         raise InvalidValue(field=field, value=value) from None
+
+
+#: Longest office (replica) name, in characters.
+OFFICE_NAME_MOST = 200
+
+
+def check_office_name(name: str) -> str:
+    """The office name as stored: trimmed. Raises InvalidValue for an empty name, one
+    longer than OFFICE_NAME_MOST characters, or one holding line breaks or tabs."""
+    from piel_desktop.domain.errors import InvalidValue
+    cleaned = name.strip() if isinstance(name, str) else ""
+    if not cleaned or len(cleaned) > OFFICE_NAME_MOST or any(c < " " for c in cleaned):
+        raise InvalidValue(field="office", value=name)
+    return cleaned

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from piel_desktop.domain.model import check_office_name
 from piel_desktop.storage import Archive, create_archive as _create, open_archive
 from piel_desktop.storage import queries
 from piel_desktop.storage.archive import delete_archive_files
@@ -16,10 +17,13 @@ def create_archive(path: Path | str, *, demo: bool = False, office: str = "") ->
     """Create an archive at ``path`` for the working group: with the seed report's
     content when ``demo``, else with the group itself and no meetings yet.
 
-    Refuses to overwrite (ArchiveExists). If filling it fails the new file is removed
-    again, so a failed ``init`` leaves nothing behind.
+    ``office`` names the office keeping it (default: the file's name, without
+    suffix). Refuses to overwrite (ArchiveExists) and raises InvalidValue for a bad
+    office name. If filling it fails the new file is removed again, so a failed
+    ``init`` leaves nothing behind.
     """
     from piel_desktop.services.demo import load_demo
+    office = check_office_name(office or Path(path).stem)
     archive = _create(path, office=office)
     try:
         load_demo(archive, body_only=not demo)

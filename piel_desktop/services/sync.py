@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,8 +20,9 @@ from pathlib import Path
 from piel_desktop.domain.errors import (
     InvalidValue, OutputNotWritable, PackageClockAhead, PackageDuplicate, PackageFromThisArchive,
     PackageKeyMismatch, PackageMissingReference, PackageNeedsEarlier, PackageRecordInvalid,
-    UnknownOffice,
+    UndoNotPossible, UnknownOffice,
 )
+from piel_desktop.domain.model import check_office_name
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Stamp, join
 from piel_desktop.services import backups
@@ -61,11 +63,9 @@ def offices(archive: Archive) -> list[Office]:
 def set_office_name(archive: Archive, name: str) -> None:
     """Name this archive's office (shown to peers in its packages).
 
-    Raises InvalidValue for an empty name or one over 200 characters.
+    Raises InvalidValue (see domain.model.check_office_name).
     """
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise InvalidValue(field="office", value=name)
+    name = check_office_name(name)
     with archive.unit_of_work() as uow:
         uow.sqlite.execute("UPDATE replica SET name = ? WHERE is_local = 1", (name,))
         uow.commit()
@@ -77,12 +77,22 @@ def find_office(archive: Archive, office: str) -> Office:
     Raises UnknownOffice naming the offices known.
     """
     wanted = office.strip().casefold()
-    peers = [o for o in offices(archive) if not o.is_local]
+    # Offices known only as authors of relayed changes (and the demo data) have sent
+    # no package: nothing is known of what they have seen, so none can be chosen.
+    peers = [o for o in offices(archive) if not o.is_local and o.key_fingerprint]
     for match in ([o for o in peers if o.name.casefold() == wanted],
                   [o for o in peers if len(wanted) >= 4 and o.id.startswith(wanted)]):
         if len(match) == 1:
             return match[0]
-    raise UnknownOffice(office=office, known=tuple(o.name or o.id[:8] for o in peers))
+    raise UnknownOffice(office=office, known=tuple(f"{o.name} ({o.id[:8]})" for o in peers) or ("—",))
+
+
+def own_key_fingerprint(archive: Archive) -> str:
+    """This office's key fingerprint, as peers see it (the key is made on first use)."""
+    with archive.unit_of_work() as uow:
+        _replica, _name, private = _signing_key(uow.sqlite)
+        uow.commit()
+    return key_fingerprint(public_key_of(private))
 
 
 def _signing_key(con) -> tuple[str, str, str]:
@@ -117,9 +127,13 @@ def export_package(archive: Archive, out: Path | str, *, to: str | None = None,
     the first export.
     """
     out = Path(out)
-    peer = find_office(archive, to) if to else None
-    if out.exists() and out.is_dir():
-        raise OutputNotWritable(path=str(out), reason="it is a folder")
+    try:
+        peer = find_office(archive, to) if to else None
+    except UnknownOffice:
+        if not full:
+            raise
+        peer = None  # a full package suits a new office too
+    _check_output(archive, out)
     with archive.unit_of_work() as uow:
         con = uow.sqlite
         replica, name, private = _signing_key(con)
@@ -149,6 +163,20 @@ def export_package(archive: Archive, out: Path | str, *, to: str | None = None,
             writer.abort()
             raise
     return ExportResult(out, kind, count, peer.name if peer else "")
+
+
+def _check_output(archive: Archive, out: Path) -> None:
+    """Refuse to write a package over a folder, the archive, or any file that is not
+    a package (an old package of the same name is replaced)."""
+    if out.is_dir():
+        raise OutputNotWritable(path=str(out), reason="is-a-folder")
+    if not out.exists():
+        return
+    if archive.path.exists() and os.path.samefile(out, archive.path):
+        raise OutputNotWritable(path=str(out), reason="is-the-archive")
+    with out.open("rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            raise OutputNotWritable(path=str(out), reason="not-a-package-file")
 
 
 def _records(con, since, stamps: set[str], progress: Progress) -> Iterator[dict]:
@@ -184,6 +212,8 @@ class ImportResult:
     key_is_new: bool
     already_applied: bool = False
     dry_run: bool = False
+    #: The office the package was made for, when it is not this archive's.
+    made_for: str | None = None
     preview: Preview = field(default_factory=Preview)
     backup: Path | None = None
     receipt: Path | None = None
@@ -199,9 +229,13 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
     Cancelled; in every such case the archive is exactly as before.
     """
     progress.step(0, 1)
+    if receipt_dir is not None and not (Path(receipt_dir).is_dir() and os.access(receipt_dir, os.W_OK)):
+        raise OutputNotWritable(path=str(receipt_dir), reason="not-a-writable-folder")
     with open_package(path, _Scaled(progress, 0, 30)) as package:
         result = _start(archive, package, dry_run)
         if result.already_applied:
+            if not dry_run and package.kind != "receipt":  # a lost receipt can be made again
+                result.receipt = write_receipt(archive, package, receipt_dir or Path(path).parent)
             return result
         if package.kind == "receipt":
             return _take_receipt(archive, package, result)
@@ -213,8 +247,11 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 _check_key(con, package)
                 _check_since(con, package)
                 merger = _merge(con, package, _Scaled(progress, 30, 95))
-                _record_knowledge(con, package, result.backup)
                 result.preview = describe_effects(con, merger.effects, +merger.more)
+                if result.preview.empty and result.backup:  # nothing to undo: no copy needed
+                    result.backup.unlink(missing_ok=True)
+                    result.backup = None
+                _record_knowledge(con, package, result.backup)
                 progress.step(96, 100)
                 if dry_run:
                     return result
@@ -224,6 +261,11 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 result.backup.unlink(missing_ok=True)
             raise
     result.receipt = write_receipt(archive, package, receipt_dir or Path(path).parent)
+    if result.receipt:
+        with archive.unit_of_work() as uow:
+            uow.sqlite.execute("UPDATE import_log SET receipt = ? WHERE package_id = ?",
+                               (str(result.receipt), package.package_id))
+            uow.commit()
     progress.step(100, 100)
     return result
 
@@ -236,11 +278,14 @@ def _start(archive: Archive, package: Package, dry_run: bool) -> ImportResult:
             raise PackageFromThisArchive(path=str(package.path))
         known = con.execute("SELECT public_key FROM replica WHERE id = ?", (producer["replica"],)).fetchone()
         applied = con.execute("SELECT 1 FROM import_log WHERE package_id = ?", (package.package_id,)).fetchone()
+        local = tracking.local_replica(con)
+    to = package.manifest.get("to")
+    made_for = to.get("name") or to.get("replica", "")[:8] if isinstance(to, dict) and to.get("replica") != local else None
     result = ImportResult(path=package.path, package_id=package.package_id, kind=package.kind,
                           office=producer["name"], office_id=producer["replica"],
                           key_fingerprint=key_fingerprint(producer["public_key"]),
                           key_is_new=not (known and known[0]), already_applied=bool(applied),
-                          dry_run=dry_run)
+                          dry_run=dry_run, made_for=made_for)
     return result
 
 
@@ -424,7 +469,10 @@ def _take_receipt(archive: Archive, package: Package, result: ImportResult) -> I
 
 def write_receipt(archive: Archive, package: Package, folder: Path) -> Path | None:
     """Write the receipt for an applied package; None if no folder could take it."""
-    name = f"{Path(package.path).stem}.receipt{SUFFIX}"
+    with archive.unit_of_work() as uow:
+        own = uow.sqlite.execute("SELECT name FROM replica WHERE is_local = 1").fetchone()[0]
+    # One receipt per package and office, so offices importing one package keep theirs.
+    name = f"{Path(package.path).stem}.receipt-{safe_file_name(own)}{SUFFIX}"
     for place in (folder, backups.backup_folder(archive)):
         try:
             return _write_receipt(archive, package, place / name)
@@ -454,6 +502,11 @@ def _write_receipt(archive: Archive, package: Package, out: Path) -> Path:
         raise
 
 
+def safe_file_name(name: str) -> str:
+    """A file name from an office name: no separators or characters Windows refuses."""
+    return "".join("-" if c in '\\/:*?"<>|' or c < " " else c for c in name).strip(" .") or "office"
+
+
 def _hex32(value) -> bool:
     return isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
@@ -480,7 +533,7 @@ def last_import(archive: Archive) -> dict | None:
     with archive.unit_of_work() as uow:
         con = uow.sqlite
         # Receipts change no record and leave no backup copy: the last import is a package.
-        row = con.execute("SELECT package_id, r.name, applied_at, backup, last_stamp FROM import_log "
+        row = con.execute("SELECT package_id, r.name, applied_at, backup, last_stamp, receipt FROM import_log "
                           "JOIN replica r ON r.id = producer WHERE backup IS NOT NULL "
                           "ORDER BY applied_at DESC LIMIT 1").fetchone()
         if row is None:
@@ -488,4 +541,23 @@ def last_import(archive: Archive) -> dict | None:
         latest = tracking.last_local_stamp(con)
     backup = Path(row[3]) if row[3] else None
     return {"package_id": row[0], "office": row[1], "applied_at": dt.datetime.fromisoformat(row[2]),
-            "backup": backup, "undoable": bool(backup and backup.is_file() and latest == row[4])}
+            "backup": backup, "undoable": bool(backup and backup.is_file() and latest == row[4]),
+            "receipt": Path(row[5]) if row[5] else None}
+
+
+def undo_last_import(archive_path: Path) -> Path:
+    """Put back the copy made before the last import, with the archive closed, and
+    remove the receipt written for it (sending it would now mislead the sender).
+    Returns the safety copy of the state undone. Raises UndoNotPossible."""
+    from piel_desktop.services.archive import open_archive
+    with open_archive(archive_path) as archive:
+        last = last_import(archive)
+    if not last:
+        raise UndoNotPossible(reason="no-import")
+    if not last["undoable"]:
+        raise UndoNotPossible(reason="backup-missing" if not (last["backup"] and last["backup"].is_file())
+                              else "edited-since")
+    safety = backups.restore_backup(Path(archive_path), last["backup"], "undo")
+    if last["receipt"]:
+        last["receipt"].unlink(missing_ok=True)
+    return safety

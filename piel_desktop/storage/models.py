@@ -327,6 +327,8 @@ class ImportRecord(Base):
     backup: Mapped[str | None] = mapped_column(SAText)
     #: The newest local changeset after the import; a later one means edits since.
     last_stamp: Mapped[str | None] = mapped_column(String(49))
+    #: The receipt written for the sender (removed if the import is undone).
+    receipt: Mapped[str | None] = mapped_column(SAText)
 
 
 #: Tables whose rows are archive content (shared by every office), in an order where

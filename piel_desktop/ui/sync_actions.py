@@ -39,7 +39,7 @@ class SyncActions(QObject):
         self.undo_import_action = action(_("&Undo last import"), self.undo_last_import)
         self.conflicts_action = action(_("&Conflicts…"), self.show_conflicts, "Ctrl+Shift+K")
         self.backups_action = action(_("&Backups…"), self.show_backups)
-        self.settings_action = action(_("&Settings…"), self.show_settings, QKeySequence.Preferences)
+        self.settings_action = action(_("&Settings…"), self.show_settings, "Ctrl+,")
         self.settings_action.setMenuRole(QAction.PreferencesRole)
         self.conflicts_button = QPushButton()
         self.conflicts_button.setFlat(True)
@@ -92,13 +92,13 @@ class SyncActions(QObject):
         own = sync.offices(self.archive)[0].name or "piel"
         # Translators: file name suggested for a package; keep {office} and {to}.
         suggested = _("{office}-for-{to}").format(office=own, to=peer.name if peer else _("all"))
-        folder = Path(self.window.settings.get("brief_folder") or Path.home())
         name, _filter = QFileDialog.getSaveFileName(
-            self.window, _("Export package"), str(folder / f"{_safe(suggested)}{SUFFIX}"),
+            self.window, _("Export package"), str(self._folder() / f"{sync.safe_file_name(suggested)}{SUFFIX}"),
             _("PIeL Desktop packages ({pattern})").format(pattern=PACKAGE_FILTER))
         if not name:
             return
         path = Path(name) if Path(name).suffix else Path(name).with_suffix(SUFFIX)
+        self._remember_folder(path)
         archive = self.archive
 
         def job(progress):
@@ -118,10 +118,20 @@ class SyncActions(QObject):
         if self.archive is None:
             return
         name, _filter = QFileDialog.getOpenFileName(
-            self.window, _("Import package"), str(Path.home()),
+            self.window, _("Import package"), str(self._folder()),
             _("PIeL Desktop packages ({pattern})").format(pattern=PACKAGE_FILTER))
         if name:
+            self._remember_folder(Path(name))
             self.import_file(Path(name))
+
+    def _folder(self) -> Path:
+        """Where packages were last saved or read, else the archive's folder."""
+        folder = Path(self.window.settings.get("package_folder") or self.archive.path.parent)
+        return folder if folder.is_dir() else Path.home()
+
+    def _remember_folder(self, path: Path) -> None:
+        self.window.settings.set("package_folder", str(path.parent))
+        self.window.settings.save()
 
     def import_file(self, path: Path) -> None:
         """Check and preview ``path`` on the worker thread, then ask before applying."""
@@ -156,10 +166,11 @@ class SyncActions(QObject):
         else:
             text = _("Package from “{office}” applied: {counts}.").format(
                 office=result.office, counts=counts_sentence(result.preview.counts) or _("nothing new"))
-            if result.receipt:
-                shown = result.receipt.name if result.receipt.parent == result.path.parent else result.receipt
-                text += " " + _("Send the receipt {path} back to the office.").format(path=shown)
         self.window.statusBar().showMessage(text, 30000)
+        if result.kind != "receipt" and result.receipt:
+            QMessageBox.information(self.window, APP_NAME, text + "\n\n" + _(
+                "Send the receipt back to the office, so that its next package leaves out what "
+                "this archive has:\n{path}").format(path=result.receipt))
         if result.preview.counts.get("conflict"):
             self.show_conflicts()
 
@@ -212,10 +223,19 @@ class SyncActions(QObject):
         answer = QMessageBox.question(
             self.window, APP_NAME,
             _("Undo the import of the package from “{office}” made on {when}? The archive goes back "
-              "to the backup copy made just before it.").format(
+              "to the backup copy made just before it, and the receipt written for it is deleted: "
+              "do not send it.").format(
                 office=last["office"], when=format_datetime(last["applied_at"], ui_language())))
-        if answer == QMessageBox.Yes:
-            self._restore(last["backup"], "undo")
+        if answer != QMessageBox.Yes:
+            return
+        path = self.archive.path
+        self.window.close_archive()
+        try:
+            sync.undo_last_import(path)
+        except Exception as error:
+            show_error(self.window, error)
+        self.window.open_archive(path)
+        self.window.statusBar().showMessage(_("The archive was restored from a backup copy."), 15000)
 
     def _restore(self, backup: Path, reason: str) -> None:
         path = self.archive.path
@@ -230,14 +250,14 @@ class SyncActions(QObject):
     def show_settings(self) -> None:
         if self.archive is None:
             return
-        dialog = SettingsDialog(sync.offices(self.archive)[0].name, self.window)
+        try:
+            key = sync.own_key_fingerprint(self.archive)
+        except Exception as error:
+            show_error(self.window, error)
+            return
+        dialog = SettingsDialog(sync.offices(self.archive)[0].name, key, self.window)
         if dialog.exec() == QDialog.Accepted:
             try:
                 sync.set_office_name(self.archive, dialog.office_name())
             except Exception as error:
                 show_error(self.window, error)
-
-
-def _safe(name: str) -> str:
-    """A file name from an office name: no separators or characters Windows refuses."""
-    return "".join("-" if c in '\\/:*?"<>|' else c for c in name).strip() or "package"

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from piel_desktop.i18n import _, format_datetime, format_number, ui_language
 from piel_desktop.messages import (
-    ACTION_LABELS, FIELD_LABELS, RECORD_KIND_SINGULAR, counts_sentence, label, meeting_heading,
-    value_text,
+    ACTION_LABELS, FIELD_LABELS, RECORD_KIND_SINGULAR, coded_values, counts_sentence, label,
+    meeting_heading, value_text,
 )
 
 
@@ -46,6 +46,8 @@ class ExportDialog(QDialog):
         self.office.addItem(_("Any office: a full package"), None)
         for peer in peers:
             self.office.addItem(peer.name or peer.id[:8], peer.id)
+        if peers:  # offices that exchange packages mostly send to a known one
+            self.office.setCurrentIndex(1)
         form = QFormLayout()
         form.addRow(_("For:"), self.office)
         layout = QVBoxLayout(self)
@@ -74,6 +76,10 @@ class PreviewDialog(QDialog):
         else:
             head = _("From the office “{office}” (key {key}).")
         layout.addWidget(_note(head.format(office=result.office, key=result.key_fingerprint)))
+        if result.made_for:
+            warning = _note(_("It was made for the office “{office}”.").format(office=result.made_for))
+            warning.setStyleSheet("color: #8a3b00;")
+            layout.addWidget(warning)
         if result.preview.empty:
             summary = _("The package holds nothing new for this archive.")
         else:
@@ -206,25 +212,40 @@ class ConflictsDialog(QDialog):
             return
         value = None
         if keep == "edit":
-            dialog = EditValueDialog(label(FIELD_LABELS, item.field), str(item.current or ""), self)
+            dialog = EditValueDialog(label(FIELD_LABELS, item.field), item.current,
+                                     coded_values(item.field), self)
             if dialog.exec() != QDialog.Accepted:
                 return
             value = dialog.value()
+        row = self.table.currentRow()
         self._resolve(item, keep, value)
         self.refresh()
+        if self.items:  # stay where the user was, not back at the top
+            self.table.selectRow(min(row, len(self.items) - 1))
 
 
 class EditValueDialog(QDialog):
-    def __init__(self, field: str, value: str, parent: QWidget | None = None) -> None:
+    """A new value for a field: a list for coded fields (status, kind...), else a line."""
+
+    def __init__(self, field: str, value, choices: dict[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Edit value"))
-        self.editor = QLineEdit(value)
-        self.editor.setMinimumWidth(420)
+        if choices:
+            self.editor = QComboBox()
+            for code, name in choices.items():
+                self.editor.addItem(name, code)
+            self.editor.setCurrentIndex(max(0, self.editor.findData(value)))
+        else:
+            self.editor = QLineEdit("" if value is None else str(value))
+            self.editor.setMinimumWidth(420)
         form = QFormLayout(self)
         form.addRow(f"{field}:", self.editor)
         form.addRow(_buttons(self))
 
-    def value(self) -> str:
+    def value(self):
+        if isinstance(self.editor, QComboBox):
+            return self.editor.currentData()
         return self.editor.text()
 
 
@@ -250,6 +271,7 @@ class BackupsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
         for row, copy in enumerate(copies):
             size = _("{size} KB").format(size=format_number(max(1, copy.size // 1024), lang))
             for column, text in enumerate((format_datetime(copy.made_at, lang),
@@ -272,7 +294,7 @@ class BackupsDialog(QDialog):
 class SettingsDialog(QDialog):
     """This archive's office name (shown to other offices in its packages)."""
 
-    def __init__(self, office: str, parent: QWidget | None = None) -> None:
+    def __init__(self, office: str, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
         self.office = QLineEdit(office)
@@ -281,9 +303,13 @@ class SettingsDialog(QDialog):
         self.office.setPlaceholderText(_("for example: ITU Regional Office for Africa"))
         form = QFormLayout()
         form.addRow(_("Office keeping this archive:"), self.office)
+        self.key = QLabel(key)
+        self.key.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        form.addRow(_("Key of this office:"), self.key)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_note(_("Other offices see this name on the packages this archive exports.")))
+        layout.addWidget(_note(_("Other offices see this name on the packages this archive exports, "
+                                 "and this key when they first import one: read it to them to check.")))
         self.buttons = _buttons(self)
         layout.addWidget(self.buttons)
         self.office.textChanged.connect(

@@ -76,6 +76,7 @@ def upgrade() -> None:
     sa.Column('applied_at', sa.String(length=32), nullable=False),
     sa.Column('backup', sa.Text(), nullable=True),
     sa.Column('last_stamp', sa.String(length=49), nullable=True),
+    sa.Column('receipt', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('package_id', name=op.f('pk_import_log'))
     )
     connection = op.get_bind()
