@@ -71,5 +71,9 @@ def test_open_conflicts_and_edits_unseen_by_a_delete():
     assert is_open_conflict(s(3, B), s(2), [s(3, B)], context_of)
     assert not is_open_conflict(s(3, B), s(5), [s(3, B)], context_of)  # s(5) saw it
     clock = {ALL_FIELDS: str(s(1)), "label": str(s(3, B)), DELETED: str(s(2))}
-    assert edits_unseen_by_delete(clock, context_of) == [(s(3, B), "label")]
-    assert edits_unseen_by_delete({ALL_FIELDS: str(s(1))}, context_of) == []
+    fields = ("label", "status", "updated_at")
+    assert edits_unseen_by_delete(clock, fields, s(2), context_of) == [(s(3, B), "label")]
+    # An edit of most fields is the clock's default entry: it counts all the same.
+    clock = {ALL_FIELDS: str(s(3, B)), "status": str(s(1)), DELETED: str(s(2))}
+    assert edits_unseen_by_delete(clock, fields, s(2), context_of) == [(s(3, B), "label")]
+    assert edits_unseen_by_delete({ALL_FIELDS: str(s(1))}, fields, s(2), context_of) == []

@@ -3,7 +3,8 @@
 Copies are made with SQLite's online backup API (consistent while the archive is open)
 into a folder per archive under the user data folder, named by time and reason, and
 rotated so that the newest :data:`KEEP` remain. Restoring copies one back over the
-archive after a safety copy of the current state, with the archive closed.
+archive after a safety copy of the current state, with the archive closed, and gives
+the archive a new office identity (see storage.archive.take_new_identity).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from piel_desktop.domain.errors import ArchiveNotFound
 from piel_desktop.paths import ARCHIVE_SUFFIX, user_data_dir
 from piel_desktop.storage import Archive
-from piel_desktop.storage.archive import backup_copy, check_archive_file
+from piel_desktop.storage.archive import backup_copy, check_archive_file, take_new_identity
 
 KEEP = 20
 #: How old the newest copy may grow before the window makes a scheduled one.
@@ -41,17 +42,24 @@ def backup_folder(archive: Archive | Path) -> Path:
     return user_data_dir() / "backups" / f"{path.stem}-{tag}"
 
 
-def make_backup(archive: Archive | Path, reason: str) -> Path:
-    """Copy the archive now; return the copy's path. Raises ArchiveUnreadable if the
-    copy cannot be written."""
+def make_backup(archive: Archive | Path, reason: str, *, rotate: bool = True) -> Path:
+    """Copy the archive now; return the copy's path. With ``rotate``, only the newest
+    KEEP copies remain (an import rotates after it succeeded, so a refused package
+    never pushes out a good copy). Raises ArchiveUnreadable if the copy fails."""
     folder = backup_folder(archive)
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
     target = folder / f"{now:%Y%m%dT%H%M%S%f}Z-{reason}{ARCHIVE_SUFFIX}"
     backup_copy(Path(getattr(archive, "path", archive)), target)
+    if rotate:
+        rotate_backups(archive)
+    return target
+
+
+def rotate_backups(archive: Archive | Path) -> None:
+    """Remove all but the newest KEEP copies."""
     for old in list_backups(archive)[KEEP:]:
         old.path.unlink(missing_ok=True)
-    return target
 
 
 def list_backups(archive: Archive | Path) -> list[Backup]:
@@ -87,4 +95,5 @@ def restore_backup(archive_path: Path, backup: Path, reason: str = "restore") ->
     check_archive_file(Path(backup))
     safety = make_backup(Path(archive_path), reason)
     backup_copy(Path(backup), Path(archive_path))
+    take_new_identity(Path(archive_path))
     return safety

@@ -73,17 +73,35 @@ def list_conflicts(archive: Archive) -> list[ConflictItem]:
                 if is_open_conflict(stamp, current, stamps, contexts):
                     items.append(_item(lookup, names, cid, "field", table, key, field,
                                        values.get(field), current, value, stamp))
-        for table, key_text, data, clock_text in con.execute(
-                "SELECT tbl, row_key, data, sync_clock FROM tombstone WHERE deleted = 1"):
+        for table, key_text, data, clock_text, own in con.execute(
+                "SELECT tbl, row_key, data, sync_clock, deleted FROM tombstone").fetchall():
             clock = json.loads(clock_text)
-            deleted = stamp_of(clock, DELETED)
-            edited = edits_unseen_by_delete(clock, contexts)
+            # A hidden record (its parent deleted) counts as deleted by that delete.
+            deleted = stamp_of(clock, DELETED) if own else _deleted_parent(con, table, json.loads(data))
+            if deleted is None:
+                continue
+            edited = edits_unseen_by_delete(clock, tracking.shape(table).columns, deleted, contexts)
             if edited:
                 stamp, field = edited[-1]
                 key = json.loads(key_text)
                 items.append(_item(lookup, names, f"deleted:{table}:{key_text}", "deleted", table, key,
                                    field, None, deleted, json.loads(data).get(field), stamp))
     return sorted(items, key=lambda i: (not i.meetings, i.meetings, i.record, i.field))
+
+
+def _deleted_parent(con, table: str, data: dict, depth: int = 0) -> Stamp | None:
+    """The delete that hides a record: its deleted parent's (or further up)."""
+    for column, parent, _ in tracking.shape(table).references:
+        value = data.get(column)
+        if value is None or depth > 20:
+            continue
+        row = con.execute("SELECT data, sync_clock, deleted FROM tombstone WHERE tbl = ? AND row_key = ?",
+                          (parent, tracking.dumps([value]))).fetchone()
+        if row:
+            if row[2]:
+                return stamp_of(json.loads(row[1]), DELETED)
+            return _deleted_parent(con, parent, json.loads(row[0]), depth + 1)
+    return None
 
 
 def _item(lookup, names, cid, kind, table, key, field, current, current_stamp, other, other_stamp):
@@ -156,6 +174,8 @@ def _values_of(con, item: ConflictItem) -> dict:
 def _write_field(con, table: str, key: list, field: str, value, stamp: str) -> None:
     """Write one field as a change of this office (live record or tombstone)."""
     s = tracking.shape(table)
+    if field not in s.columns:  # names go into SQL: only the table's own columns
+        raise InvalidValue(field="field", value=field)
     writes = {field: value}
     if "updated_at" in s.columns:
         writes.update(updated_at=utcnow().isoformat(timespec="microseconds"), changed_by=stamp[17:])
@@ -177,10 +197,11 @@ def _write_field(con, table: str, key: list, field: str, value, stamp: str) -> N
 
 
 def _stamp_tombstone(con, table: str, key_text: str, stamp: str) -> None:
+    """Delete again, after seeing the edits: a hidden record becomes deleted itself."""
     clock = json.loads(con.execute("SELECT sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
                                    (table, key_text)).fetchone()[0])
     clock[DELETED] = stamp
-    con.execute("UPDATE tombstone SET sync_clock = ? WHERE tbl = ? AND row_key = ?",
+    con.execute("UPDATE tombstone SET sync_clock = ?, deleted = 1 WHERE tbl = ? AND row_key = ?",
                 (tracking.dumps(clock), table, key_text))
 
 
@@ -194,7 +215,7 @@ def _restore(con, table: str, key: list, stamp: str, depth: int = 0) -> None:
         return
     s = tracking.shape(table)
     data, clock = json.loads(row[0]), json.loads(row[1])
-    deleted_by = clock.get(DELETED)
+    deleted_by = str(stamp_of(clock, DELETED))
     clock[DELETED] = stamp
     con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (table, key_text))
     cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns, "sync_clock"))
@@ -206,5 +227,5 @@ def _restore(con, table: str, key: list, stamp: str, depth: int = 0) -> None:
     if deleted_by:
         for other_table, other_key, other_clock in con.execute(
                 "SELECT tbl, row_key, sync_clock FROM tombstone WHERE deleted = 1").fetchall():
-            if json.loads(other_clock).get(DELETED) == deleted_by:
+            if str(stamp_of(json.loads(other_clock), DELETED)) == deleted_by:
                 _restore(con, other_table, json.loads(other_key), stamp, depth + 1)

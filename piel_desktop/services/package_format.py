@@ -170,13 +170,25 @@ class Package:
         if entry not in self.manifest["entries"]:
             return
         decode = json.JSONDecoder().decode
-        with self._zip.open(entry) as raw:
+        digest = hashlib.sha256()
+        try:
+            raw = self._zip.open(entry)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
+            raise PackageDamaged(path=str(self.path), entry=entry, problem=str(e)) from None
+        with raw:
             stream = io.BufferedReader(raw, 1 << 20)
             number = 0
             while True:
-                line = stream.readline(MAX_LINE_BYTES + 1)
+                try:
+                    line = stream.readline(MAX_LINE_BYTES + 1)
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+                    raise PackageDamaged(path=str(self.path), entry=entry, problem=str(e)) from None
                 if not line:
+                    # Read again from the file: it must still be what was checked.
+                    if digest.hexdigest() != self.manifest["entries"][entry]["sha256"]:
+                        raise PackageDamaged(path=str(self.path), entry=entry, problem="checksum-mismatch")
                     return
+                digest.update(line)
                 number += 1
                 if len(line) > MAX_LINE_BYTES:
                     raise PackageRecordInvalid(path=str(self.path), line=f"{entry}:{number}",
@@ -221,7 +233,10 @@ def open_package(path: Path | str, progress: Progress = SILENT) -> Package:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise NotAPackage(path=where, reason=_why_not_zip(path)) from None
     try:
-        manifest = _check_structure(archive, where)
+        try:
+            manifest = _check_structure(archive, where)
+        except (RecursionError, NotImplementedError, zipfile.BadZipFile, EOFError):
+            raise NotAPackage(path=where, reason="bad-manifest") from None
         total = sum(e["size"] for e in manifest["entries"].values()) or 1
         done = 0
         for entry, expected in manifest["entries"].items():
@@ -339,7 +354,7 @@ def _check_entry(archive: zipfile.ZipFile, entry: str, expected: dict, where: st
                 digest.update(chunk)
                 done += len(chunk)
                 progress.step(done, total)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
         raise PackageDamaged(path=where, entry=entry, problem=str(e)) from None
     if size != expected["size"]:
         raise PackageDamaged(path=where, entry=entry, problem="shorter-than-declared")

@@ -33,7 +33,9 @@ from piel_desktop.services.sync_preview import Preview, describe_effects
 from piel_desktop.storage import Archive
 from piel_desktop.storage import models as m
 from piel_desktop.storage import sync as tracking
-from piel_desktop.storage.merge import DuplicateRecord, MalformedValue, Merger, MissingReference
+from piel_desktop.storage.merge import (
+    CONFLICT_NAMESPACE, DuplicateRecord, MalformedValue, Merger, MissingReference,
+)
 from piel_desktop.storage.models import utcnow
 
 _BATCH = 2000
@@ -52,11 +54,12 @@ class Office:
 
 
 def offices(archive: Archive) -> list[Office]:
-    """This archive's office first, then the others by name."""
+    """This archive's office first, then the others by name (of one name, the one heard
+    from last first)."""
     with archive.unit_of_work() as uow:
         rows = uow.sqlite.execute(
             "SELECT id, name, is_local, coalesce(public_key, '') FROM replica "
-            "ORDER BY is_local DESC, name, id").fetchall()
+            "ORDER BY is_local DESC, name, coalesce(covered, -1) DESC, id").fetchall()
     return [Office(r, n, bool(local), key_fingerprint(k) if k else None) for r, n, local, k in rows]
 
 
@@ -80,10 +83,12 @@ def find_office(archive: Archive, office: str) -> Office:
     # Offices known only as authors of relayed changes (and the demo data) have sent
     # no package: nothing is known of what they have seen, so none can be chosen.
     peers = [o for o in offices(archive) if not o.is_local and o.key_fingerprint]
-    for match in ([o for o in peers if o.name.casefold() == wanted],
-                  [o for o in peers if len(wanted) >= 4 and o.id.startswith(wanted)]):
-        if len(match) == 1:
-            return match[0]
+    by_name = [o for o in peers if o.name.casefold() == wanted]
+    if by_name:  # an office that restored a backup has a new id: the newest is the one
+        return by_name[0]
+    by_id = [o for o in peers if len(wanted) >= 4 and o.id.startswith(wanted)]
+    if len(by_id) == 1:
+        return by_id[0]
     raise UnknownOffice(office=office, known=tuple(f"{o.name} ({o.id[:8]})" for o in peers) or ("—",))
 
 
@@ -240,7 +245,8 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
         if package.kind == "receipt":
             return _take_receipt(archive, package, result)
         if not dry_run:
-            result.backup = backups.make_backup(archive, "import")
+            own_key_fingerprint(archive)  # the key first: a restored copy must keep it
+            result.backup = backups.make_backup(archive, "import", rotate=False)
         try:
             with archive.merging() as merging:
                 con = merging.con
@@ -248,7 +254,7 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 _check_since(con, package)
                 merger = _merge(con, package, _Scaled(progress, 30, 95))
                 result.preview = describe_effects(con, merger.effects, +merger.more)
-                if result.preview.empty and result.backup:  # nothing to undo: no copy needed
+                if not merger.changes and result.backup:  # nothing to undo: no copy needed
                     result.backup.unlink(missing_ok=True)
                     result.backup = None
                 _record_knowledge(con, package, result.backup)
@@ -256,6 +262,7 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 if dry_run:
                     return result
                 merging.commit()
+            backups.rotate_backups(archive)
         except BaseException:
             if result.backup:  # nothing was applied: the copy would only mislead
                 result.backup.unlink(missing_ok=True)
@@ -317,10 +324,12 @@ def _merge(con, package: Package, progress: Progress) -> Merger:
     for number, item in package.lines("replicas.ndjson"):
         if not (_hex32(item.get("id")) and isinstance(item.get("name"), str)):
             raise PackageRecordInvalid(path=where, line=f"replicas.ndjson:{number}", problem="bad office")
-        con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at, public_key) "
-                    "VALUES (?, ?, 0, ?, ?)", (item["id"], item["name"], utcnow().isoformat(),
-                                               item.get("key") if isinstance(item.get("key"), str) else None))
+        # Only an office's own packages teach its key (see _check_key): a key relayed by
+        # another office could be anybody's.
+        con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at) VALUES (?, ?, 0, ?)",
+                    (item["id"], item["name"], utcnow().isoformat()))
     contexts = tracking.Contexts(con)
+    local = tracking.local_replica(con)
     for number, item in package.lines("changesets.ndjson"):
         stamp, context = item.get("s"), item.get("x")
         try:
@@ -329,15 +338,21 @@ def _merge(con, package: Package, progress: Progress) -> Merger:
                 raise ValueError
         except ValueError:
             raise PackageRecordInvalid(path=where, line=f"changesets.ndjson:{number}", problem="bad changeset") from None
-        con.execute("INSERT OR IGNORE INTO changeset (stamp, context) VALUES (?, ?)", (stamp, tracking.dumps(context)))
+        known = con.execute("SELECT context FROM changeset WHERE stamp = ?", (stamp,)).fetchone()
+        if known:  # what the archive holds stands: a package cannot rewrite history
+            continue
+        if stamp[17:] == local:  # this office's own changes come from this archive only
+            raise PackageRecordInvalid(path=where, line=f"changesets.ndjson:{number}",
+                                       problem="a change of this office that this archive never made")
+        con.execute("INSERT INTO changeset (stamp, context) VALUES (?, ?)", (stamp, tracking.dumps(context)))
         contexts.add(stamp, context)
-    _check_clocks(package, [Stamp.parse(st).hlc for st in contexts.added] + list(package.manifest["covers"].values()))
+    covers = _credible_covers(con, package, contexts)
+    _check_clocks(package, [Stamp.parse(st).hlc for st in contexts.added] + list(covers.values()))
     # Knowledge first, so that a conflict record made below is stamped after all of it.
-    for replica, hlc in package.manifest["covers"].items():
+    for replica, hlc in covers.items():
         con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at) VALUES (?, '', 0, ?)",
                     (replica, utcnow().isoformat()))
         con.execute("UPDATE replica SET covered = max(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
-    local = tracking.local_replica(con)
     conflict_stamp = _Lazy(lambda: tracking.new_changeset(con, local))
     merger = Merger(con, contexts, conflict_stamp)
     total = package.manifest["entries"].get("records.ndjson", {}).get("lines") or 1
@@ -372,9 +387,6 @@ class _Lazy:
         return self._value
 
 
-_STR = {str}
-
-
 class _RowReader:
     """Checks records of a package and turns them into Rows; each distinct stamp is
     checked once (a package's records share few changesets)."""
@@ -397,8 +409,7 @@ class _RowReader:
             except (KeyError, TypeError):
                 raise self.bad(number, f"unknown record kind {str(table)[:40]!r}") from None
         key, values, clock, deleted = item.get("k"), item.get("v"), item.get("c"), item.get("d")
-        if not (type(key) is list and len(key) == len(s.keys)
-                and (type(key[0]) is str if len(key) == 1 else set(map(type, key)) == _STR)):
+        if not (type(key) is list and len(key) == len(s.keys) and all(map(tracking.is_hex_id, key))):
             raise self.bad(number, "bad key")
         if type(values) is not dict or values.keys() != s.column_set:
             raise self.bad(number, f"fields of {table} do not match")
@@ -420,7 +431,24 @@ class _RowReader:
         for column, valid in s.checks:
             if not valid(values[column]):
                 raise self.bad(number, f"{table}.{column}: {str(values[column])[:40]!r} is not a valid value")
+        if table == "conflict":
+            self._check_conflict(key[0], values, number)
         return tracking.Row(table, key, values, clock, deleted, clock_text)
+
+    def _check_conflict(self, conflict_id: str, values: dict, number: int) -> None:
+        """A conflict record names a field of a record; its id derives from its content."""
+        try:
+            s = tracking.shape(values["tbl"])
+            key = json.loads(values["row_key"])
+            json.loads(values["value"])
+            Stamp.parse(values["stamp"])
+        except (KeyError, TypeError, ValueError):
+            raise self.bad(number, "malformed conflict") from None
+        if (values["tbl"] == "conflict" or values["field"] not in s.columns or type(key) is not list
+                or len(key) != len(s.keys) or not all(map(tracking.is_hex_id, key))
+                or conflict_id != uuid.uuid5(CONFLICT_NAMESPACE, "{}|{}|{}|{}".format(
+                    values["tbl"], values["row_key"], values["field"], values["stamp"])).hex):
+            raise self.bad(number, "malformed conflict")
 
     def _check_stamp(self, stamp, number: int) -> None:
         try:
@@ -430,6 +458,17 @@ class _RowReader:
         if not self.contexts(parsed):
             raise self.bad(number, f"unknown changeset {stamp}")
         self.good_stamps.add(stamp)
+
+
+def _credible_covers(con, package: Package, contexts: tracking.Contexts) -> dict[str, int]:
+    """What the package shows its office had seen: its claim, but never beyond what the
+    contexts of the changes it carries (or the archive already knew) account for. Every
+    overwritten change was overwritten by one that saw it, and that one travels, so an
+    honest claim is never cut; an inflated one cannot make offices skip real changes."""
+    bound = tracking.knowledge(con)
+    for stamp in contexts.added:
+        bound = join(bound, contexts(Stamp.parse(stamp)))
+    return {r: min(h, bound.get(r, -1)) for r, h in package.manifest["covers"].items() if bound.get(r, -1) >= 0}
 
 
 #: How far ahead of this computer's clock a package's clocks may be. Every later change

@@ -465,3 +465,28 @@ def check_archive_file(path: Path) -> None:
     """Raise NotAnArchive, ArchiveDamaged or ArchiveUnreadable unless ``path`` is an
     archive of ours; reads without writing to it or beside it."""
     _read_header(path)
+
+
+def take_new_identity(path: Path) -> str:
+    """Give a closed archive file a new replica id (hex), keeping its office name and key.
+
+    After a backup is restored, the file no longer holds changes its replica made and
+    other offices may have received; under the old id it would claim to have seen them,
+    so offices would never send them back. Under a new id it is an office they have
+    not heard from yet, and gets everything again. The old id stays, as a peer.
+    """
+    new_id = uuid.uuid4().hex
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            old = con.execute("SELECT id, name, private_key, public_key FROM replica WHERE is_local = 1").fetchone()
+            con.execute("UPDATE replica SET is_local = 0, private_key = NULL WHERE is_local = 1")
+            con.execute("INSERT INTO replica (id, name, is_local, created_at, private_key, public_key) "
+                        "VALUES (?, ?, 1, ?, ?, ?)",
+                        (new_id, old[1] if old else "", utcnow().isoformat(), old[2] if old else None,
+                         old[3] if old else None))
+    except sqlite3.Error as e:
+        raise ArchiveUnreadable(path=str(path), reason=str(e)) from e
+    finally:
+        con.close()
+    return new_id

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record
+from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record, stamp_of
 from piel_desktop.storage import models as m
 from piel_desktop.storage.sync import Contexts, Row, dumps, shape
 
@@ -75,6 +75,8 @@ class Merger:
     #: memory of a merge stays flat however large the package.
     more: Counter = field(default_factory=Counter)
     conflicts: int = 0
+    #: Records written, links included.
+    changes: int = 0
     #: Per table, whether it held live records and tombstones when the merge began:
     #: where it held none, incoming records need no lookup (a first full import).
     _empty: dict[str, tuple[bool, bool]] = field(default_factory=dict)
@@ -97,6 +99,7 @@ class Merger:
         return self._empty[table]
 
     def _note(self, action: str, table: str, key: list, conflict: bool = False) -> None:
+        self.changes += 1
         if table in _LINK_TABLES:
             return
         if len(self.effects) < DETAILED:
@@ -158,7 +161,8 @@ class Merger:
         clock = dumps(merged.clock)
         conflict = bool(merged.losers)
         if deleted:
-            conflict = conflict or bool(edits_unseen_by_delete(merged.clock, self.contexts))
+            conflict = conflict or bool(edits_unseen_by_delete(
+                merged.clock, s.columns, stamp_of(merged.clock, DELETED), self.contexts))
             if was_live:
                 self._delete_live(s, key)
             self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
@@ -223,6 +227,13 @@ class Merger:
 
         Raises MissingReference for a reference to a record that exists nowhere.
         """
+        for table in self._empty:  # one record both live and deleted: a package listing it twice
+            s = shape(table)
+            key = f"json_array({', '.join(f't.{chr(34)}{k}{chr(34)}' for k in s.keys)})"
+            row = self.con.execute(f'SELECT {key} FROM "{table}" AS t JOIN tombstone AS d '
+                                   f"ON d.tbl = ? AND d.row_key = {key} LIMIT 1", (table,)).fetchone()
+            if row:
+                raise DuplicateRecord(table, json.loads(row[0]), "listed twice")
         for _ in range(100):  # each round settles one more level of parents
             if not (self._hide_orphans() | self._revive_hidden()):
                 return

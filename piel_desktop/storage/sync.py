@@ -80,7 +80,11 @@ _checks: dict[str, tuple] = {}
 
 
 def _is_hex_id(v) -> bool:
-    return type(v) is str and len(v) == 32 and v.isalnum() and v == v.lower()
+    """An id as SQLite holds it: 32 lowercase hex digits."""
+    return type(v) is str and len(v) == 32 and not v.strip("0123456789abcdef")
+
+
+is_hex_id = _is_hex_id
 
 
 def _is_date(v) -> bool:
