@@ -87,6 +87,8 @@ _REASONS = {
     "no-import": N_("no package has been imported"),
     "edited-since": N_("the archive has changed since"),
     "backup-missing": N_("its backup copy is gone"),
+    "same-meeting-number": N_("both archives have a meeting with this number, made separately; "
+                              "one of them must be renumbered or deleted first"),
     "is-a-folder": N_("it is a folder"),
     "not-a-package-file": N_("a file of that name exists and is not a package; it was left as it is"),
     "not-a-writable-folder": N_("it is not a folder this program can write to"),
@@ -123,7 +125,7 @@ def _template(error: PielError) -> str:
 def describe(error: PielError) -> str:
     """One sentence in the interface language saying what went wrong."""
     params = {key: _shown(value) for key, value in error.params.items()}
-    for name in ("reason", "problem"):
+    for name in ("reason", "problem", "detail"):
         if error.params.get(name) in _REASONS:
             params[name] = _(_REASONS[error.params[name]])
     try:

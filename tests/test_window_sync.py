@@ -79,7 +79,7 @@ def test_import_through_the_preview_dialog(window, qtbot, monkeypatch):
     win.sync.import_file(package)
     qtbot.waitUntil(lambda: "applied" in win.statusBar().currentMessage(), timeout=15000)
     assert seen == {"group": "Meeting 9", "counts": "1 changed, 1 conflict",
-                    "child": "changed, with a conflict", "head": "In all: 1 changed, 1 conflict."}
+                    "child": "changed: Label, with a conflict", "head": "In all: 1 changed, 1 conflict."}
     assert len(told) == 1 and "Send the receipt back" in told[0] and "from-hq.receipt-Africa.pielpkg" in told[0]
     assert all_values(win.archive, "outcome", target)["label"] == "H"  # HQ's later write wins
     assert win.sync.conflicts_button.isVisible() and win.sync.conflicts_button.text() == "1 open conflict"

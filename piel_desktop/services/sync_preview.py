@@ -32,6 +32,7 @@ class PreviewItem:
     kind: str  # table name of the record (the text's owner for texts)
     label: str  # a few words that identify the record
     conflict: bool
+    fields: tuple[str, ...] = ()  # for "changed": which fields (a text version's: "body")
 
 
 @dataclass
@@ -162,7 +163,8 @@ def describe_effects(con, effects: Iterable[Effect], more: Counter | None = None
             if kind in ("text", "text_version"):
                 owner = lookup.owner(lookup.text_id(kind, effect.key))
                 kind = owner[0] if owner else kind
-            group.items.append(PreviewItem(effect.action, kind, lookup.label(effect.table, effect.key), effect.conflict))
+            group.items.append(PreviewItem(effect.action, kind, lookup.label(effect.table, effect.key),
+                                           effect.conflict, effect.fields))
     preview.groups = sorted(groups.values(), key=lambda g: (g.meeting is None, g.meeting or 0))
     if more:
         preview.counts.update(more)

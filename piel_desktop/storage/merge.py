@@ -18,7 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record, stamp_of
+from piel_desktop.domain.sync import (
+    ALL_FIELDS, BOOKKEEPING_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record, stamp_of,
+)
 from piel_desktop.storage import models as m
 from piel_desktop.storage.sync import Contexts, Row, dumps, shape
 
@@ -62,6 +64,8 @@ class Effect(NamedTuple):
     table: str
     key: list
     conflict: bool = False
+    #: For "changed": the fields whose value changed (bookkeeping aside).
+    fields: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,12 +102,13 @@ class Merger:
                 self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None)
         return self._empty[table]
 
-    def _note(self, action: str, table: str, key: list, conflict: bool = False) -> None:
+    def _note(self, action: str, table: str, key: list, conflict: bool = False,
+              fields: tuple[str, ...] = ()) -> None:
         self.changes += 1
         if table in _LINK_TABLES:
             return
         if len(self.effects) < DETAILED:
-            self.effects.append(Effect(action, table, key, conflict))
+            self.effects.append(Effect(action, table, key, conflict, fields))
         else:
             self.more[action] += 1
             self.more["conflict"] += conflict
@@ -150,7 +155,8 @@ class Merger:
         try:
             self.con.executemany(sql, params)
         except sqlite3.IntegrityError as e:
-            raise DuplicateRecord(table, list(params[0][:1]), str(e)) from e
+            detail = "same-meeting-number" if "meeting.number" in str(e) else str(e)
+            raise DuplicateRecord(table, list(params[0][:1]), detail) from e
         except (sqlite3.InterfaceError, sqlite3.ProgrammingError) as e:
             raise MalformedValue(table, str(e)) from e
 
@@ -173,7 +179,8 @@ class Merger:
             sets = ", ".join(f'"{c}" = ?' for c in (*s.columns, "sync_clock"))
             self._run_many(s.name, f'UPDATE "{s.name}" SET {sets} WHERE {_where(s)}',
                            [(*values.values(), clock, *key)])
-            self._note("changed", s.name, key, conflict)
+            self._note("changed", s.name, key, conflict,
+                       tuple(f for f in merged.changed if f not in BOOKKEEPING_FIELDS and f != DELETED))
             return
         # A tombstone comes back to life: restored elsewhere, or its parent returned.
         self.con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (s.name, key_text))

@@ -95,6 +95,9 @@ class PreviewDialog(QDialog):
             top = QTreeWidgetItem([meeting_heading(group.meeting, group.unsorted), counts_sentence(group.counts)])
             for item in group.items:
                 change = label(ACTION_LABELS, item.action)
+                if item.fields:
+                    change = _("{change}: {fields}").format(
+                        change=change, fields=", ".join(label(FIELD_LABELS, f) for f in item.fields))
                 if item.conflict:
                     change = _("{change}, with a conflict").format(change=change)
                 child = QTreeWidgetItem([f"{label(RECORD_KIND_SINGULAR, item.kind)}: {item.label}", change])
@@ -136,7 +139,7 @@ class ConflictsDialog(QDialog):
                                  "aside here. Resolving is a change of this office and travels "
                                  "with its next package.")))
         self.table = QTableWidget(0, self.COLUMNS)
-        self.table.setHorizontalHeaderLabels([_("Meeting"), _("Record"), _("Field"), _("Kept"), _("Set aside")])
+        self.table.setHorizontalHeaderLabels([_("Meeting"), _("Record"), _("Field"), _("In the archive"), _("Set aside")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -151,8 +154,8 @@ class ConflictsDialog(QDialog):
         self.empty = _note(_("There are no open conflicts."))
         layout.addWidget(self.empty)
         row = QHBoxLayout()
-        self.keep_current = QPushButton(_("Keep the kept value"))
-        self.keep_other = QPushButton(_("Keep the value set aside"))
+        self.keep_current = QPushButton(_("Keep the archive's value"))
+        self.keep_other = QPushButton(_("Use the value set aside"))
         self.edit = QPushButton(_("Edit…"))
         close = QPushButton(_("Close"))
         for button, keep in ((self.keep_current, "current"), (self.keep_other, "other"), (self.edit, "edit")):
@@ -200,8 +203,8 @@ class ConflictsDialog(QDialog):
     def _update_buttons(self) -> None:
         item = self.selected()
         deleted = item is not None and item.kind == "deleted"
-        self.keep_current.setText(_("Keep it deleted") if deleted else _("Keep the kept value"))
-        self.keep_other.setText(_("Restore it, with the change") if deleted else _("Keep the value set aside"))
+        self.keep_current.setText(_("Keep it deleted") if deleted else _("Keep the archive's value"))
+        self.keep_other.setText(_("Restore it, with the change") if deleted else _("Use the value set aside"))
         for button in (self.keep_current, self.keep_other):
             button.setEnabled(item is not None)
         self.edit.setEnabled(item is not None and not deleted)
