@@ -190,6 +190,12 @@ FIELD_LABELS = {
     "addressee": N_("Addressee"), "position": N_("Position"), "number": N_("Number"),
     "start_date": N_("Start date"), "end_date": N_("End date"), "chair": N_("Chair"),
     "format": N_("Format"), "parent_id": N_("Parent outcome"), "lang": N_("Language"),
+    "outcome_id": N_("Outcome"), "text_id": N_("Text"), "venue_id": N_("Venue"),
+    "name_id": N_("Name"), "acronym_id": N_("Acronym"), "topic_id": N_("Topic"),
+    "results_id": N_("Results"), "title_id": N_("Title"), "summary_id": N_("Summary"),
+    "audience": N_("Audience"), "languages": N_("Languages"), "period_start": N_("Start of period"),
+    "period_end": N_("End of period"), "symbol": N_("Document symbol"), "date": N_("Date"),
+    "former_name": N_("Former name"), "meeting_id": N_("Meeting"),
 }
 
 #: One record of each kind, for previews and conflicts.
