@@ -86,3 +86,39 @@ def no_hidden_message_boxes(monkeypatch):
         raise AssertionError(f"unexpected message box: {text}")
     for name in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
+# -- two offices that exchange packages (sync tests) -----------------------------------
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("offices")
+    made = {}
+    for name in ("HQ", "Africa"):
+        made[name] = folder / f"{name}.piel"
+        create_archive(made[name], demo=True, office=name).close()
+    return made
+
+
+@pytest.fixture
+def hq_africa(templates, tmp_path):
+    opened = []
+    for name in ("HQ", "Africa"):
+        shutil.copy(templates[name], tmp_path / f"{name}.piel")
+        opened.append(open_archive(tmp_path / f"{name}.piel"))
+    yield opened
+    for archive in opened:
+        archive.close()
+
+
+@pytest.fixture
+def package_and_target(hq_africa, tmp_path):
+    """HQ and Africa know each other; a package from HQ carries one edit for Africa."""
+    import uuid
+    from piel_desktop.services import records, sync
+    from sync_helpers import introduce, live_outcomes
+    hq, africa = hq_africa
+    introduce(hq, africa, tmp_path)
+    records.edit_outcome(hq, uuid.UUID(live_outcomes(hq)[0]), status="implemented")
+    package = sync.export_package(hq, tmp_path / "good.pielpkg", to="Africa").path
+    return package, africa

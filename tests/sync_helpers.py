@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections import defaultdict
+from pathlib import Path
+
+from piel_desktop.services import sync
 
 
 def _con(archive) -> sqlite3.Connection:
@@ -76,3 +80,17 @@ def rewrite_zip(source, target, change) -> None:
                 new.writestr(info.filename, data)
         for name, data in (change(None, None) or {}).items():
             new.writestr(name, data)
+
+
+def introduce(a, b, folder: Path) -> None:
+    """Each office learns the other from a full package and its receipt."""
+    for source, target in ((a, b), (b, a)):
+        package = sync.export_package(source, folder / f"intro-{uuid.uuid4().hex[:6]}.pielpkg", full=True).path
+        result = sync.import_package(target, package)
+        sync.import_package(source, result.receipt)
+
+
+def exchange(source, target, folder: Path, **kwargs):
+    name = sync.offices(target)[0].name
+    package = sync.export_package(source, folder / f"{uuid.uuid4().hex[:8]}.pielpkg", to=name, **kwargs).path
+    return sync.import_package(target, package), package

@@ -20,42 +20,7 @@ from piel_desktop.domain import errors
 from piel_desktop.services import backups, conflicts, records, sync
 from piel_desktop.services.archive import check_archive, create_archive, fingerprint, open_archive
 from piel_desktop.storage.merge import Merger
-from sync_helpers import all_values, craft_package, live_outcomes, rewrite_zip
-
-
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("offices")
-    made = {}
-    for name in ("HQ", "Africa"):
-        made[name] = folder / f"{name}.piel"
-        create_archive(made[name], demo=True, office=name).close()
-    return made
-
-
-@pytest.fixture
-def hq_africa(templates, tmp_path):
-    opened = []
-    for name in ("HQ", "Africa"):
-        shutil.copy(templates[name], tmp_path / f"{name}.piel")
-        opened.append(open_archive(tmp_path / f"{name}.piel"))
-    yield opened
-    for archive in opened:
-        archive.close()
-
-
-def introduce(a, b, folder: Path) -> None:
-    """Each office learns the other from a full package and its receipt."""
-    for source, target in ((a, b), (b, a)):
-        package = sync.export_package(source, folder / f"intro-{uuid.uuid4().hex[:6]}.pielpkg", full=True).path
-        result = sync.import_package(target, package)
-        sync.import_package(source, result.receipt)
-
-
-def exchange(source, target, folder: Path, **kwargs):
-    name = sync.offices(target)[0].name
-    package = sync.export_package(source, folder / f"{uuid.uuid4().hex[:8]}.pielpkg", to=name, **kwargs).path
-    return sync.import_package(target, package), package
+from sync_helpers import all_values, craft_package, exchange, introduce, live_outcomes, rewrite_zip
 
 
 def test_a_full_package_brings_an_empty_archive_to_the_same_fingerprint(hq_africa, tmp_path):
@@ -224,15 +189,6 @@ def test_a_killed_import_leaves_the_archive_as_before(templates, tmp_path):
 
 
 # -- refused packages ---------------------------------------------------------------------
-
-@pytest.fixture
-def package_and_target(hq_africa, tmp_path):
-    hq, africa = hq_africa
-    introduce(hq, africa, tmp_path)
-    records.edit_outcome(hq, uuid.UUID(live_outcomes(hq)[0]), status="implemented")
-    package = sync.export_package(hq, tmp_path / "good.pielpkg", to="Africa").path
-    return package, africa
-
 
 def _refused(archive, path, error_type, **params):
     before = fingerprint(archive)

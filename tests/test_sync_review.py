@@ -2,14 +2,15 @@
 restores and undos followed by sync, deletes racing edits. Each asserts what the
 contract promises (docs/package-format.md)."""
 from __future__ import annotations
-import json, shutil, sqlite3, uuid, zipfile
-from pathlib import Path
+import json
+import sqlite3
+import uuid
+import zipfile
 import pytest
 from piel_desktop.domain import errors
 from piel_desktop.services import backups, conflicts, records, sync
-from piel_desktop.services.archive import check_archive, create_archive, fingerprint, open_archive
-from sync_helpers import all_values, craft_package, live_outcomes
-from test_sync import templates, hq_africa, introduce, exchange, package_and_target  # noqa: F401
+from piel_desktop.services.archive import create_archive, fingerprint, open_archive
+from sync_helpers import all_values, craft_package, exchange, introduce, live_outcomes
 
 
 def raw(archive, sql, *args):

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from piel_desktop.services import conflicts, records, sync
-from piel_desktop.services.archive import create_archive, fingerprint, open_archive
+from piel_desktop.services.archive import create_archive, fingerprint
 from piel_desktop.settings import Settings
 from piel_desktop.ui.main_window import MainWindow
 from piel_desktop.ui.sync_dialogs import ConflictsDialog, ExportDialog, PreviewDialog

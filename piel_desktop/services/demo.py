@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from piel_desktop.domain.errors import ArchiveNotEmpty, DemoDataInvalid, PielError
 from piel_desktop.domain.model import (
-    LANGUAGES, OutcomeKind, OutcomeStatus, TranslationStatus, parse_enum,
+    LANGUAGES, OutcomeKind, OutcomeStatus, parse_enum,
 )
 from piel_desktop.paths import resources_dir
 from piel_desktop.storage import Archive, models as m, queries

@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piel_desktop.domain.errors import (
-    InvalidValue, OutputNotWritable, PackageClockAhead, PackageDuplicate, PackageFromThisArchive,
-    PackageKeyMismatch, PackageMissingReference, PackageNeedsEarlier, PackageRecordInvalid,
-    UndoNotPossible, UnknownOffice,
+    OutputNotWritable, PackageFromThisArchive, UndoNotPossible, UnknownOffice,
 )
 from piel_desktop.domain.model import check_office_name
 from piel_desktop.domain.progress import SILENT, Progress
-from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Stamp, join
-from piel_desktop.services import backups
+from piel_desktop.domain.sync import join
+from piel_desktop.services import backups, package_merge
 from piel_desktop.services.package_format import (
     SUFFIX, Package, PackageWriter, key_fingerprint, new_private_key, open_package, public_key_of,
 )
@@ -33,13 +31,7 @@ from piel_desktop.services.sync_preview import Preview, describe_effects
 from piel_desktop.storage import Archive
 from piel_desktop.storage import models as m
 from piel_desktop.storage import sync as tracking
-from piel_desktop.storage.merge import (
-    CONFLICT_NAMESPACE, DuplicateRecord, MalformedValue, Merger, MissingReference,
-)
 from piel_desktop.storage.models import utcnow
-
-_BATCH = 2000
-
 
 # -- offices --------------------------------------------------------------------------
 
@@ -250,9 +242,9 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
         try:
             with archive.merging() as merging:
                 con = merging.con
-                _check_key(con, package)
-                _check_since(con, package)
-                merger = _merge(con, package, _Scaled(progress, 30, 95))
+                package_merge.check_key(con, package)
+                package_merge.check_since(con, package)
+                merger = package_merge.merge(con, package, _Scaled(progress, 30, 95))
                 result.preview = describe_effects(con, merger.effects, +merger.more)
                 if not merger.changes and result.backup:  # nothing to undo: no copy needed
                     result.backup.unlink(missing_ok=True)
@@ -296,195 +288,6 @@ def _start(archive: Archive, package: Package, dry_run: bool) -> ImportResult:
     return result
 
 
-def _check_key(con, package: Package) -> None:
-    """Trust on first use: an office's first package teaches its key; later ones must
-    be signed with it."""
-    producer = package.producer
-    row = con.execute("SELECT public_key, name FROM replica WHERE id = ?", (producer["replica"],)).fetchone()
-    if row and row[0] and row[0] != producer["public_key"]:
-        raise PackageKeyMismatch(path=str(package.path), office=row[1] or producer["name"],
-                                 known=key_fingerprint(row[0]), found=key_fingerprint(producer["public_key"]))
-    if row is None:
-        con.execute("INSERT INTO replica (id, name, is_local, created_at, public_key) VALUES (?, ?, 0, ?, ?)",
-                    (producer["replica"], producer["name"], utcnow().isoformat(), producer["public_key"]))
-    else:
-        con.execute("UPDATE replica SET public_key = ?, name = ? WHERE id = ?",
-                    (producer["public_key"], producer["name"] or row[1], producer["replica"]))
-
-
-def _check_since(con, package: Package) -> None:
-    known = tracking.knowledge(con)
-    for replica, hlc in package.manifest["since"].items():
-        if known.get(replica, -1) < hlc:
-            raise PackageNeedsEarlier(path=str(package.path), office=package.producer["name"])
-
-
-def _merge(con, package: Package, progress: Progress) -> Merger:
-    where = str(package.path)
-    for number, item in package.lines("replicas.ndjson"):
-        if not (_hex32(item.get("id")) and isinstance(item.get("name"), str)):
-            raise PackageRecordInvalid(path=where, line=f"replicas.ndjson:{number}", problem="bad office")
-        # Only an office's own packages teach its key (see _check_key): a key relayed by
-        # another office could be anybody's.
-        con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at) VALUES (?, ?, 0, ?)",
-                    (item["id"], item["name"], utcnow().isoformat()))
-    contexts = tracking.Contexts(con)
-    local = tracking.local_replica(con)
-    for number, item in package.lines("changesets.ndjson"):
-        stamp, context = item.get("s"), item.get("x")
-        try:
-            Stamp.parse(stamp)
-            if not (isinstance(context, dict) and all(_hex32(k) and type(v) is int for k, v in context.items())):
-                raise ValueError
-        except ValueError:
-            raise PackageRecordInvalid(path=where, line=f"changesets.ndjson:{number}", problem="bad changeset") from None
-        known = con.execute("SELECT context FROM changeset WHERE stamp = ?", (stamp,)).fetchone()
-        if known:  # what the archive holds stands: a package cannot rewrite history
-            continue
-        if stamp[17:] == local:  # this office's own changes come from this archive only
-            raise PackageRecordInvalid(path=where, line=f"changesets.ndjson:{number}",
-                                       problem="a change of this office that this archive never made")
-        con.execute("INSERT INTO changeset (stamp, context) VALUES (?, ?)", (stamp, tracking.dumps(context)))
-        contexts.add(stamp, context)
-    covers = _credible_covers(con, package, contexts)
-    _check_clocks(package, [Stamp.parse(st).hlc for st in contexts.added] + list(covers.values()))
-    # Knowledge first, so that a conflict record made below is stamped after all of it.
-    for replica, hlc in covers.items():
-        con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at) VALUES (?, '', 0, ?)",
-                    (replica, utcnow().isoformat()))
-        con.execute("UPDATE replica SET covered = max(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
-    conflict_stamp = _Lazy(lambda: tracking.new_changeset(con, local))
-    merger = Merger(con, contexts, conflict_stamp)
-    total = package.manifest["entries"].get("records.ndjson", {}).get("lines") or 1
-    batch: list[tracking.Row] = []
-    read = _RowReader(where, contexts)
-    try:
-        for number, item in package.lines("records.ndjson"):
-            row = read(item, number)
-            if batch and (row.table != batch[0].table or len(batch) >= _BATCH):
-                merger.apply(batch)
-                batch = []
-                progress.step(number, total)
-            batch.append(row)
-        merger.apply(batch)
-        merger.finish()
-    except MissingReference as e:
-        raise PackageMissingReference(path=where, kind=e.table, key=_short(e.key), parent=e.parent) from None
-    except DuplicateRecord as e:
-        raise PackageDuplicate(path=where, kind=e.table, detail=e.detail) from None
-    except MalformedValue as e:
-        raise PackageRecordInvalid(path=where, line="records.ndjson", problem=f"{e.table}: {e.detail}") from None
-    return merger
-
-
-class _Lazy:
-    def __init__(self, make) -> None:
-        self._make, self._value = make, None
-
-    def __call__(self):
-        if self._value is None:
-            self._value = self._make()
-        return self._value
-
-
-class _RowReader:
-    """Checks records of a package and turns them into Rows; each distinct stamp is
-    checked once (a package's records share few changesets)."""
-
-    def __init__(self, where: str, contexts: tracking.Contexts) -> None:
-        self.where, self.contexts = where, contexts
-        self.good_stamps: set[str] = set()
-        self.one_stamp_clocks: dict[str, str] = {}  # stamp -> '{"*":stamp}'
-        self.shapes: dict[str, tracking.TableShape] = {}
-
-    def bad(self, number: int, problem: str) -> PackageRecordInvalid:
-        return PackageRecordInvalid(path=self.where, line=f"records.ndjson:{number}", problem=problem)
-
-    def __call__(self, item: dict, number: int) -> tracking.Row:
-        table = item.get("t")
-        s = self.shapes.get(table) if type(table) is str else None
-        if s is None:
-            try:
-                s = self.shapes[table] = tracking.shape(table)
-            except (KeyError, TypeError):
-                raise self.bad(number, f"unknown record kind {str(table)[:40]!r}") from None
-        key, values, clock, deleted = item.get("k"), item.get("v"), item.get("c"), item.get("d")
-        if not (type(key) is list and len(key) == len(s.keys) and all(map(tracking.is_hex_id, key))):
-            raise self.bad(number, "bad key")
-        if type(values) is not dict or values.keys() != s.column_set:
-            raise self.bad(number, f"fields of {table} do not match")
-        if type(deleted) is not bool:
-            raise self.bad(number, "bad deleted flag")
-        if not (type(clock) is dict and ALL_FIELDS in clock and clock.keys() <= s.clock_fields):
-            raise self.bad(number, "bad clock")
-        for stamp in clock.values():
-            if stamp not in self.good_stamps:
-                self._check_stamp(stamp, number)
-        if len(clock) == 1:  # most records: one changeset wrote every field
-            stamp = clock[ALL_FIELDS]
-            clock_text = self.one_stamp_clocks.get(stamp) or self.one_stamp_clocks.setdefault(
-                stamp, tracking.dumps(clock))
-        else:
-            clock_text = tracking.dumps(clock)
-        if tuple(values) != s.columns:  # our exports write fields in column order
-            values = {c: values[c] for c in s.columns}
-        for column, valid in s.checks:
-            if not valid(values[column]):
-                raise self.bad(number, f"{table}.{column}: {str(values[column])[:40]!r} is not a valid value")
-        if table == "conflict":
-            self._check_conflict(key[0], values, number)
-        return tracking.Row(table, key, values, clock, deleted, clock_text)
-
-    def _check_conflict(self, conflict_id: str, values: dict, number: int) -> None:
-        """A conflict record names a field of a record; its id derives from its content."""
-        try:
-            s = tracking.shape(values["tbl"])
-            key = json.loads(values["row_key"])
-            json.loads(values["value"])
-            Stamp.parse(values["stamp"])
-        except (KeyError, TypeError, ValueError):
-            raise self.bad(number, "malformed conflict") from None
-        if (values["tbl"] == "conflict" or values["field"] not in s.columns or type(key) is not list
-                or len(key) != len(s.keys) or not all(map(tracking.is_hex_id, key))
-                or conflict_id != uuid.uuid5(CONFLICT_NAMESPACE, "{}|{}|{}|{}".format(
-                    values["tbl"], values["row_key"], values["field"], values["stamp"])).hex):
-            raise self.bad(number, "malformed conflict")
-
-    def _check_stamp(self, stamp, number: int) -> None:
-        try:
-            parsed = Stamp.parse(stamp)
-        except ValueError:
-            raise self.bad(number, "bad stamp") from None
-        if not self.contexts(parsed):
-            raise self.bad(number, f"unknown changeset {stamp}")
-        self.good_stamps.add(stamp)
-
-
-def _credible_covers(con, package: Package, contexts: tracking.Contexts) -> dict[str, int]:
-    """What the package shows its office had seen: its claim, but never beyond what the
-    contexts of the changes it carries (or the archive already knew) account for. Every
-    overwritten change was overwritten by one that saw it, and that one travels, so an
-    honest claim is never cut; an inflated one cannot make offices skip real changes."""
-    bound = tracking.knowledge(con)
-    for stamp in contexts.added:
-        bound = join(bound, contexts(Stamp.parse(stamp)))
-    return {r: min(h, bound.get(r, -1)) for r, h in package.manifest["covers"].items() if bound.get(r, -1) >= 0}
-
-
-#: How far ahead of this computer's clock a package's clocks may be. Every later change
-#: sorts after the largest clock an archive has seen, so one laptop set years ahead
-#: would otherwise push every office's clocks there for good.
-MOST_AHEAD = dt.timedelta(days=2)
-
-
-def _check_clocks(package: Package, hlcs: list[int]) -> None:
-    limit = (dt.datetime.now(dt.UTC) + MOST_AHEAD).timestamp() * 1000
-    newest = max(hlcs, default=0) >> 16
-    if newest > limit:
-        raise PackageClockAhead(path=str(package.path), office=package.producer["name"],
-                                date=dt.datetime.fromtimestamp(newest / 1000, dt.UTC).date().isoformat())
-
-
 def _record_knowledge(con, package: Package, backup: Path | None) -> None:
     producer = package.producer["replica"]
     seen = con.execute("SELECT peer_seen FROM replica WHERE id = ?", (producer,)).fetchone()[0]
@@ -500,7 +303,7 @@ def _take_receipt(archive: Archive, package: Package, result: ImportResult) -> I
     if result.dry_run:
         return result
     with archive.merging() as merging:
-        _check_key(merging.con, package)
+        package_merge.check_key(merging.con, package)
         _record_knowledge(merging.con, package, None)
         merging.commit()
     return result
@@ -544,14 +347,6 @@ def _write_receipt(archive: Archive, package: Package, out: Path) -> Path:
 def safe_file_name(name: str) -> str:
     """A file name from an office name: no separators or characters Windows refuses."""
     return "".join("-" if c in '\\/:*?"<>|' or c < " " else c for c in name).strip(" .") or "office"
-
-
-def _hex32(value) -> bool:
-    return isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
-
-
-def _short(key: list) -> str:
-    return "/".join(str(k)[:8] for k in key)
 
 
 class _Scaled(Progress):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from piel_desktop import APP_ID, APP_NAME, __version__, paths
 from piel_desktop.domain.model import RIGHT_TO_LEFT
-from piel_desktop.i18n import _, resolve_language, set_ui_language, system_language_candidates
+from piel_desktop.i18n import resolve_language, set_ui_language, system_language_candidates
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import (
     Start, ask_archive_path, ask_first_run, ask_missing_archive, show_error,
