@@ -22,13 +22,13 @@ from piel_desktop.domain.sync import (
     ALL_FIELDS, BOOKKEEPING_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record, stamp_of,
 )
 from piel_desktop.storage import models as m
-from piel_desktop.storage.sync import Contexts, Row, dumps, shape
+from piel_desktop.storage.sync import Contexts, Row, dumps, first_invalid, shape
 
 #: Namespace of conflict ids: uuid5(CONFLICT_NAMESPACE, "table|key|field|stamp").
 CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
 _CHUNK = 400
 #: Effects kept one by one for the preview; beyond, only counted.
-DETAILED = 20_000
+DETAILED = 5_000
 _LINK_TABLES = frozenset({"meeting_outcome", "outcome_organisation"})
 
 
@@ -234,6 +234,11 @@ class Merger:
 
         Raises MissingReference for a reference to a record that exists nowhere.
         """
+        for table in self._empty:  # every value the merge wrote, in one pass per table
+            bad = first_invalid(self.con, table)
+            if bad:
+                raise MalformedValue(table, f"{table}.{bad[1]} of {'/'.join(map(str, bad[0]))[:70]} "
+                                            "is not a valid value")
         for table in self._empty:  # one record both live and deleted: a package listing it twice
             s = shape(table)
             key = f"json_array({', '.join(f't.{chr(34)}{k}{chr(34)}' for k in s.keys)})"
