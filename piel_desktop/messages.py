@@ -90,6 +90,7 @@ _REASONS = {
     "same-meeting-number": N_("both archives have a meeting with this number, made separately; "
                               "one of them must be renumbered or deleted first"),
     "is-a-folder": N_("it is a folder"),
+    "no-such-folder": N_("its folder does not exist"),
     "not-a-package-file": N_("a file of that name exists and is not a package; it was left as it is"),
     "not-a-writable-folder": N_("it is not a folder this program can write to"),
     "checksum-mismatch": N_("not what was signed (its checksum differs)"),
@@ -114,6 +115,8 @@ def _shown(value) -> str:
 
 
 def _template(error: PielError) -> str:
+    if error.code == "unknown-office" and error.params.get("known") == ("own",):
+        return _("“{office}” is this archive's own office; a package goes to another office.")
     if error.code == "unknown-meetings":
         return ngettext("The archive has no meeting numbered {numbers}.",
                         "The archive has no meetings numbered {numbers}.",
@@ -262,7 +265,10 @@ def import_report(result) -> list[str]:
     if result.dry_run:
         lines.append(_("Nothing was changed (dry run)."))
     else:
-        lines.append(_("Applied. Backup copy made before: {path}").format(path=result.backup))
+        if result.backup:
+            lines.append(_("Applied. Backup copy made before: {path}").format(path=result.backup))
+        else:
+            lines.append(_("Applied; nothing changed, so no backup copy was needed."))
         if result.receipt:
             lines.append(_("Receipt for the sender: {path}").format(path=result.receipt))
     return lines

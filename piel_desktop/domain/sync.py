@@ -126,12 +126,15 @@ class Loser:
 
 @dataclass
 class Merged:
-    """A record after merging: values (``DELETED`` included), clock, what changed."""
+    """A record after merging: values (``DELETED`` included), clock, the fields whose
+    value changed, the losers, and whether any stamp was taken from the incoming side
+    (then the record must be written, even if no value changed)."""
 
     values: dict
     clock: dict[str, str]
     changed: list[str]
     losers: list[Loser]
+    restamped: bool = False
 
 
 def merge_record(local_values: Mapping, local_clock: Mapping[str, str],
@@ -140,15 +143,16 @@ def merge_record(local_values: Mapping, local_clock: Mapping[str, str],
     """Merge an incoming version of a record into the local one, field by field.
 
     Values are plain mappings of field -> value including ``DELETED`` (a bool); clocks
-    map field -> stamp text with an ``ALL_FIELDS`` default. Returns the merged values and
-    a clock with one entry per field, the fields whose value or stamp changed, and the
-    concurrent losing writes (bookkeeping fields and equal values never lose).
+    map field -> stamp text with an ``ALL_FIELDS`` default. Returns a Merged: values,
+    compact clock, the fields whose value changed, the concurrent losing writes
+    (bookkeeping fields and equal values never lose), and whether a stamp was taken.
     Raises ValueError on a malformed stamp.
     """
     values = dict(local_values)
     clock: dict[str, str] = {}
     changed: list[str] = []
     losers: list[Loser] = []
+    restamped = False
     for field in sorted(set(local_values) | set(incoming_values)):
         mine = stamp_of(local_clock, field)
         theirs = stamp_of(incoming_clock, field)
@@ -157,14 +161,16 @@ def merge_record(local_values: Mapping, local_clock: Mapping[str, str],
         if decision in (Outcome.TAKE, Outcome.TAKE_CONFLICT):
             if decision is Outcome.TAKE_CONFLICT and _conflicting(field, values.get(field), new_value):
                 losers.append(Loser(field, values.get(field), mine))
+            if values.get(field) != new_value:
+                changed.append(field)
             values[field] = new_value
             clock[field] = str(theirs)
-            changed.append(field)
+            restamped = True
         else:
             if decision is Outcome.KEEP_CONFLICT and _conflicting(field, values.get(field), new_value):
                 losers.append(Loser(field, new_value, theirs))
             clock[field] = str(mine)
-    return Merged(values, compact(clock), changed, losers)
+    return Merged(values, compact(clock), changed, losers, restamped)
 
 
 def _conflicting(field: str, a, b) -> bool:

@@ -44,6 +44,8 @@ class ConflictItem:
     current_at: dt.datetime  # aware UTC, from the writing office's clock
     other_by: str
     other_at: dt.datetime
+    #: For "deleted": the record went with a deleted record it belongs to (its outcome).
+    with_parent: bool = False
 
 
 def _when(stamp: Stamp) -> dt.datetime:
@@ -84,9 +86,12 @@ def list_conflicts(archive: Archive) -> list[ConflictItem]:
             if edited:
                 stamp, field = edited[-1]
                 key = json.loads(key_text)
+                other = json.loads(data).get(field)
+                if tracking.is_hex_id(other):  # a reference: say what it is, not its id
+                    other = lookup.label(table, key)
                 items.append(_item(lookup, names, f"deleted:{table}:{key_text}", "deleted", table, key,
-                                   field, None, deleted, json.loads(data).get(field), stamp))
-    return sorted(items, key=lambda i: (not i.meetings, i.meetings, i.record, i.field))
+                                   field, None, deleted, other, stamp, with_parent=not own))
+    return sorted(items, key=lambda i: (not i.meetings, i.meetings, i.record, i.field, i.id))
 
 
 def _deleted_parent(con, table: str, data: dict, depth: int = 0) -> Stamp | None:
@@ -104,13 +109,15 @@ def _deleted_parent(con, table: str, data: dict, depth: int = 0) -> Stamp | None
     return None
 
 
-def _item(lookup, names, cid, kind, table, key, field, current, current_stamp, other, other_stamp):
+def _item(lookup, names, cid, kind, table, key, field, current, current_stamp, other, other_stamp,
+          with_parent=False):
     return ConflictItem(
         id=cid, kind=kind, table=table, key=tuple(key), field=field, record=lookup.label(table, key),
         meetings=tuple(lookup.meetings(table, key)), current=current, other=other,
         current_by=names.get(current_stamp.replica, current_stamp.replica[:8]),
         current_at=_when(current_stamp),
-        other_by=names.get(other_stamp.replica, other_stamp.replica[:8]), other_at=_when(other_stamp))
+        other_by=names.get(other_stamp.replica, other_stamp.replica[:8]), other_at=_when(other_stamp),
+        with_parent=with_parent)
 
 
 def _clock_and_values(con, table: str, key_text: str, key: list):

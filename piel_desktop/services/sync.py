@@ -72,6 +72,8 @@ def find_office(archive: Archive, office: str) -> Office:
     Raises UnknownOffice naming the offices known.
     """
     wanted = office.strip().casefold()
+    if wanted == offices(archive)[0].name.casefold():
+        raise UnknownOffice(office=office, known=("own",))
     # Offices known only as authors of relayed changes (and the demo data) have sent
     # no package: nothing is known of what they have seen, so none can be chosen.
     peers = [o for o in offices(archive) if not o.is_local and o.key_fingerprint]
@@ -167,6 +169,8 @@ def _check_output(archive: Archive, out: Path) -> None:
     a package (an old package of the same name is replaced)."""
     if out.is_dir():
         raise OutputNotWritable(path=str(out), reason="is-a-folder")
+    if not out.parent.is_dir():
+        raise OutputNotWritable(path=str(out), reason="no-such-folder")
     if not out.exists():
         return
     if archive.path.exists() and os.path.samefile(out, archive.path):
@@ -226,7 +230,9 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
     Cancelled; in every such case the archive is exactly as before.
     """
     progress.step(0, 1)
-    if receipt_dir is not None and not (Path(receipt_dir).is_dir() and os.access(receipt_dir, os.W_OK)):
+    if receipt_dir is not None and not Path(receipt_dir).is_dir():
+        raise OutputNotWritable(path=str(receipt_dir), reason="no-such-folder")
+    if receipt_dir is not None and not os.access(receipt_dir, os.W_OK):
         raise OutputNotWritable(path=str(receipt_dir), reason="not-a-writable-folder")
     with open_package(path, _Scaled(progress, 0, 30)) as package:
         result = _start(archive, package, dry_run)
@@ -278,8 +284,12 @@ def _start(archive: Archive, package: Package, dry_run: bool) -> ImportResult:
         known = con.execute("SELECT public_key FROM replica WHERE id = ?", (producer["replica"],)).fetchone()
         applied = con.execute("SELECT 1 FROM import_log WHERE package_id = ?", (package.package_id,)).fetchone()
         local = tracking.local_replica(con)
+        own_name = con.execute("SELECT name FROM replica WHERE is_local = 1").fetchone()[0]
     to = package.manifest.get("to")
-    made_for = to.get("name") or to.get("replica", "")[:8] if isinstance(to, dict) and to.get("replica") != local else None
+    made_for = None
+    # An office that restored a backup has a new id under its old name: still for it.
+    if isinstance(to, dict) and to.get("replica") != local and to.get("name") != own_name:
+        made_for = to.get("name") or str(to.get("replica", ""))[:8]
     result = ImportResult(path=package.path, package_id=package.package_id, kind=package.kind,
                           office=producer["name"], office_id=producer["replica"],
                           key_fingerprint=key_fingerprint(producer["public_key"]),

@@ -138,6 +138,31 @@ def _cut(text: str, most: int = 80) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
+#: When one record meets several effects (a new outcome with its new text), the one shown.
+_RANK = {"new": 3, "deleted": 2, "restored": 1, "changed": 0}
+
+
+def _as_people_see_it(lookup: _Lookup, effects: Iterable[Effect]) -> list[Effect]:
+    """One effect per record as people know records: a text or text version counts as
+    a change of the record it belongs to, and a record met twice (hidden, then back)
+    counts once."""
+    merged: dict[tuple, Effect] = {}
+    for effect in effects:
+        if effect.table in ("text", "text_version"):
+            owner = lookup.owner(lookup.text_id(effect.table, effect.key))
+            if owner:
+                effect = Effect("new" if effect.action == "new" else "changed", owner[0], owner[1],
+                                effect.conflict, ("body",) if effect.table == "text_version" else ())
+        target = (effect.table, effect.key[0])
+        before = merged.get(target)
+        if before is not None:
+            action = before.action if _RANK[before.action] >= _RANK[effect.action] else effect.action
+            effect = Effect(action, effect.table, effect.key, before.conflict or effect.conflict,
+                            tuple(dict.fromkeys(before.fields + effect.fields)))
+        merged[target] = effect
+    return list(merged.values())
+
+
 def describe_effects(con, effects: Iterable[Effect], more: Counter | None = None) -> Preview:
     """Group the merge's effects by meeting number (records of no meeting last).
 
@@ -147,10 +172,7 @@ def describe_effects(con, effects: Iterable[Effect], more: Counter | None = None
     lookup = _Lookup(con)
     preview = Preview()
     groups: dict[int | None, PreviewGroup] = {}
-    last: dict[tuple, Effect] = {}
-    for effect in effects:  # a record hidden then revived in one merge counts once, as its last effect
-        last[(effect.table, effect.key[0])] = effect
-    for effect in last.values():
+    for effect in _as_people_see_it(lookup, effects):
         preview.counts[effect.action] += 1
         numbers = lookup.meetings(effect.table, effect.key) or [None]
         group = groups.get(numbers[0]) or groups.setdefault(numbers[0], PreviewGroup(numbers[0]))
@@ -159,12 +181,8 @@ def describe_effects(con, effects: Iterable[Effect], more: Counter | None = None
             preview.counts["conflict"] += 1
             group.counts["conflict"] += 1
         if len(group.items) < MOST_ITEMS:
-            kind = effect.table
-            if kind in ("text", "text_version"):
-                owner = lookup.owner(lookup.text_id(kind, effect.key))
-                kind = owner[0] if owner else kind
-            group.items.append(PreviewItem(effect.action, kind, lookup.label(effect.table, effect.key),
-                                           effect.conflict, effect.fields))
+            group.items.append(PreviewItem(effect.action, effect.table, lookup.label(effect.table, effect.key),
+                                           effect.conflict, effect.fields if effect.action == "changed" else ()))
     preview.groups = sorted(groups.values(), key=lambda g: (g.meeting is None, g.meeting or 0))
     if more:
         preview.counts.update(more)

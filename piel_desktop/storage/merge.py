@@ -140,7 +140,7 @@ class Merger:
                 continue
             merged = merge_record({**values, DELETED: was_deleted}, json.loads(clock_text),
                                   {**row.values, DELETED: row.deleted}, row.clock, self.contexts)
-            if not merged.changed and not merged.losers:
+            if not merged.restamped and not merged.losers:
                 continue
             self._write(s, row.key, key_text, merged, local is not None, was_deleted, hidden)
             for loser in merged.losers:
@@ -179,8 +179,12 @@ class Merger:
             sets = ", ".join(f'"{c}" = ?' for c in (*s.columns, "sync_clock"))
             self._run_many(s.name, f'UPDATE "{s.name}" SET {sets} WHERE {_where(s)}',
                            [(*values.values(), clock, *key)])
-            self._note("changed", s.name, key, conflict,
-                       tuple(f for f in merged.changed if f not in BOOKKEEPING_FIELDS and f != DELETED))
+            fields = tuple(f for f in dict.fromkeys([*merged.changed, *(x.field for x in merged.losers)])
+                           if f not in BOOKKEEPING_FIELDS and f != DELETED)
+            if fields or conflict:  # a new stamp on the same value is no change to show
+                self._note("changed", s.name, key, conflict, fields)
+            else:
+                self.changes += 1
             return
         # A tombstone comes back to life: restored elsewhere, or its parent returned.
         self.con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (s.name, key_text))

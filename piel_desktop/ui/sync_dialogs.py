@@ -173,7 +173,8 @@ class ConflictsDialog(QDialog):
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
             if item.kind == "deleted":
-                kept = _("Deleted by {office} on {when}").format(
+                kept = (_("Deleted with the record it belongs to, by {office} on {when}") if item.with_parent
+                        else _("Deleted by {office} on {when}")).format(
                     office=item.current_by, when=format_datetime(item.current_at, lang))
                 aside = _("{value} — changed by {office} on {when}").format(
                     value=value_text(item.other, item.field), office=item.other_by, when=format_datetime(item.other_at, lang))
