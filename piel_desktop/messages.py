@@ -198,7 +198,7 @@ FIELD_LABELS = {
     "results_id": N_("Results"), "title_id": N_("Title"), "summary_id": N_("Summary"),
     "audience": N_("Audience"), "languages": N_("Languages"), "period_start": N_("Start of period"),
     "period_end": N_("End of period"), "symbol": N_("Document symbol"), "date": N_("Date"),
-    "former_name": N_("Former name"), "meeting_id": N_("Meeting"),
+    "former_name": N_("Former name"), "meeting_id": N_("Meeting"), "_deleted": N_("Deleted or kept"),
 }
 
 #: One record of each kind, for previews and conflicts.
@@ -282,6 +282,8 @@ def coded_values(field: str) -> dict[str, str] | None:
 
 def value_text(value, field: str = "") -> str:
     """A record value as shown beside its rival in a conflict; coded values by name."""
+    if field == "_deleted":
+        return _("deleted") if value else _("kept")
     if value is None or value == "":
         return "—"
     names = {"status": STATUS_LABELS, "kind": KIND_LABELS, "addressee": ADDRESSEE_LABELS}.get(field)

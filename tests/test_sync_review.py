@@ -296,3 +296,28 @@ def test_6b_ids_are_lowercase_hex_only():
     assert tracking.is_hex_id("0123456789abcdef" * 2)
     for bad in ("z" * 32, "é" * 32, "²" * 32, "A" * 32, "a" * 31, None):
         assert not tracking.is_hex_id(bad)
+
+
+def test_16_a_delete_and_a_restore_made_at_once_are_a_conflict(hq_africa, tmp_path):
+    """HQ keeps an outcome deleted while Africa restores it: both are decisions about
+    one record, made without seeing each other; neither may vanish."""
+    hq, africa = hq_africa
+    introduce(hq, africa, tmp_path)
+    target = live_outcomes(hq)[4]
+    records.delete_outcome(hq, uuid.UUID(target))
+    records.edit_outcome(africa, uuid.UUID(target), status="implemented")
+    exchange(hq, africa, tmp_path)
+    exchange(africa, hq, tmp_path)
+    [at_hq] = conflicts.list_conflicts(hq)
+    [at_africa] = conflicts.list_conflicts(africa)
+    conflicts.resolve_conflict(hq, at_hq.id, "current")       # stays deleted
+    conflicts.resolve_conflict(africa, at_africa.id, "other")  # restored, with the edit
+    exchange(hq, africa, tmp_path)
+    exchange(africa, hq, tmp_path)
+    assert fingerprint(hq) == fingerprint(africa)
+    found = [(c.field, c.current, c.other) for c in conflicts.list_conflicts(hq)]
+    assert len(found) == 1 and found[0][0] == "_deleted" and {found[0][1], found[0][2]} == {True, False}
+    [item] = conflicts.list_conflicts(africa)
+    conflicts.resolve_conflict(africa, item.id, "other")
+    exchange(africa, hq, tmp_path)
+    assert conflicts.list_conflicts(hq) == [] and fingerprint(hq) == fingerprint(africa)

@@ -174,7 +174,8 @@ def merge_record(local_values: Mapping, local_clock: Mapping[str, str],
 
 
 def _conflicting(field: str, a, b) -> bool:
-    return field not in BOOKKEEPING_FIELDS and field != DELETED and a != b
+    # A concurrent delete and restore conflict too: one office's decision must not vanish.
+    return field not in BOOKKEEPING_FIELDS and a != b
 
 
 def compact(clock: Mapping[str, str]) -> dict[str, str]:

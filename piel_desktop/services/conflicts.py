@@ -126,11 +126,11 @@ def _clock_and_values(con, table: str, key_text: str, key: list):
     cols = ", ".join(f'"{c}"' for c in s.columns)
     row = con.execute(f'SELECT {cols}, sync_clock FROM "{table}" WHERE {where}', key).fetchone()
     if row:
-        return json.loads(row[-1]), dict(zip(s.columns, row[:-1]))
-    row = con.execute("SELECT data, sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
+        return json.loads(row[-1]), {**dict(zip(s.columns, row[:-1])), DELETED: False}
+    row = con.execute("SELECT data, sync_clock, deleted FROM tombstone WHERE tbl = ? AND row_key = ?",
                       (table, key_text)).fetchone()
     if row:
-        return json.loads(row[1]), json.loads(row[0])
+        return json.loads(row[1]), {**json.loads(row[0]), DELETED: bool(row[2])}
     return None, {}
 
 
@@ -152,7 +152,12 @@ def resolve_conflict(archive: Archive, conflict_id: str, keep: str, value: objec
     with archive.merging() as merging:
         con = merging.con
         stamp = tracking.new_changeset(con, tracking.local_replica(con))
-        if item.kind == "field":
+        if item.field == DELETED:  # one office deleted the record, another restored it
+            if keep == "edit":
+                raise InvalidValue(field="resolution", value=keep)
+            _set_deleted(con, item.table, list(item.key),
+                         item.current if keep == "current" else item.other, stamp)
+        elif item.kind == "field":
             chosen = {"current": item.current, "other": item.other, "edit": value}[keep]
             if keep == "edit" and isinstance(item.current, int) and not isinstance(chosen, int):
                 try:
@@ -201,6 +206,30 @@ def _write_field(con, table: str, key: list, field: str, value, stamp: str) -> N
     clock.update({f: stamp for f in writes})
     con.execute("UPDATE tombstone SET data = ?, sync_clock = ? WHERE tbl = ? AND row_key = ?",
                 (tracking.dumps(data), tracking.dumps(clock), table, key_text))
+
+
+def _set_deleted(con, table: str, key: list, deleted: bool, stamp: str) -> None:
+    """Delete or keep a record as a change of this office, after seeing both decisions."""
+    key_text = tracking.dumps(key)
+    s = tracking.shape(table)
+    where = " AND ".join(f'"{k}" = ?' for k in s.keys)
+    cols = ", ".join(f'"{c}"' for c in s.columns)
+    row = con.execute(f'SELECT {cols}, sync_clock FROM "{table}" WHERE {where}', key).fetchone()
+    if row is None:  # deleted now
+        if deleted:
+            _stamp_tombstone(con, table, key_text, stamp)
+        else:
+            _restore(con, table, key, stamp)
+        return
+    clock = json.loads(row[-1])
+    clock[DELETED] = stamp
+    if not deleted:  # stays: the new stamp says this office saw the delete and kept it
+        con.execute(f'UPDATE "{table}" SET sync_clock = ? WHERE {where}', (tracking.dumps(clock), *key))
+        return
+    con.execute(f'DELETE FROM "{table}" WHERE {where}', key)
+    data = {**dict(zip(s.keys, key)), **dict(zip(s.columns, row[:-1]))}
+    con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) VALUES (?, ?, ?, ?, 1)",
+                (table, key_text, tracking.dumps(data), tracking.dumps(clock)))
 
 
 def _stamp_tombstone(con, table: str, key_text: str, stamp: str) -> None:

@@ -15,7 +15,7 @@ from piel_desktop.domain.errors import (
     PackageNeedsEarlier, PackageRecordInvalid,
 )
 from piel_desktop.domain.progress import Progress
-from piel_desktop.domain.sync import ALL_FIELDS, Stamp, join
+from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Stamp, join
 from piel_desktop.services.package_format import Package, key_fingerprint
 from piel_desktop.storage import sync as tracking
 from piel_desktop.storage.merge import (
@@ -175,7 +175,8 @@ class _RowReader:
             Stamp.parse(values["stamp"])
         except (KeyError, TypeError, ValueError):
             raise self.bad(number, "malformed conflict") from None
-        if (values["tbl"] == "conflict" or values["field"] not in s.columns or type(key) is not list
+        if (values["tbl"] == "conflict" or (values["field"] not in s.columns and values["field"] != DELETED)
+                or type(key) is not list
                 or len(key) != len(s.keys) or not all(map(tracking.is_hex_id, key))
                 or conflict_id != uuid.uuid5(CONFLICT_NAMESPACE, "{}|{}|{}|{}".format(
                     values["tbl"], values["row_key"], values["field"], values["stamp"])).hex):

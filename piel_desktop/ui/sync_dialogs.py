@@ -208,7 +208,7 @@ class ConflictsDialog(QDialog):
         self.keep_other.setText(_("Restore it, with the change") if deleted else _("Use the value set aside"))
         for button in (self.keep_current, self.keep_other):
             button.setEnabled(item is not None)
-        self.edit.setEnabled(item is not None and not deleted)
+        self.edit.setEnabled(item is not None and not deleted and item.field != "_deleted")
 
     def _resolve_selected(self, keep: str) -> None:
         item = self.selected()
