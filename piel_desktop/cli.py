@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true",
                       help=_("fill it with the 2018 report of the working group to Council"))
     init.add_argument("--office", default="", metavar="NAME",
-                      help=_("name of the office that keeps this archive"))
+                      help=_("name of the office that keeps this archive; on an existing archive, renames it"))
 
     brief = commands.add_parser("brief", help=_("print a PDF brief of meeting outcomes"))
     brief.add_argument("--lang", dest="brief_lang", metavar="LANG",
