@@ -144,3 +144,36 @@ def test_interface_language_is_found_before_the_command(tmp_path):
     # "brief" here is the archive's name, not the command
     result = run("--archive", "brief", "--lang", "es", "check")
     assert_clean_error(result, "No hay ningún archivo de registros en brief.")
+
+
+def test_two_offices_sync_from_the_command_line(tmp_path):
+    hq, africa = tmp_path / "hq.piel", tmp_path / "africa.piel"
+    assert run("--archive", str(hq), "init", "--demo", "--office", "HQ").returncode == 0
+    assert run("--archive", str(africa), "init", "--office", "Regional Office for Africa").returncode == 0
+    usage = run("--archive", str(hq), "export", "--out", str(tmp_path / "x.pielpkg"))
+    assert usage.returncode == 2 and "--full" in usage.stderr
+    assert_clean_error(run("--archive", str(hq), "export", "--to", "Nobody", "--out", str(tmp_path / "x.pielpkg")),
+                       "No office named “Nobody”")
+    assert_clean_error(run("--archive", str(hq), "export", "--full", "--out", str(africa)),
+                       "is not a package")
+    made = run("--archive", str(hq), "export", "--full", "--out", str(tmp_path / "hq.pielpkg"))
+    assert made.returncode == 0 and "a full package of" in made.stdout
+    dry = run("--archive", str(africa), "import", str(tmp_path / "hq.pielpkg"), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Meeting 9: " in dry.stdout and "Nothing was changed (dry run)." in dry.stdout
+    applied = run("--archive", str(africa), "import", str(tmp_path / "hq.pielpkg"))
+    assert applied.returncode == 0 and "Receipt for the sender:" in applied.stdout
+    again = run("--archive", str(africa), "import", str(tmp_path / "hq.pielpkg"))
+    assert "already applied; nothing changed" in again.stdout
+    receipt = next(tmp_path.glob("hq.receipt-*.pielpkg"))
+    assert "Receipt noted" in run("--archive", str(hq), "import", str(receipt)).stdout
+    prints = {run("--archive", str(a), "fingerprint").stdout for a in (hq, africa)}
+    assert len(prints) == 1 and len(prints.pop().strip()) == 64
+    offices = run("--archive", str(hq), "offices").stdout
+    assert "HQ\t" in offices and "this archive, key" in offices and "Regional Office for Africa\t" in offices
+    assert run("--archive", str(hq), "conflicts").stdout.startswith("0 open conflicts.")
+    nothing = run("--archive", str(hq), "export", "--to", "Regional Office for Africa",
+                  "--out", str(tmp_path / "inc.pielpkg"))
+    assert "0 records that Regional Office for Africa has not seen" in nothing.stdout
+    (tmp_path / "cut.pielpkg").write_bytes((tmp_path / "hq.pielpkg").read_bytes()[:500])
+    assert_clean_error(run("--archive", str(africa), "import", str(tmp_path / "cut.pielpkg")), "cut short")
