@@ -31,6 +31,7 @@ from piel_desktop.domain.errors import NoDisplay, PielError, UnsupportedLanguage
 from piel_desktop.domain.meetings import parse_meeting_numbers
 from piel_desktop.i18n import _, format_list, format_number, ngettext, normalize_language, resolve_language, \
     set_ui_language, system_language_candidates, ui_language, ui_languages
+from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.messages import (
     RECORD_KIND_LABELS, conflict_line, describe, import_report, label, unexpected,
 )
@@ -51,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                         help=_("archive file to use (default: $PIEL_ARCHIVE, else {path})")
                         .format(path=paths.default_archive_path()))
     parser.add_argument("--lang", dest="ui_lang", metavar="LANG",
-                        help=_("interface language (en, es); default: settings, else the system's"))
+                        help=_("interface language ({languages}); default: settings, else the system's")
+                        .format(languages=", ".join(ui_languages())))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = commands.add_parser("init", help=_("create a new archive"))
@@ -62,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 
     brief = commands.add_parser("brief", help=_("print a PDF brief of meeting outcomes"))
     brief.add_argument("--lang", dest="brief_lang", metavar="LANG",
-                       help=_("language of the brief (en, es); default: the interface language"))
+                       help=_("language of the brief ({languages}); default: the interface language")
+                       .format(languages=", ".join(BRIEF_LANGUAGES)))
     brief.add_argument("--meetings", metavar="NUMBERS",
                        help=_("meetings to include, such as 9-14 or 9,12-14 (default: all)"))
     brief.add_argument("--out", type=Path, required=True, metavar="FILE",

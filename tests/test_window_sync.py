@@ -157,3 +157,19 @@ def test_undo_last_import(window, qtbot, monkeypatch):
     assert fingerprint(win.archive) == before
     assert not win.sync.undo_import_action.isEnabled()
     assert "restored" in win.statusBar().currentMessage()
+
+
+def test_settings_name_the_office_and_choose_the_language(window, qtbot, monkeypatch):
+    win, _package, _target = window
+    from piel_desktop.ui.sync_dialogs import SettingsDialog
+
+    def choose(self):
+        assert self.key.text().count(" ") == 3  # the key's fingerprint, to read out
+        self.office.setText("  Oficina Regional para África  ")
+        self.language.setCurrentIndex(self.language.findData("es"))
+        assert self.language.itemText(self.language.findData("es")) == "Español"
+        return QDialog.Accepted
+    monkeypatch.setattr(SettingsDialog, "exec", choose)
+    win.sync.show_settings()
+    assert sync.offices(win.archive)[0].name == "Oficina Regional para África"
+    assert Settings().get("language") == "es"

@@ -26,6 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate
 
+from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop import APP_NAME, __version__
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import NotAFile, OutputNotWritable, UnsupportedLanguage
@@ -35,8 +36,6 @@ from piel_desktop.reports.fonts import has_glyph, register_fonts
 from piel_desktop.services.records import BriefContent, MeetingGroup, brief_content
 from piel_desktop.storage import Archive
 
-#: Languages a brief can be made in (each needs its phrases in the catalog).
-BRIEF_LANGUAGES: tuple[str, ...] = ("en", "es")
 
 INK = colors.HexColor("#1f2933")
 ACCENT = colors.HexColor("#1a4f8b")

@@ -255,9 +255,13 @@ class SyncActions(QObject):
         except Exception as error:
             show_error(self.window, error)
             return
-        dialog = SettingsDialog(sync.offices(self.archive)[0].name, key, self.window)
-        if dialog.exec() == QDialog.Accepted:
-            try:
-                sync.set_office_name(self.archive, dialog.office_name())
-            except Exception as error:
-                show_error(self.window, error)
+        settings = self.window.settings
+        dialog = SettingsDialog(sync.offices(self.archive)[0].name, key, settings.get("language"), self.window)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        settings.set("language", dialog.language_code())
+        settings.save()
+        try:
+            sync.set_office_name(self.archive, dialog.office_name())
+        except Exception as error:
+            show_error(self.window, error)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from piel_desktop.i18n import _, format_datetime, format_number, ui_language
+from piel_desktop.i18n import _, format_datetime, format_number, language_name, ui_language, ui_languages
 from piel_desktop.messages import (
     ACTION_LABELS, FIELD_LABELS, RECORD_KIND_SINGULAR, coded_values, counts_sentence, label,
     meeting_heading, value_text,
@@ -296,16 +296,25 @@ class BackupsDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """This archive's office name (shown to other offices in its packages)."""
+    """The interface language (from the next start) and this archive's office name
+    (shown to other offices in its packages) with its key."""
 
-    def __init__(self, office: str, key: str, parent: QWidget | None = None) -> None:
+    def __init__(self, office: str, key: str, language: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
+        self.language = QComboBox()
+        self.language.addItem(_("The system's language"), None)
+        for code in ui_languages():  # each language named in itself, as people look for it
+            self.language.addItem(language_name(code, code), code)
+        self.language.setCurrentIndex(max(0, self.language.findData(language)))
         self.office = QLineEdit(office)
         self.office.setMaxLength(200)
         self.office.setMinimumWidth(320)
         self.office.setPlaceholderText(_("for example: ITU Regional Office for Africa"))
         form = QFormLayout()
+        form.addRow(_("Interface language:"), self.language)
+        form.addRow("", _note(_("A new language takes effect when PIeL Desktop starts again.")))
         form.addRow(_("Office keeping this archive:"), self.office)
         self.key = QLabel(key)
         self.key.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -321,3 +330,6 @@ class SettingsDialog(QDialog):
 
     def office_name(self) -> str:
         return self.office.text().strip()
+
+    def language_code(self) -> str | None:
+        return self.language.currentData()
