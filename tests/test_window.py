@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from conftest import pdf_text
-from piel_desktop.i18n import set_ui_language
+from piel_desktop.i18n import set_ui_language, ui_languages
 from piel_desktop.settings import Settings
 from piel_desktop.ui import app as ui_app
 from piel_desktop.ui.dialogs import BriefDialog, Start
@@ -234,3 +234,21 @@ def test_closing_the_welcome_box_keeps_the_window(qtbot, tmp_path, monkeypatch):
 
 def test_venue_column_hidden_while_no_meeting_has_one(window):
     assert window.meeting_view.isColumnHidden(2)
+
+
+@pytest.mark.parametrize("lang", [code for code in ui_languages() if code != "en"])
+def test_the_window_in_each_interface_language(qtbot, demo_path, lang):
+    """Menus translated, Qt's own strings too, and Arabic laid out right to left."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+    app = ui_app.prepare_application(lang, Settings())
+    try:
+        assert QLocale(lang).language() != QLocale.C  # a real Qt locale
+        win = MainWindow(Settings())
+        qtbot.addWidget(win)
+        titles = [win.file_menu.title(), win.help_menu.title(), win.sync.import_action.text()]
+        assert all(titles) and not {"&File", "&Help", "&Import package…"} & set(titles)
+        assert app.layoutDirection() == (Qt.RightToLeft if lang == "ar" else Qt.LeftToRight)
+        assert QApplication.translate("QPlatformTheme", "Cancel") != "Cancel"  # Qt's own qtbase
+    finally:
+        ui_app.prepare_application("en", Settings())
