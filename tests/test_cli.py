@@ -119,7 +119,7 @@ def test_unexpected_errors_are_logged_not_shown(archive, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("args, fragments", [
-    (["--lang", "pt", "check"], ["“pt” is not an available language", "en and es"]),
+    (["--lang", "pt", "check"], ["“pt” is not an available language", "en, es"]),
     (["brief", "--meetings", "", "--out", "{tmp}/b.pdf"], ["“” is not a meeting selection"]),
     (["brief", "--lang", "", "--out", "{tmp}/b.pdf"], ["“” is not an available language"]),
     (["brief", "--meetings", "1-400", "--out", "{tmp}/b.pdf"],
