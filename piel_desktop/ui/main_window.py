@@ -251,7 +251,9 @@ class MainWindow(QMainWindow):
         if has_archive:
             self.setWindowTitle(f"{self.archive.path.name} — {APP_NAME}")
             counts = [ngettext("{n} meeting", "{n} meetings", len(self.meetings)).format(n=len(self.meetings))]
-            self.archive_label.setText(" · ".join([*counts, str(self.archive.path)]))
+            # A path reads left to right in every interface: isolated (LRI ... PDI) so that
+            # an Arabic status bar does not move its slashes to the other end.
+            self.archive_label.setText(" · ".join([*counts, f"\u2066{self.archive.path}\u2069"]))
         else:
             self.setWindowTitle(APP_NAME)
             self.archive_label.setText(_("No archive open"))
