@@ -252,3 +252,39 @@ def test_the_window_in_each_interface_language(qtbot, demo_path, lang):
         assert QApplication.translate("QPlatformTheme", "Cancel") != "Cancel"  # Qt's own qtbase
     finally:
         ui_app.prepare_application("en", Settings())
+
+
+def test_adding_a_language_version_beside_the_original(window, qtbot, monkeypatch):
+    """The original stays as it is; an English version is added, a Spanish edit of the
+    original is impossible, and the detail pane then shows the English text."""
+    from piel_desktop.ui.text_dialog import TextVersionsDialog
+    window.select_meeting(14)
+    first = window.outcome_model.index(0, 0)
+    window.outcome_view.setCurrentIndex(first)
+    assert window.versions_action.isEnabled()
+    seen = {}
+
+    def edit(self):
+        seen["original"] = self.original.toPlainText()
+        seen["read_only"] = self.original.isReadOnly()
+        seen["choices"] = [self.language.itemData(i) for i in range(self.language.count())]
+        self.language.setCurrentIndex(self.language.findData("fr"))
+        self.editor.setPlainText("envoyer par courriel ses observations")
+        self.language.setCurrentIndex(self.language.findData("en"))  # the French edit is kept
+        seen["en_status"] = self.status.text()
+        self.editor.setPlainText("send the Secretariat comments on the new CWG-COP logo by e-mail")
+        self.language.setCurrentIndex(self.language.findData("ar"))
+        seen["ar_direction"] = self.editor.layoutDirection()
+        return TextVersionsDialog.Accepted
+    monkeypatch.setattr(TextVersionsDialog, "exec", edit)
+    window.edit_text_versions()
+    assert seen["original"].startswith("enviar por correo electrónico a la Secretaría")
+    assert seen["read_only"] and "es" not in seen["choices"] and len(seen["choices"]) == 5
+    assert "working translation" in seen["en_status"] and seen["ar_direction"] == Qt.RightToLeft
+    detail = window.detail.toPlainText()
+    assert "send the Secretariat comments on the new CWG-COP logo by e-mail" in detail
+    assert "Not available in English" not in detail
+    assert window.statusBar().currentMessage() == "Language versions saved."
+    outcome = window.current_outcome()
+    assert outcome.text.get("fr").text == "envoyer par courriel ses observations"
+    assert outcome.text.original.lang == "es"

@@ -164,26 +164,47 @@ def set_text(archive: Archive, text_id: uuid.UUID, lang: str, body: str) -> None
 
     Raises RecordNotFound, or InvalidValue for an unknown language or an empty text.
     """
-    d.check_language(lang)
-    if not body or not body.strip():
-        raise InvalidValue(field=f"text ({lang})", value=body)
+    _check_text(lang, body)
     with archive.unit_of_work() as uow:
-        s = uow.session
-        text = s.get(m.Text, text_id)
-        if text is None:
-            raise RecordNotFound(kind="text", id=str(text_id))
-        version = next((v for v in text.versions if v.lang == lang), None)
-        original = next((v for v in text.versions if v.status is d.TranslationStatus.ORIGINAL), None)
-        if version is None:
-            s.add(m.TextVersion(id=uuid.uuid5(text_id, lang), text_id=text_id, lang=lang, body=body,
-                                status=d.TranslationStatus.WORKING, revision=1,
-                                source_revision=original.revision if original else None))
-        elif version.body != body:
-            version.body = body
-            version.revision += 1
-            if version is not original and original is not None:
-                version.source_revision = original.revision
+        _write_version(uow.session, text_id, lang, body)
         uow.commit()
+
+
+def set_outcome_text(archive: Archive, outcome_id: uuid.UUID, lang: str, body: str) -> None:
+    """Write the ``lang`` version of an outcome's text (see set_text).
+
+    Raises RecordNotFound, or InvalidValue for an unknown language or an empty text.
+    """
+    _check_text(lang, body)
+    with archive.unit_of_work() as uow:
+        outcome = uow.session.get(m.Outcome, outcome_id)
+        if outcome is None:
+            raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        _write_version(uow.session, outcome.text_id, lang, body)
+        uow.commit()
+
+
+def _check_text(lang: str, body: str) -> None:
+    d.check_language(lang)
+    if not isinstance(body, str) or not body.strip():
+        raise InvalidValue(field=f"text ({lang})", value=body)
+
+
+def _write_version(s, text_id: uuid.UUID, lang: str, body: str) -> None:
+    text = s.get(m.Text, text_id)
+    if text is None:
+        raise RecordNotFound(kind="text", id=str(text_id))
+    version = next((v for v in text.versions if v.lang == lang), None)
+    original = next((v for v in text.versions if v.status is d.TranslationStatus.ORIGINAL), None)
+    if version is None:
+        s.add(m.TextVersion(id=uuid.uuid5(text_id, lang), text_id=text_id, lang=lang, body=body,
+                            status=d.TranslationStatus.WORKING, revision=1,
+                            source_revision=original.revision if original else None))
+    elif version.body != body:
+        version.body = body
+        version.revision += 1
+        if version is not original and original is not None:
+            version.source_revision = original.revision
 
 
 def delete_outcome(archive: Archive, outcome_id: uuid.UUID) -> None:

@@ -28,6 +28,7 @@ from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import BriefDialog, ask_archive_path, show_about, show_error
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
+from piel_desktop.ui.text_dialog import TextVersionsDialog
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.UserRole + 1
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions([self.sync.backups_action, self.sync.settings_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.versions_action = self._action(_("&Language versions…"), self.edit_text_versions, "Ctrl+L")
+        self.edit_menu = self.menuBar().addMenu(_("&Edit"))
+        self.edit_menu.addAction(self.versions_action)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
 
@@ -311,6 +315,7 @@ class MainWindow(QMainWindow):
         self._fill_outcomes(outcomes)
 
     def _fill_outcomes(self, outcomes: list[Outcome]) -> None:
+        self.versions_action.setEnabled(False)
         self.outcome_model.removeRows(0, self.outcome_model.rowCount())
         self.outcomes = {}
         lang = ui_language()
@@ -352,8 +357,43 @@ class MainWindow(QMainWindow):
 
     def _outcome_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         outcome = self.current_outcome()
+        self.versions_action.setEnabled(outcome is not None)
         if outcome is not None:
             self.detail.setHtml(outcome_html(outcome, ui_language()))
+
+    def edit_text_versions(self) -> None:
+        """Add or correct language versions of the selected outcome's text."""
+        outcome = self.current_outcome()
+        if outcome is None or self.archive is None:
+            return
+        dialog = TextVersionsDialog(outcome.text, ui_language(), self)
+        if dialog.exec() != TextVersionsDialog.Accepted:
+            return
+        changes = dialog.changes()
+        try:
+            for lang, text in changes.items():
+                records.set_outcome_text(self.archive, outcome.id, lang, text)
+        except Exception as error:
+            show_error(self, error)
+        self._meeting_changed(QModelIndex(), QModelIndex())
+        self._select_outcome(outcome.id)
+        self.sync.refresh()
+        if changes:
+            self.statusBar().showMessage(_("Language versions saved."), 10000)
+
+    def _select_outcome(self, outcome_id) -> None:
+        def walk(parent: QModelIndex):
+            for row in range(self.outcome_model.rowCount(parent)):
+                index = self.outcome_model.index(row, 0, parent)
+                if index.data(ID_ROLE) == outcome_id:
+                    return index
+                found = walk(index)
+                if found is not None:
+                    return found
+            return None
+        index = walk(QModelIndex())
+        if index is not None:
+            self.outcome_view.setCurrentIndex(index)
 
     # --- actions -------------------------------------------------------------------
 
