@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel import Locale
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 

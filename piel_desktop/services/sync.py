@@ -260,11 +260,11 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 if dry_run:
                     return result
                 merging.commit()
-            backups.rotate_backups(archive)
         except BaseException:
             if result.backup:  # nothing was applied: the copy would only mislead
                 result.backup.unlink(missing_ok=True)
             raise
+        backups.rotate_backups(archive)
     result.receipt = write_receipt(archive, package, receipt_dir or Path(path).parent)
     if result.receipt:
         with archive.unit_of_work() as uow:
