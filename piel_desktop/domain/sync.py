@@ -189,11 +189,6 @@ def compact(clock: Mapping[str, str]) -> dict[str, str]:
     return result
 
 
-def newest(clock: Mapping[str, str]) -> Stamp:
-    """The newest stamp in a record's clock."""
-    return Stamp.parse(max(clock.values()))
-
-
 def is_open_conflict(loser: Stamp, current: Stamp, others: Iterable[Stamp],
                      context_of: Callable[[Stamp], Context]) -> bool:
     """True while nobody has written the field after seeing the losing value.

@@ -280,14 +280,6 @@ def iter_rows(con: sqlite3.Connection, since: Context | None = None) -> Iterator
                       json.loads(clock), bool(deleted), clock)
 
 
-def count_changes_since(con: sqlite3.Connection, since: Context) -> int:
-    return sum(1 for _ in iter_rows(con, since))
-
-
-def stamps_in(rows_clock: Mapping[str, str]) -> set[str]:
-    return set(rows_clock.values())
-
-
 def changeset_contexts(con: sqlite3.Connection, stamps: set[str]) -> dict[str, dict]:
     """Contexts of the given changesets (those the archive knows)."""
     found = {}
@@ -298,7 +290,3 @@ def changeset_contexts(con: sqlite3.Connection, stamps: set[str]) -> dict[str, d
         for stamp, context in con.execute(f"SELECT stamp, context FROM changeset WHERE stamp IN ({marks})", chunk):
             found[stamp] = json.loads(context)
     return found
-
-
-def default_clock(stamp: str) -> dict[str, str]:
-    return {ALL_FIELDS: stamp}
