@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -70,10 +70,17 @@ class Effect(NamedTuple):
 
 @dataclass
 class Merger:
+    """Merges batches of incoming records (``apply``), then settles references
+    (``finish``); what it did is in ``effects``, ``more``, ``conflicts`` and ``changes``.
+
+    Raises MissingReference, DuplicateRecord or MalformedValue; the caller rolls back.
+    """
+
     con: sqlite3.Connection
     contexts: Contexts
-    #: Stamp for the conflict records this merge creates (a local changeset).
-    conflict_stamp: callable
+    #: Makes (once) the stamp of the conflict records this merge creates: a changeset
+    #: of this office, later than everything the package brought.
+    conflict_stamp: Callable[[], str]
     effects: list[Effect] = field(default_factory=list)
     #: Effects beyond DETAILED, counted by action (and "conflict") only, so that the
     #: memory of a merge stays flat however large the package.
@@ -81,8 +88,8 @@ class Merger:
     conflicts: int = 0
     #: Records written, links included.
     changes: int = 0
-    #: Per table, whether it held live records and tombstones when the merge began:
-    #: where it held none, incoming records need no lookup (a first full import).
+    #: Per table touched: whether it held live records and tombstones when the merge
+    #: began; where it held none, incoming records need no lookup (a first full import).
     _empty: dict[str, tuple[bool, bool]] = field(default_factory=dict)
 
     def apply(self, rows: Sequence[Row]) -> None:
