@@ -32,6 +32,7 @@ from piel_desktop.domain.meetings import parse_meeting_numbers
 from piel_desktop.i18n import _, format_list, format_number, ngettext, normalize_language, resolve_language, \
     set_ui_language, system_language_candidates, ui_language, ui_languages
 from piel_desktop.reports import BRIEF_LANGUAGES
+from piel_desktop.services import TABLE_KINDS
 from piel_desktop.messages import (
     RECORD_KIND_LABELS, conflict_line, describe, import_report, label, unexpected,
 )
@@ -86,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
                          help=_("show what the package would change, and change nothing"))
     imports.add_argument("--receipt-dir", type=Path, metavar="FOLDER",
                          help=_("where to write the receipt for the sender (default: beside the package)"))
+
+    tables = commands.add_parser("table", help=_("write a list of records as a spreadsheet (CSV or XLSX)"))
+    tables.add_argument("kind", choices=TABLE_KINDS, metavar="KIND",
+                        help=_("records to list: {kinds}").format(kinds=", ".join(TABLE_KINDS)))
+    tables.add_argument("--format", choices=("csv", "xlsx"), help=_("file format (default: from the file name)"))
+    tables.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("file to write"))
 
     commands.add_parser("offices", help=_("list this archive's office and the offices it knows"))
     commands.add_parser("conflicts", help=_("list the open conflicts between offices"))
@@ -179,6 +186,17 @@ def _run_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_table(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.services.tables import table, write_table
+    with open_archive(_archive_path(args)) as archive:
+        data = table(archive, args.kind)
+    path = write_table(data, args.out, args.format)
+    print(ngettext("Wrote {path} ({count} row).", "Wrote {path} ({count} rows).", len(data.rows))
+          .format(path=path, count=len(data.rows)))
+    return EXIT_OK
+
+
 def _run_offices(args: argparse.Namespace) -> int:
     from piel_desktop.services.archive import open_archive
     from piel_desktop.services.sync import offices, own_key_fingerprint
@@ -212,6 +230,7 @@ def _run_window(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _run_init, "brief": _run_brief, "check": _run_check, "fingerprint": _run_fingerprint,
     "export": _run_export, "import": _run_import, "offices": _run_offices, "conflicts": _run_conflicts,
+    "table": _run_table,
 }
 
 

@@ -177,3 +177,11 @@ def test_two_offices_sync_from_the_command_line(tmp_path):
     assert "0 records that Regional Office for Africa has not seen" in nothing.stdout
     (tmp_path / "cut.pielpkg").write_bytes((tmp_path / "hq.pielpkg").read_bytes()[:500])
     assert_clean_error(run("--archive", str(africa), "import", str(tmp_path / "cut.pielpkg")), "cut short")
+
+
+def test_tables_from_the_command_line(demo_path, tmp_path):
+    done = run("--archive", str(demo_path), "table", "outcomes", "--out", str(tmp_path / "outcomes.xlsx"))
+    assert done.returncode == 0 and "Wrote" in done.stdout and "rows" in done.stdout
+    assert (tmp_path / "outcomes.xlsx").stat().st_size > 1000
+    refused = run("--archive", str(demo_path), "table", "efforts", "--out", str(tmp_path / "x.csv"))
+    assert refused.returncode == 2 and "meetings" in refused.stderr

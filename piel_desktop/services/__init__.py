@@ -2,3 +2,7 @@
 
 The window and the command line call these; neither touches the database directly.
 """
+
+#: Record kinds that can be written as tables (services/tables.py). Here so that the
+#: command line can offer them without importing the database layer.
+TABLE_KINDS = ("meetings", "outcomes")

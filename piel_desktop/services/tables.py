@@ -1,0 +1,160 @@
+"""Lists of records as tables for colleagues without the program: CSV and XLSX files.
+
+CSV is UTF-8 with a byte-order mark (so Excel reads accents and other scripts right)
+and CRLF line ends. A text cell that a spreadsheet would run as a formula (starting
+with =, +, -, @, a tab or a carriage return; OWASP "CSV injection") is written with a
+leading apostrophe, as is a text that itself starts with one or is all digits, so
+reading our own file back (:func:`read_csv`) gives exactly the values written (dates
+as ISO text). Whole numbers stay numbers.
+XLSX is written with openpyxl, every text cell typed as text, so nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from piel_desktop.domain.errors import InvalidValue, OutputNotWritable
+from piel_desktop.domain.model import LANGUAGES, Outcome
+from piel_desktop.i18n import _, language_name, ui_language
+from piel_desktop.messages import (
+    ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS, label,
+)
+from piel_desktop.services import records
+from piel_desktop.storage import Archive
+
+FORMATS = ("csv", "xlsx")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Column headings and rows of plain values (text, whole numbers, dates, None)."""
+
+    headers: tuple[str, ...]
+    rows: list[tuple]
+
+
+def table(archive: Archive, kind: str) -> Table:
+    """The records of ``kind`` (one of TABLE_KINDS) as a table, headings and coded
+    values in the interface language. Raises KeyError for another kind."""
+    return {"meetings": _meetings, "outcomes": _outcomes}[kind](archive)
+
+
+def _meetings(archive: Archive) -> Table:
+    lang = ui_language()
+    listing = records.meeting_list(archive)
+    headers = tuple(label(FIELD_LABELS, f) for f in ("number", "start_date", "end_date", "venue_id",
+                                                     "chair", "format")) + (label(RECORD_KIND_LABELS, "outcome"),)
+    rows = []
+    for meeting in listing.meetings:
+        venue = meeting.venue.pick(lang)
+        rows.append((meeting.number, meeting.start_date, meeting.end_date, venue.text if venue else None,
+                     meeting.chair, meeting.format, listing.outcome_counts.get(meeting.number, 0)))
+    return Table(headers, rows)
+
+
+def _outcomes(archive: Archive) -> Table:
+    shown = ui_language()
+    trees = records.meeting_outcomes(archive, [m.id for m in records.list_meetings(archive)])
+    headers = (label(RECORD_KIND_LABELS, "meeting"), label(FIELD_LABELS, "parent_id"),
+               *(label(FIELD_LABELS, f) for f in ("label", "kind", "status", "addressee")),
+               _("Original language"),
+               *(f"{label(FIELD_LABELS, 'body')} ({language_name(code, shown, capitalize=False)})"
+                 for code in LANGUAGES))
+    rows = [_outcome_row(outcome, parent, shown) for outcome, parent in _walk(trees)]
+    return Table(headers, rows)
+
+
+def _walk(outcomes, parent: Outcome | None = None) -> Iterator[tuple[Outcome, Outcome | None]]:
+    for outcome in outcomes:
+        yield outcome, parent
+        yield from _walk(outcome.children, outcome)
+
+
+def _outcome_row(outcome: Outcome, parent: Outcome | None, shown: str) -> tuple:
+    original = outcome.text.original
+    versions = [outcome.text.get(code) for code in LANGUAGES]
+    return (", ".join(map(str, outcome.meeting_numbers)), parent.label if parent else None,
+            outcome.label, label(KIND_LABELS, outcome.kind), label(STATUS_LABELS, outcome.status),
+            label(ADDRESSEE_LABELS, outcome.addressee) or None,
+            language_name(original.lang, shown) if original else None,
+            *(v.text if v else None for v in versions))
+
+
+# -- files ------------------------------------------------------------------------------
+
+def write_table(data: Table, out: Path | str, fmt: str | None = None) -> Path:
+    """Write ``data`` as CSV or XLSX (``fmt``, else from the file's suffix), under a
+    temporary name first. Raises OutputNotWritable."""
+    out = Path(out)
+    fmt = (fmt or out.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise InvalidValue(field="format", value=fmt)
+    if out.is_dir():
+        raise OutputNotWritable(path=str(out), reason="is-a-folder")
+    if not out.parent.is_dir():
+        raise OutputNotWritable(path=str(out), reason="no-such-folder")
+    temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        (_write_csv if fmt == "csv" else _write_xlsx)(data, temporary)
+        os.replace(temporary, out)
+    except OSError as e:
+        raise OutputNotWritable(path=str(out), reason=e.strerror or str(e)) from e
+    finally:
+        temporary.unlink(missing_ok=True)
+    return out
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str) and (value.startswith(_DANGEROUS) or (value.isascii() and value.isdigit())):
+        return "'" + value  # not a formula, and a text of digits stays a text
+    return value
+
+
+def _write_csv(data: Table, path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow([_cell(h) for h in data.headers])
+        writer.writerows([_cell(v) for v in row] for row in data.rows)
+
+
+def read_csv(path: Path | str) -> Table:
+    """Read a CSV written by :func:`write_table`: apostrophes added on writing are
+    removed, whole numbers come back as numbers, empty cells as None; dates stay text."""
+    with Path(path).open(encoding="utf-8-sig", newline="") as f:
+        rows = [tuple(_value(cell) for cell in row) for row in csv.reader(f)]
+    return Table(tuple(rows[0]) if rows else (), rows[1:])
+
+
+def _value(cell: str):
+    if cell == "":
+        return None
+    if cell.startswith("'"):
+        return cell[1:]
+    if cell.isascii() and cell.isdigit():
+        return int(cell)
+    return cell
+
+
+def _write_xlsx(data: Table, path: Path) -> None:
+    from openpyxl import Workbook  # only when a spreadsheet is asked for
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(data.headers))
+    for row in data.rows:
+        sheet.append([None if v is None else v for v in row])
+    for row in sheet.iter_rows(min_row=1):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula
+    book.save(path)
