@@ -173,3 +173,15 @@ def test_settings_name_the_office_and_choose_the_language(window, qtbot, monkeyp
     win.sync.show_settings()
     assert sync.offices(win.archive)[0].name == "Oficina Regional para África"
     assert Settings().get("language") == "es"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_a_list_from_the_window(window, monkeypatch, tmp_path, suffix):
+    win, _package, _target = window
+    out = tmp_path / f"outcomes{suffix}"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    win.list_menu.actions()[1].trigger()
+    assert out.is_file() and "rows" in win.statusBar().currentMessage()
+    if suffix == ".csv":
+        from piel_desktop.services.tables import read_csv
+        assert len(read_csv(out).rows) == 24  # the demo's outcomes and sub-items

@@ -17,7 +17,7 @@ from piel_desktop import APP_NAME
 from piel_desktop.domain.errors import UndoNotPossible
 from piel_desktop.i18n import _, format_datetime, ngettext, ui_language
 from piel_desktop.messages import counts_sentence
-from piel_desktop.services import backups, conflicts, sync
+from piel_desktop.services import backups, conflicts, sync, tables
 from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.ui.dialogs import show_error
 from piel_desktop.ui.sync_dialogs import (
@@ -51,6 +51,29 @@ class SyncActions(QObject):
     def actions(self) -> list[QAction]:
         return [self.import_action, self.export_action, self.undo_import_action, self.conflicts_action]
 
+    def export_list(self, kind: str) -> None:
+        """Write the meetings or outcomes as a CSV or XLSX file for colleagues."""
+        if self.archive is None:
+            return
+        xlsx_filter, csv_filter = _("Spreadsheet (*.xlsx)"), _("Comma-separated values (*.csv)")
+        name, chosen = QFileDialog.getSaveFileName(
+            self.window, _("Export list"), str(self._folder() / f"{kind}.xlsx"), f"{xlsx_filter};;{csv_filter}")
+        if not name:
+            return
+        path = Path(name)
+        if not path.suffix:
+            path = path.with_suffix(".csv" if chosen == csv_filter else ".xlsx")
+        self._remember_folder(path)
+        try:
+            data = tables.table(self.archive, kind)
+            tables.write_table(data, path)
+        except Exception as error:
+            show_error(self.window, error)
+            return
+        self.window.statusBar().showMessage(
+            ngettext("Wrote {path} ({count} row).", "Wrote {path} ({count} rows).", len(data.rows))
+            .format(path=path, count=len(data.rows)), 15000)
+
     @property
     def archive(self):
         return self.window.archive
@@ -59,7 +82,7 @@ class SyncActions(QObject):
         """Enable what applies to the open archive; show the count of open conflicts."""
         has_archive = self.archive is not None
         for action in (self.import_action, self.export_action, self.conflicts_action,
-                       self.backups_action, self.settings_action):
+                       self.backups_action, self.settings_action, self.window.list_menu.menuAction()):
             action.setEnabled(has_archive)
         undoable, count = False, 0
         if has_archive:
