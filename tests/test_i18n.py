@@ -124,3 +124,14 @@ def test_language_names():
     assert i18n.language_name("es", "en") == "Spanish"
     assert i18n.language_name("es", "es") == "Español"
     assert i18n.language_name("ar", "es") == "Árabe"
+
+
+@pytest.mark.parametrize("lang, n, expected", [
+    ("ar", 2, "{n} اجتماعان"), ("ar", 3, "{n} اجتماعات"), ("ar", 11, "{n} اجتماعًا"), ("ar", 103, "{n} اجتماعات"),
+    ("ru", 1, "{n} собрание"), ("ru", 22, "{n} собрания"), ("ru", 25, "{n} собраний"), ("ru", 111, "{n} собраний"),
+    ("fr", 0, "{n} réunion"), ("fr", 2, "{n} réunions"), ("zh", 7, "{n}次会议"),
+])
+def test_plural_forms_follow_cldr(lang, n, expected):
+    """Arabic counts 2 with the dual and 11-99 with the singular accusative; Russian
+    21 with the singular, 22 with the paucal; French 0 with the singular."""
+    assert i18n.translation(lang).ngettext("{n} meeting", "{n} meetings", n) == expected
