@@ -1,5 +1,6 @@
-"""The window's sync flows: export, import (preview, then apply), conflicts, backups,
-undo of the last import, office settings.
+"""The window's flows around the archive file: packages (export, import with preview,
+conflicts, undo of the last import), backups, settings, and lists written as
+spreadsheets for colleagues.
 
 Long steps (reading and merging a package) run on the worker thread behind a progress
 dialog with Cancel; the dialogs in sync_dialogs.py show their plain-data results.
