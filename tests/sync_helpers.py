@@ -94,3 +94,17 @@ def exchange(source, target, folder: Path, **kwargs):
     name = sync.offices(target)[0].name
     package = sync.export_package(source, folder / f"{uuid.uuid4().hex[:8]}.pielpkg", to=name, **kwargs).path
     return sync.import_package(target, package), package
+
+
+def delete_while_edited(hq, africa, folder: Path, index: int = 4, **edits) -> str:
+    """HQ deletes outcome ``index`` while Africa edits it (``edits``, default a status),
+    neither having seen the other; then each imports the other's package. Returns the
+    outcome's id."""
+    from piel_desktop.services import records
+    introduce(hq, africa, folder)
+    target = live_outcomes(hq)[index]
+    records.delete_outcome(hq, uuid.UUID(target))
+    records.edit_outcome(africa, uuid.UUID(target), **(edits or {"status": "implemented"}))
+    exchange(hq, africa, folder)
+    exchange(africa, hq, folder)
+    return target

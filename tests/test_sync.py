@@ -20,7 +20,9 @@ from piel_desktop.domain import errors
 from piel_desktop.services import backups, conflicts, records, sync
 from piel_desktop.services.archive import check_archive, create_archive, fingerprint, open_archive
 from piel_desktop.storage.merge import Merger
-from sync_helpers import all_values, craft_package, exchange, introduce, live_outcomes, rewrite_zip
+from sync_helpers import (
+    all_values, craft_package, delete_while_edited, exchange, introduce, live_outcomes, rewrite_zip,
+)
 
 
 def test_a_full_package_brings_an_empty_archive_to_the_same_fingerprint(hq_africa, tmp_path):
@@ -103,12 +105,7 @@ def test_same_field_conflict_has_one_winner_everywhere_and_resolution_travels(hq
 
 def test_edit_concurrent_with_delete_is_a_conflict_and_can_be_restored(hq_africa, tmp_path):
     hq, africa = hq_africa
-    introduce(hq, africa, tmp_path)
-    target = live_outcomes(hq)[4]
-    records.delete_outcome(hq, uuid.UUID(target))
-    records.edit_outcome(africa, uuid.UUID(target), status="implemented")
-    exchange(hq, africa, tmp_path)
-    exchange(africa, hq, tmp_path)
+    target = delete_while_edited(hq, africa, tmp_path)
     assert target not in live_outcomes(hq) and target not in live_outcomes(africa)
     for archive in (hq, africa):
         [item] = conflicts.list_conflicts(archive)

@@ -10,7 +10,7 @@ import pytest
 from piel_desktop.domain import errors
 from piel_desktop.services import backups, conflicts, records, sync
 from piel_desktop.services.archive import create_archive, fingerprint, open_archive
-from sync_helpers import all_values, craft_package, exchange, introduce, live_outcomes
+from sync_helpers import all_values, craft_package, delete_while_edited, exchange, introduce, live_outcomes
 
 
 def raw(archive, sql, *args):
@@ -23,13 +23,8 @@ def raw(archive, sql, *args):
 
 def test_1_an_edit_of_many_fields_racing_a_delete_is_a_conflict(hq_africa, tmp_path):
     hq, africa = hq_africa
-    introduce(hq, africa, tmp_path)
-    target = live_outcomes(hq)[4]
-    records.delete_outcome(hq, uuid.UUID(target))
     # one edit of three fields (plus updated_at, changed_by): its stamp becomes the clock's "*"
-    records.edit_outcome(africa, uuid.UUID(target), status="implemented", label="Z", addressee="itu")
-    exchange(hq, africa, tmp_path)
-    exchange(africa, hq, tmp_path)
+    target = delete_while_edited(hq, africa, tmp_path, status="implemented", label="Z", addressee="itu")
     assert target not in live_outcomes(hq) and target not in live_outcomes(africa)
     for archive in (hq, africa):
         kinds = [c.kind for c in conflicts.list_conflicts(archive)]
@@ -302,12 +297,7 @@ def test_16_a_delete_and_a_restore_made_at_once_are_a_conflict(hq_africa, tmp_pa
     """HQ keeps an outcome deleted while Africa restores it: both are decisions about
     one record, made without seeing each other; neither may vanish."""
     hq, africa = hq_africa
-    introduce(hq, africa, tmp_path)
-    target = live_outcomes(hq)[4]
-    records.delete_outcome(hq, uuid.UUID(target))
-    records.edit_outcome(africa, uuid.UUID(target), status="implemented")
-    exchange(hq, africa, tmp_path)
-    exchange(africa, hq, tmp_path)
+    delete_while_edited(hq, africa, tmp_path)
     [at_hq] = conflicts.list_conflicts(hq)
     [at_africa] = conflicts.list_conflicts(africa)
     conflicts.resolve_conflict(hq, at_hq.id, "current")       # stays deleted
