@@ -51,20 +51,21 @@ def conflict_values(archive) -> dict[tuple, set]:
         con.close()
 
 
-def craft_package(path, records: list[dict], *, changesets: list[dict] = (), replicas: list[dict] = (),
-                  manifest: dict | None = None):
-    """A correctly signed package with the given content, from a made-up office: for
-    testing what the importer does with records a real exporter never writes."""
-    import uuid
+def craft_package(path, records: list[dict] = (), *, changesets: list[dict] = (), replicas: list[dict] = (),
+                  manifest: dict | None = None, key: str | None = None, office: tuple[str, str] | None = None):
+    """A correctly signed package with the given content: for testing what the importer
+    does with records a real exporter never writes. Signed with ``key`` (default: a new
+    one) by ``office`` (replica id, name; default: a made-up "Forger")."""
     from piel_desktop.services.package_format import PackageWriter, new_private_key, public_key_of
-    key = new_private_key()
+    key = key or new_private_key()
+    replica, name = office or ("f" * 32, "Forger")
     writer = PackageWriter(path)
     writer.lines("records.ndjson", records)
     writer.lines("changesets.ndjson", changesets)
     writer.lines("replicas.ndjson", replicas)
     return writer.finish({
         "package_id": uuid.uuid4().hex, "kind": "full", "created": "2026-11-29T00:00:00+00:00",
-        "schema": 2, "producer": {"replica": "f" * 32, "name": "Forger", "public_key": public_key_of(key)},
+        "schema": 2, "producer": {"replica": replica, "name": name, "public_key": public_key_of(key)},
         "to": None, "since": {}, "covers": {}, "counts": {"records": len(records)}, **(manifest or {}),
     }, key)
 

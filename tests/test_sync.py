@@ -252,14 +252,7 @@ def test_known_office_with_another_key(package_and_target, tmp_path):
                                                       "manifest.json"))["producer"]["public_key"]}})
     # The manifest names HQ's real key but is signed with another: the signature fails.
     _refused(africa, forged, errors.PackageSignatureInvalid)
-    from piel_desktop.services.package_format import PackageWriter, new_private_key, public_key_of
-    key = new_private_key()
-    writer = PackageWriter(tmp_path / "other-key.pielpkg")
-    for entry in ("records.ndjson", "changesets.ndjson", "replicas.ndjson"):
-        writer.lines(entry, [])
-    writer.finish({"package_id": uuid.uuid4().hex, "kind": "full", "created": "", "schema": 2,
-                   "producer": {"replica": hq_id, "name": "HQ", "public_key": public_key_of(key)},
-                   "to": None, "since": {}, "covers": {}, "counts": {}}, key)
+    craft_package(tmp_path / "other-key.pielpkg", office=(hq_id, "HQ"))  # signed by another key
     _refused(africa, tmp_path / "other-key.pielpkg", errors.PackageKeyMismatch, office="HQ")
 
 

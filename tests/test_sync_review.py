@@ -99,7 +99,7 @@ def test_4_only_an_office_itself_teaches_its_key(tmp_path):
     first use) lists HQ's replica id with the forger's key; from then on the forger can
     sign packages *as HQ* and they are accepted with key_is_new False (no fingerprint
     to compare), while HQ's real packages are refused as a key mismatch."""
-    from piel_desktop.services.package_format import PackageWriter, new_private_key, public_key_of
+    from piel_desktop.services.package_format import new_private_key, public_key_of
     hq = create_archive(tmp_path / "HQ.piel", demo=True, office="HQ")
     asia = create_archive(tmp_path / "Asia.piel", office="Asia")
     hq_id = sync.offices(hq)[0].id
@@ -107,12 +107,7 @@ def test_4_only_an_office_itself_teaches_its_key(tmp_path):
     craft_package(tmp_path / "hello.pielpkg", [], replicas=[{"id": hq_id, "name": "HQ", "key": public_key_of(evil_key)}])
     sync.import_package(asia, tmp_path / "hello.pielpkg")
     # a package "from HQ" signed with the forger's key
-    w = PackageWriter(tmp_path / "fake-hq.pielpkg")
-    for e in ("records.ndjson", "changesets.ndjson", "replicas.ndjson"):
-        w.lines(e, [])
-    w.finish({"package_id": uuid.uuid4().hex, "kind": "full", "created": "", "schema": 2,
-              "producer": {"replica": hq_id, "name": "HQ", "public_key": public_key_of(evil_key)},
-              "to": None, "since": {}, "covers": {}, "counts": {}}, evil_key)
+    craft_package(tmp_path / "fake-hq.pielpkg", key=evil_key, office=(hq_id, "HQ"))
     fake = sync.import_package(asia, tmp_path / "fake-hq.pielpkg")
     real = sync.export_package(hq, tmp_path / "real.pielpkg").path
     with pytest.raises(errors.PackageKeyMismatch):
