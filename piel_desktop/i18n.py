@@ -163,26 +163,57 @@ def language_name(code: str, in_lang: str, *, capitalize: bool = True) -> str:
 
 # Spelled ordinals for meeting numbers, reviewed by hand (Babel has none). Spanish
 # follows the seed report: spelled up to "novena", then "10ª", "14ª" (feminine, to agree
-# with "reunión"); English spells to "ninth", then "10th".
+# with "reunión"); French agrees with "réunion" ("neuvième", then "10e"); English spells
+# to "ninth", then "10th". Arabic agrees with the masculine "الاجتماع" and is spelled to
+# the twentieth, as UN Arabic texts write meeting numbers; Chinese writes "第九次",
+# "第十四次" in Chinese numerals. Russian sentences use "собрание № 9", a plain number,
+# which needs no case agreement.
 _SPELLED_ORDINALS = {
     "es": ("primera", "segunda", "tercera", "cuarta", "quinta", "sexta", "séptima",
            "octava", "novena"),
     "en": ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
            "ninth"),
+    "fr": ("première", "deuxième", "troisième", "quatrième", "cinquième", "sixième",
+           "septième", "huitième", "neuvième"),
 }
+_ARABIC_ORDINALS = (
+    "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن",
+    "التاسع", "العاشر", "الحادي عشر", "الثاني عشر", "الثالث عشر", "الرابع عشر",
+    "الخامس عشر", "السادس عشر", "السابع عشر", "الثامن عشر", "التاسع عشر", "العشرون")
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """``n`` (0 to 99) in Chinese numerals: 9 "九", 10 "十", 14 "十四", 20 "二十".
+
+    Raises ValueError outside 0 to 99.
+    """
+    if not 0 <= n <= 99:
+        raise ValueError(f"{n} is outside 0 to 99")
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return _CHINESE_DIGITS[units]
+    return (_CHINESE_DIGITS[tens] if tens > 1 else "") + "十" + (_CHINESE_DIGITS[units] if units else "")
 
 
 def meeting_ordinal(n: int, lang: str, *, spelled: bool = True) -> str:
     """The ordinal of meeting ``n`` as a brief in ``lang`` writes it.
 
-    With ``spelled`` the numbers 1 to 9 are words where the language writes them so.
+    With ``spelled`` the numbers 1 to 9 are words where the language writes them so
+    (Arabic and Chinese spell the numbers they have words for, whatever ``spelled``).
     Languages without a reviewed rule get the plain number.
     """
     words = _SPELLED_ORDINALS.get(lang)
     if spelled and words and 1 <= n <= len(words):
         return words[n - 1]
+    if lang == "ar" and 1 <= n <= len(_ARABIC_ORDINALS):
+        return _ARABIC_ORDINALS[n - 1]
+    if lang == "zh" and 1 <= n <= 99:
+        return chinese_numeral(n)
     if lang == "es":
         return f"{n}ª"
+    if lang == "fr":
+        return "1re" if n == 1 else f"{n}e"
     if lang == "en":
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
         return f"{n}{suffix}"

@@ -146,7 +146,8 @@ def test_english_brief_falls_back_to_the_original_language(demo, tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, error", [
-    ({"lang": "ar"}, UnsupportedLanguage),
+    ({"lang": "pt"}, UnsupportedLanguage),
+    ({"lang": "es", "parallel": "de"}, UnsupportedLanguage),
     ({"lang": "es", "meetings": [99]}, UnknownMeetings),
 ])
 def test_bad_requests_write_nothing(demo, tmp_path, kwargs, error):
@@ -226,11 +227,13 @@ def test_a_group_is_printed_with_all_its_outcomes(demo, tmp_path):
     assert text.count("Los principales resultados") == 1  # one group, 10 and 11 together
 
 
-def test_a_script_the_font_lacks_is_named_not_dropped(demo, tmp_path):
+def test_a_script_no_font_has_is_named_not_dropped(demo, tmp_path):
     meeting = _meeting(demo, 14)
     records.add_outcome(demo, text="儿童在线保护工作组", lang="zh", meeting_ids=[meeting.id])
+    records.add_outcome(demo, text="Child protection: बाल संरक्षण", lang="en", meeting_ids=[meeting.id])
     path = tmp_path / "zh.pdf"
     make_brief(demo, lang="es", meetings=[14], out=path, made_at=MADE_AT)
     text = pdf_text(path)
-    assert "[un texto en chino, que esta nota informativa aún no puede imprimir] [zh]" in text
+    assert "儿童在线保护工作组; [zh]" in text  # Chinese has its font, inside a Spanish brief
+    assert "[un texto en inglés, que esta nota informativa aún no puede imprimir] [en]" in text
     assert "\x00" not in text

@@ -14,25 +14,23 @@ import datetime as dt
 import functools
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop import APP_NAME, __version__
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import NotAFile, OutputNotWritable, UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
-from piel_desktop.i18n import format_date, format_list, language_name, meeting_ordinal, translation
-from piel_desktop.reports.fonts import has_glyph, register_fonts
+from piel_desktop.i18n import format_date, format_list, format_number, language_name, meeting_ordinal, translation
+from piel_desktop.reports.fonts import family_for, register_fonts
+from piel_desktop.reports.typeset import Role, is_rtl, paragraph, visual
 from piel_desktop.services.records import BriefContent, MeetingGroup, brief_content
 from piel_desktop.storage import Archive
 
@@ -54,21 +52,23 @@ class BriefResult:
 
 def make_brief(archive: Archive, *, lang: str, out: Path | str,
                meetings: list[int] | None = None, made_at: dt.datetime | None = None,
-               progress: Progress = SILENT) -> BriefResult:
+               parallel: str | None = None, progress: Progress = SILENT) -> BriefResult:
     """Write the brief for meetings numbered ``meetings`` (all when None) to ``out``.
 
-    ``lang`` is one of BRIEF_LANGUAGES; ``made_at`` (aware, default now) is printed in
-    local time. The file appears complete or not at all. Raises UnsupportedLanguage,
-    UnknownMeetings, NothingToPrint, OutputNotWritable, or Cancelled via ``progress``.
+    ``lang`` is one of BRIEF_LANGUAGES, as is ``parallel`` (a second language set side
+    by side, or None); ``made_at`` (aware, default now) is printed in local time. The
+    file appears complete or not at all. Raises UnsupportedLanguage, UnknownMeetings,
+    NothingToPrint, OutputNotWritable, or Cancelled via ``progress``.
     """
-    if lang not in BRIEF_LANGUAGES:
-        raise UnsupportedLanguage(lang=lang, supported=BRIEF_LANGUAGES)
+    for code in (lang, parallel):
+        if code is not None and code not in BRIEF_LANGUAGES:
+            raise UnsupportedLanguage(lang=code, supported=BRIEF_LANGUAGES)
     out = checked_output(Path(out), protect=archive.path)
     progress.step(0, 1, "")
     content = brief_content(archive, meetings)
     made_at = made_at or dt.datetime.now(dt.UTC)
     return render_brief(content, lang=lang, out=out, made_on=made_at.astimezone().date(),
-                        progress=progress)
+                        parallel=parallel if parallel != lang else None, progress=progress)
 
 
 def checked_output(out: Path, *, protect: Path | None = None) -> Path:
@@ -143,46 +143,62 @@ class _Phrases:
         return self.gettext("Page {page} of {pages}").format(page=page, pages=pages)
 
 
-def _styles(family: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=family, bulletFontName=family, fontSize=10.5,
-                          leading=14.5, textColor=INK, alignment=TA_LEFT, spaceAfter=4)
-    return {
-        "body": base,
-        "kicker": ParagraphStyle("kicker", base, fontSize=9, leading=12, textColor=ACCENT,
-                                 fontName=f"{family}-Bold", spaceAfter=6),
-        "title": ParagraphStyle("title", base, fontName=f"{family}-Bold", fontSize=18, leading=23,
-                                spaceAfter=6),
-        "subtitle": ParagraphStyle("subtitle", base, textColor=MUTED, fontSize=10, spaceAfter=2),
-        "note": ParagraphStyle("note", base, textColor=MUTED, fontSize=8.5, leading=11,
-                               fontName=f"{family}-Italic"),
-        "lead": ParagraphStyle("lead", base, leftIndent=9 * mm, bulletIndent=0, spaceBefore=10,
-                               spaceAfter=5, bulletFontName=f"{family}-Bold"),
-        "item": ParagraphStyle("item", base, leftIndent=15 * mm, bulletIndent=9 * mm),
-        "subitem": ParagraphStyle("subitem", base, leftIndent=22 * mm, bulletIndent=15 * mm),
-    }
+_ROLES = {
+    "kicker": Role(9, 12, bold=True, color="#1a4f8b", space_after=6),
+    "title": Role(18, 23, bold=True, space_after=6),
+    "subtitle": Role(10, 14.5, color="#5f6b7a", space_after=2),
+    "note": Role(8.5, 11, italic=True, color="#5f6b7a"),
+    "lead": Role(10.5, 14.5, indent=9 * mm, space_before=10, space_after=5, justify=True),
+    "item": Role(10.5, 14.5, indent=15 * mm, bullet_at=9 * mm, justify=True),
+    "subitem": Role(10.5, 14.5, indent=22 * mm, bullet_at=15 * mm, justify=True),
+}
 
 
-def _item_text(outcome: d.Outcome, phrases: _Phrases, ending: str, font: str) -> tuple[str, bool]:
-    """Escaped text of an outcome for the brief, with list punctuation restored.
+def _sub_label(label: str, lang: str) -> str:
+    """A sub-item label as the brief's language writes it: "a)", in Arabic "(أ)"."""
+    if lang == "ar" and len(label) == 1 and label.isascii() and label.isalpha():
+        index = ord(label.lower()) - ord("a")
+        if index < len(_ARABIC_LETTER_LABELS):
+            return f"({_ARABIC_LETTER_LABELS[index]})"
+    if lang == "ar":
+        return f"({label})"
+    return f"{label})"
 
-    Top-level outcomes are stored without the ";" / "." that separate list items; the
-    caller passes the ``ending`` to add. A text with characters ``font`` lacks is
-    replaced by a note saying so, rather than printed as blanks. Returns (markup,
-    printed in another language).
-    """
-    lang = phrases.lang
-    version = outcome.text.pick(lang)
-    text = version.text.strip() if version else ""
-    if ending and not text.endswith(_LIST_END):
-        text += ending
-    if all(has_glyph(font, char) for char in text if not char.isspace()):
-        markup = escape(text)
-    else:
-        markup = f"<i>{escape(phrases.unprintable(version.lang))}</i>"
-    fallback = version is not None and version.lang != lang
-    if fallback:
-        markup += f' <font size="8" color="#5f6b7a">[{version.lang}]</font>'
-    return markup, fallback
+
+# Sub-item letters in UN Arabic texts follow the abjad order: (أ) (ب) (ج) (د) (هـ) ...
+_ARABIC_LETTER_LABELS = ("أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي", "ك", "ل", "م",
+                         "ن", "س", "ع", "ف", "ص", "ق", "ر", "ش", "ت", "ث", "خ", "ذ", "ض")
+
+
+class _Writer:
+    """Makes the paragraphs of one language's brief; remembers whether any text had to
+    be printed in another language."""
+
+    def __init__(self, phrases: _Phrases) -> None:
+        self.phrases, self.lang, self.fallback = phrases, phrases.lang, False
+
+    def phrase(self, text: str, role: str, bullet: str | None = None) -> Flowable:
+        return self._make(text, self.lang, role, bullet=bullet)
+
+    def record(self, outcome: d.Outcome, role: str, bullet: str, ending: str = "") -> Flowable:
+        """An outcome's text in the brief's language, else in its original language
+        marked with the code. Top-level outcomes are stored without the ";" / "." that
+        separate list items: ``ending`` restores it."""
+        version = outcome.text.pick(self.lang)
+        text = version.text.strip() if version else ""
+        if ending and not text.endswith(_LIST_END):
+            text += ending
+        text_lang = version.lang if version else self.lang
+        suffix = f"[{text_lang}]" if text_lang != self.lang else ""
+        self.fallback |= bool(suffix)
+        return self._make(text, text_lang, role, bullet=bullet, suffix=suffix)
+
+    def _make(self, text: str, lang: str, role: str, *, bullet=None, suffix="") -> Flowable:
+        made = paragraph(text, lang, _ROLES[role], bullet=bullet, suffix=suffix)
+        if made is None:  # no bundled font has every character: say so, never print boxes
+            made = paragraph(self.phrases.unprintable(lang), self.lang,
+                             replace(_ROLES[role], italic=True), bullet=bullet, suffix=suffix)
+        return made
 
 
 def _acronym(content: BriefContent, lang: str) -> str:
@@ -190,52 +206,70 @@ def _acronym(content: BriefContent, lang: str) -> str:
     return text.text if text else ""
 
 
-def _story(content: BriefContent, phrases: _Phrases, styles) -> list[Flowable]:
+def _story(content: BriefContent, phrases: _Phrases) -> list[Flowable]:
+    """The brief's flowables in one language. The list has the same length and order
+    for every language (an empty spacer where a note is not needed), so two languages
+    can be set side by side row by row."""
     lang = phrases.lang
-    font = styles["body"].fontName
+    write = _Writer(phrases)
     acronym = _acronym(content, lang)
     # The body's full name if it exists in this language, else its acronym in it.
     name = content.body.name.get(lang) or content.body.acronym.get(lang) or content.body.name.pick(lang)
     numbers = [m.number for g in content.groups for m in g.meetings]
+    kicker = name.text if name else acronym
     story: list[Flowable] = [
-        Paragraph(escape(name.text if name else acronym).upper(), styles["kicker"]),
-        Paragraph(escape(phrases.title(numbers)), styles["title"]),
-        Paragraph(escape(phrases.summary(content)), styles["subtitle"]),
+        write.phrase(kicker if is_rtl(lang) else kicker.upper(), "kicker"),
+        write.phrase(phrases.title(numbers), "title"),
+        write.phrase(phrases.summary(content), "subtitle"),
     ]
     rule_at = len(story)
-    any_fallback = False
     for index, group in enumerate(content.groups, 1):
-        story.append(Paragraph(escape(phrases.lead(group, acronym)), styles["lead"],
-                               bulletText=str(index)))
+        story.append(write.phrase(phrases.lead(group, acronym), "lead", bullet=format_number(index, lang)))
         story[-1].keepWithNext = True
         for position, outcome in enumerate(group.outcomes):
             ending = "." if position == len(group.outcomes) - 1 else ";"
-            markup, fallback = _item_text(outcome, phrases, ending, font)
-            any_fallback |= fallback
-            story.append(Paragraph(markup, styles["item"], bulletText="–"))
+            story.append(write.record(outcome, "item", "–", ending))
             for child in outcome.children:
                 for sub in child.walk():
-                    markup, fallback = _item_text(sub, phrases, "", font)
-                    any_fallback |= fallback
-                    label = f"{sub.label})" if sub.label else "•"
-                    story.append(Paragraph(markup, styles["subitem"], bulletText=label))
-    if any_fallback:
-        story.insert(rule_at, Paragraph(escape(phrases.gettext(
+                    label = _sub_label(sub.label, lang) if sub.label else "•"
+                    story.append(write.record(sub, "subitem", label))
+    note = Spacer(0, 0)
+    if write.fallback:
+        note = write.phrase(phrases.gettext(
             "Texts not available in this language are printed in their original language, "
-            "marked with its code.")), styles["note"]))
-        rule_at += 1
-    story.insert(rule_at, HRFlowable(width="100%", thickness=0.6, color=ACCENT,
-                                     spaceBefore=6, spaceAfter=4))
+            "marked with its code."), "note")
+    story[rule_at:rule_at] = [note, HRFlowable(width="100%", thickness=0.6, color=ACCENT,
+                                               spaceBefore=6, spaceAfter=4)]
     return story
 
 
-class _PagedCanvas(Canvas):
-    """Canvas that knows the page count when it draws footers ("Page 2 of 5")."""
+def _side_by_side(left: list[Flowable], right: list[Flowable], width: float) -> list[Flowable]:
+    """Two languages' stories as one table, a row per paragraph, rows split across
+    pages where needed. A note present in one language only gets a row too."""
+    if len(left) != len(right):
+        raise ValueError("the two stories of a bilingual brief must match row for row")
+    gap = 6 * mm
+    table = Table([[a, b] for a, b in zip(left, right)], colWidths=[(width - gap) / 2] * 2,
+                  splitInRow=1, style=TableStyle([
+                      ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                      ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                      ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                      ("RIGHTPADDING", (0, 0), (0, -1), gap / 2), ("LEFTPADDING", (1, 0), (1, -1), gap / 2),
+                      ("LINEAFTER", (0, 0), (0, -1), 0.3, colors.HexColor("#c8d0da")),
+                  ]))
+    return [table]
 
-    def __init__(self, *args, phrases: _Phrases, footer: str, header: str, family: str, **kwargs):
+
+class _PagedCanvas(Canvas):
+    """Canvas that knows the page count when it draws footers ("Page 2 of 5").
+
+    Header and footer are in the first language of the brief, mirrored for Arabic.
+    """
+
+    def __init__(self, *args, phrases: _Phrases, footer: str, header: str, **kwargs):
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
-        self._phrases, self._footer, self._header, self._family = phrases, footer, header, family
+        self._phrases, self._footer, self._header = phrases, footer, header
 
     def showPage(self):
         self._pages.append(dict(self.__dict__))
@@ -252,16 +286,21 @@ class _PagedCanvas(Canvas):
     def _decorate(self, number: int, total: int) -> None:
         width, height = self._pagesize
         left, right = 20 * mm, width - 20 * mm
+        lang = self._phrases.lang
+        rtl = is_rtl(lang)
+        start, end = (self.drawRightString, self.drawString) if rtl else (self.drawString, self.drawRightString)
+        start_x, end_x = (right, left) if rtl else (left, right)
+        shown = visual if rtl else str
         self.saveState()
         self.setFillColor(MUTED)
         self.setStrokeColor(colors.HexColor("#c8d0da"))
-        self.setFont(self._family, 8)
+        self.setFont(family_for(lang), 8)
         if number > 1:
-            self.drawString(left, height - 12 * mm, self._header)
+            start(start_x, height - 12 * mm, shown(self._header))
             self.line(left, height - 13.5 * mm, right, height - 13.5 * mm)
         self.line(left, 15 * mm, right, 15 * mm)
-        self.drawString(left, 10.5 * mm, self._footer)
-        self.drawRightString(right, 10.5 * mm, self._phrases.page(number, total))
+        start(start_x, 10.5 * mm, shown(self._footer))
+        end(end_x, 10.5 * mm, shown(self._phrases.page(number, total)))
         self.restoreState()
 
 
@@ -276,17 +315,24 @@ class _Document(SimpleDocTemplate):
 
 
 def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.date,
-                 progress: Progress = SILENT) -> BriefResult:
-    """Lay out ``content`` as a PDF at ``out`` (written under a temporary name first)."""
-    family = register_fonts()
+                 parallel: str | None = None, progress: Progress = SILENT) -> BriefResult:
+    """Lay out ``content`` as a PDF at ``out`` (written under a temporary name first).
+
+    With ``parallel`` (another brief language) the brief is bilingual: ``lang`` in the
+    left column, ``parallel`` in the right, row by row.
+    """
+    register_fonts()
     phrases = _Phrases(lang)
-    styles = _styles(family)
-    story = _story(content, phrases, styles)
+    story = _story(content, phrases)
     acronym = _acronym(content, lang)
     numbers = [m.number for g in content.groups for m in g.meetings]
     title = phrases.title(numbers)
+    width = A4[0] - 40 * mm
+    if parallel:
+        story = _side_by_side(story, _story(content, _Phrases(parallel)), width)
+        title = f"{title} | {_Phrases(parallel).title(numbers)}"
     canvas_maker = functools.partial(
-        _PagedCanvas, phrases=phrases, family=family, header=f"{acronym} · {title}",
+        _PagedCanvas, phrases=phrases, header=f"{acronym} · {phrases.title(numbers)}",
         footer=phrases.footer(made_on, content.fingerprint))
     # A short temporary name beside the target: as long a name could be too long.
     temporary = out.with_name(f".piel-brief-{uuid.uuid4().hex[:8]}.tmp")
@@ -296,7 +342,7 @@ def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.dat
                         subject=title, creator=f"{APP_NAME} {__version__}", lang=lang,
                         progress=progress, total=len(story),
                         # Start pages in our font; else every PDF names Helvetica, unembedded.
-                        initialFontName=family)
+                        initialFontName=family_for(lang))
         doc.build(story, canvasmaker=canvas_maker)
         os.replace(temporary, out)
     except OSError as e:

@@ -1,8 +1,18 @@
 """Fonts shipped in ``resources/fonts`` and registered with ReportLab.
 
 ReportLab embeds TrueType (glyf) fonts only, as subsets, so a brief prints the same on
-any machine. Noto Sans covers Latin (all accents of the six languages' Latin texts) and
-Cyrillic; its licence is ``resources/fonts/OFL-NotoSans.txt``.
+any machine. ReportLab has no automatic fallback between fonts, so every paragraph is set
+in one family chosen for its language and checked to cover each of its characters:
+
+- Noto Sans: Latin (every accent of the UN languages' Latin texts) and Cyrillic.
+  Licence ``OFL-NotoSans.txt``.
+- Amiri: Arabic, plus Latin, digits, brackets and U+202F, so Latin inside Arabic prints.
+  Licence ``OFL-Amiri.txt``.
+- WenQuanYi Micro Hei: Chinese, plus Latin and Cyrillic. One weight only: bold is
+  printed in the regular face. Licence ``LICENSE-WenQuanYiMicroHei.txt`` (Apache-2.0).
+
+Source of the coverage facts: ``TECH-NOTES.md`` of the project, checked again by
+``tests/test_brief_languages.py`` against the fonts' character maps.
 """
 
 from __future__ import annotations
@@ -15,27 +25,64 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from piel_desktop.paths import resources_dir
 
-FAMILY = "NotoSans"
-_FACES = {  # ReportLab name -> (file, bold, italic)
-    "NotoSans": ("NotoSans-Regular.ttf", 0, 0),
-    "NotoSans-Bold": ("NotoSans-Bold.ttf", 1, 0),
-    "NotoSans-Italic": ("NotoSans-Italic.ttf", 0, 1),
-    "NotoSans-BoldItalic": ("NotoSans-BoldItalic.ttf", 1, 1),
+LATIN, ARABIC, CJK = "NotoSans", "Amiri", "WenQuanYi"
+#: Family -> files of its faces: regular, bold, italic, bold italic (None: use regular).
+_FAMILIES: dict[str, tuple[str | None, ...]] = {
+    LATIN: ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
+            "NotoSans-BoldItalic.ttf"),
+    ARABIC: ("Amiri-Regular.ttf", "Amiri-Bold.ttf", "Amiri-Slanted.ttf", "Amiri-BoldSlanted.ttf"),
+    CJK: ("WenQuanYiMicroHei.ttc", None, None, None),
 }
+_SUFFIXES = ("", "-Bold", "-Italic", "-BoldItalic")
+#: The family a language's text is set in first; others are tried in this order.
+_BY_LANGUAGE = {"ar": ARABIC, "zh": CJK}
+_FALLBACK_ORDER = (LATIN, ARABIC, CJK)
 
 
 @functools.cache
-def register_fonts() -> str:
-    """Register the brief fonts once per process; return the family name for styles.
+def register_fonts() -> tuple[str, ...]:
+    """Register every brief family once per process; return their names.
 
-    Raises reportlab's TTFError if a bundled font file is missing or unreadable (a
-    broken installation, reported as an unexpected error).
+    Faces are registered as ``Family``, ``Family-Bold``, ``Family-Italic`` and
+    ``Family-BoldItalic`` where the family has them (see :func:`face`). Raises
+    reportlab's TTFError if a bundled font file is missing or unreadable (a broken
+    installation, reported as an unexpected error).
     """
     folder = resources_dir() / "fonts"
-    for name, (filename, bold, italic) in _FACES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
-        addMapping(FAMILY, bold, italic, name)
-    return FAMILY
+    for family, files in _FAMILIES.items():
+        for index, (filename, suffix) in enumerate(zip(files, _SUFFIXES)):
+            name = face(family, bold=bool(index & 1), italic=bool(index & 2))
+            if filename:
+                pdfmetrics.registerFont(TTFont(family + suffix, str(folder / filename)))
+            addMapping(family, index & 1, (index & 2) >> 1, name)
+    return tuple(_FAMILIES)
+
+
+def face(family: str, *, bold: bool = False, italic: bool = False) -> str:
+    """The registered font name of a face of ``family``; its regular face if it has
+    no such face (Chinese has one weight)."""
+    index = int(bold) + 2 * int(italic)
+    return family + _SUFFIXES[index] if _FAMILIES[family][index] else family
+
+
+def family_for(lang: str) -> str:
+    """The family text in ``lang`` (a UN language code) is set in first."""
+    return _BY_LANGUAGE.get(lang, LATIN)
+
+
+def covering_family(text: str, lang: str) -> str | None:
+    """The first family that has a glyph for every non-space character of ``text``.
+
+    ``lang``'s own family is tried first, then Noto Sans, Amiri, WenQuanYi. None if no
+    single family covers the text (it then cannot be printed without boxes).
+    """
+    register_fonts()
+    needed = {char for char in text if not char.isspace()}
+    first = family_for(lang)
+    for family in (first, *(f for f in _FALLBACK_ORDER if f != first)):
+        if all(has_glyph(family, char) for char in needed):
+            return family
+    return None
 
 
 def has_glyph(font_name: str, char: str) -> bool:

@@ -1,0 +1,165 @@
+"""Paragraphs for every script of the six languages, on top of ReportLab platypus.
+
+- Arabic (right to left): letters are joined with arabic-reshaper (harakat kept), the
+  paragraph is wrapped by ReportLab in logical order, and each line is reordered only
+  when drawn (``bidi.algorithm.get_display`` with a right-to-left base, which also
+  mirrors brackets). Reordering a whole paragraph before wrapping would print its lines
+  bottom-up. Lines are justified, the last one set flush right; the bullet or number
+  stands at the right. Source of the method: ``TECH-NOTES.md`` (measured on this stack).
+- Chinese: ReportLab's CJK wrapping, which breaks between ideographs and backs up to
+  keep Latin words and numbers whole; punctuation that cannot start a line hangs into a
+  one-em reserve at the right, so nothing passes the margin.
+- Latin and Cyrillic: ordinary paragraphs.
+
+Record text is plain text: it is escaped here before it reaches ReportLab's markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from arabic_reshaper import ArabicReshaper
+from bidi import algorithm as bidi
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+from reportlab.rl_config import paraFontSizeHeightOffset
+
+from piel_desktop.reports.fonts import ARABIC, CJK, covering_family, face, has_glyph
+
+RTL_LANGUAGES = frozenset({"ar"})
+_reshaper = ArabicReshaper(configuration={"delete_harakat": False})
+
+
+def is_rtl(lang: str) -> bool:
+    return lang in RTL_LANGUAGES
+
+
+def visual(text: str) -> str:
+    """One line of right-to-left text in drawing order (joined, reordered, mirrored)."""
+    return bidi.get_display(_reshaper.reshape(text), base_dir="R")
+
+
+@dataclass(frozen=True)
+class Role:
+    """How a kind of paragraph looks, independent of script and direction.
+
+    Sizes in points; ``indent`` is the text's distance from the start edge (left in
+    left-to-right text, right in right-to-left), ``bullet_at`` the bullet's.
+    """
+    size: float
+    leading: float
+    bold: bool = False
+    italic: bool = False
+    color: str = "#1f2933"
+    indent: float = 0
+    bullet_at: float = 0
+    space_before: float = 0
+    space_after: float = 4
+    justify: bool = False
+
+
+@functools.cache
+def style(role: Role, family: str, rtl: bool) -> ParagraphStyle:
+    """The ReportLab style for ``role`` set in ``family``, in the given direction."""
+    font = face(family, bold=role.bold, italic=role.italic)
+    size, leading = role.size, role.leading
+    if family == ARABIC:  # Amiri's Naskh needs more room above and below than Noto Sans
+        size, leading = size * 1.12, leading * 1.25
+    common = dict(fontName=font, bulletFontName=face(family, bold=True), fontSize=size,
+                  bulletFontSize=size, leading=leading, textColor=role.color,
+                  spaceBefore=role.space_before, spaceAfter=role.space_after)
+    if rtl:
+        return ParagraphStyle(f"{role}-{family}-rtl", rightIndent=role.indent, leftIndent=0,
+                              bulletIndent=role.bullet_at,
+                              alignment=TA_JUSTIFY if role.justify else TA_RIGHT, **common)
+    return ParagraphStyle(
+        f"{role}-{family}", leftIndent=role.indent, bulletIndent=role.bullet_at,
+        # A one-em reserve on the right for CJK punctuation hanging past a full line.
+        rightIndent=size if family == CJK else 0, wordWrap="CJK" if family == CJK else None,
+        alignment=TA_LEFT, **common)
+
+
+def paragraph(text: str, lang: str, role: Role, *, bullet: str | None = None,
+              suffix: str = "") -> Paragraph | None:
+    """A paragraph of plain ``text`` written in ``lang``, with an optional ``bullet``.
+
+    ``suffix`` (plain, e.g. a language code in brackets) follows the text, in smaller
+    type where the script allows markup. None if no bundled family has every character
+    of the text: the caller prints a note instead of blanks or boxes.
+    """
+    family = covering_family(text + suffix, lang)
+    if family is None:
+        return None
+    text = _fit_spaces(text, family)
+    if family == ARABIC and is_rtl_text(text):
+        return RtlParagraph(f"{text} {suffix}".rstrip(), style(role, family, True), bulletText=bullet)
+    markup = escape(text)
+    if suffix:
+        markup += f' <font size="{role.size * 0.75:g}" color="#5f6b7a">{escape(suffix)}</font>'
+    return Paragraph(markup, style(role, family, False), bulletText=bullet)
+
+
+def is_rtl_text(text: str) -> bool:
+    """True if the first strong character of ``text`` is right-to-left (UAX #9, P2)."""
+    return bidi.get_base_level(text) == 1
+
+
+def _fit_spaces(text: str, family: str) -> str:
+    """``text`` with no-break spaces the family lacks replaced by ones it has."""
+    font = face(family)
+    for char in ("\u202f", "\u00a0"):
+        if char in text and not has_glyph(font, char):
+            text = text.replace(char, "\u00a0" if has_glyph(font, "\u00a0") else " ")
+    return text
+
+
+class RtlParagraph(Paragraph):
+    """A right-to-left paragraph of plain text in one font (Arabic).
+
+    ReportLab wraps and splits it in logical order; :meth:`draw` sets each line itself,
+    reordered for display. The bullet is drawn at ``style.bulletIndent`` from the right.
+    Raises nothing of its own; markup is not interpreted (the text is escaped).
+    """
+
+    def __init__(self, text, style, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
+        if text is not None:
+            text = escape(_reshaper.reshape(text))
+        super().__init__(text, style, None, frags, caseSensitive, encoding)
+        self.rtl_bullet = bulletText
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for index, part in enumerate(parts):
+            part.rtl_bullet = self.rtl_bullet if index == 0 else None
+        return parts
+
+    def draw(self):
+        para, style, canvas = self.blPara, self.style, self.canv
+        if para.kind != 0:  # only plain text is given to this class
+            raise ValueError("RtlParagraph needs text in a single font")
+        right = self.width - style.rightIndent
+        y = self.height - (para.fontSize if paraFontSizeHeightOffset else para.ascent)
+        canvas.saveState()
+        canvas.setFillColor(style.textColor)
+        if self.rtl_bullet:
+            canvas.setFont(style.bulletFontName, style.bulletFontSize)
+            canvas.drawRightString(self.width - style.bulletIndent, y, visual(self.rtl_bullet))
+        last = len(para.lines) - 1
+        for number, (extra, words) in enumerate(para.lines):
+            line = bidi.get_display(" ".join(words), base_dir="R")
+            text = canvas.beginText()
+            text.setFont(para.fontName, para.fontSize)
+            gaps = line.count(" ")
+            if style.alignment == TA_JUSTIFY and number < last and gaps and extra > 0:
+                text.setWordSpace(extra / gaps)
+                text.setTextOrigin(right - (stringWidth(line, para.fontName, para.fontSize) + extra), y)
+            else:
+                text.setTextOrigin(right - stringWidth(line, para.fontName, para.fontSize), y)
+            text.textOut(line)
+            canvas.drawText(text)
+            y -= style.leading
+        canvas.restoreState()
