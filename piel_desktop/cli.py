@@ -3,7 +3,7 @@
 With no command the window opens (Qt is imported only then). Commands:
 
 - ``init [--demo] [--office NAME]``: create an archive, refusing to overwrite one;
-- ``brief --lang es --meetings 9-14 --out FILE.pdf``: print a brief;
+- ``brief --lang es [--parallel en] --meetings 9-14 --out FILE.pdf``: print a brief;
 - ``check``: integrity check, schema version and record counts;
 - ``fingerprint``: the content fingerprint, equal in archives that hold the same records;
 - ``export --to OFFICE --out FILE`` (or ``--full``): a package for another office;
@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--lang", dest="brief_lang", metavar="LANG",
                        help=_("language of the brief ({languages}); default: the interface language")
                        .format(languages=", ".join(BRIEF_LANGUAGES)))
+    brief.add_argument("--parallel", metavar="LANG",
+                       help=_("a second language set side by side with the first (bilingual brief)"))
     brief.add_argument("--meetings", metavar="NUMBERS",
                        help=_("meetings to include, such as 9-14 or 9,12-14 (default: all)"))
     brief.add_argument("--out", type=Path, required=True, metavar="FILE",
@@ -125,7 +127,8 @@ def _run_brief(args: argparse.Namespace) -> int:
     numbers = list(parse_meeting_numbers(args.meetings)) if args.meetings is not None else None
     lang = ui_language() if args.brief_lang is None else args.brief_lang
     with open_archive(_archive_path(args)) as archive:
-        result = make_brief(archive, lang=lang, out=args.out, meetings=numbers)
+        result = make_brief(archive, lang=lang, out=args.out, meetings=numbers,
+                            parallel=args.parallel)
     print(ngettext("Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", result.pages)
           .format(path=result.path, pages=result.pages))
     print(_("Meetings included: {numbers}").format(

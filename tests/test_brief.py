@@ -234,6 +234,6 @@ def test_a_script_no_font_has_is_named_not_dropped(demo, tmp_path):
     path = tmp_path / "zh.pdf"
     make_brief(demo, lang="es", meetings=[14], out=path, made_at=MADE_AT)
     text = pdf_text(path)
-    assert "儿童在线保护工作组; [zh]" in text  # Chinese has its font, inside a Spanish brief
+    assert "儿童在线保护工作组； [zh]" in text  # Chinese has its font, inside a Spanish brief
     assert "[un texto en inglés, que esta nota informativa aún no puede imprimir] [en]" in text
     assert "\x00" not in text

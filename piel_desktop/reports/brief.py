@@ -38,7 +38,10 @@ from piel_desktop.storage import Archive
 INK = colors.HexColor("#1f2933")
 ACCENT = colors.HexColor("#1a4f8b")
 MUTED = colors.HexColor("#5f6b7a")
-_LIST_END = (":", ".", ";", "!", "?")
+_LIST_END = (":", ".", ";", "!", "?", "。", "；", "：", "؛", "؟")
+#: What ends a list item and the last one, per language of the text (Chinese uses full
+#: width punctuation, Arabic its own semicolon).
+_ENDINGS = {"zh": ("；", "。"), "ar": ("؛", ".")}
 
 
 @dataclass(frozen=True)
@@ -180,15 +183,16 @@ class _Writer:
     def phrase(self, text: str, role: str, bullet: str | None = None) -> Flowable:
         return self._make(text, self.lang, role, bullet=bullet)
 
-    def record(self, outcome: d.Outcome, role: str, bullet: str, ending: str = "") -> Flowable:
+    def record(self, outcome: d.Outcome, role: str, bullet: str, *, last: bool | None = None) -> Flowable:
         """An outcome's text in the brief's language, else in its original language
         marked with the code. Top-level outcomes are stored without the ";" / "." that
-        separate list items: ``ending`` restores it."""
+        separate list items: with ``last`` given (True for the list's last item) the
+        punctuation of the text's language is restored."""
         version = outcome.text.pick(self.lang)
         text = version.text.strip() if version else ""
-        if ending and not text.endswith(_LIST_END):
-            text += ending
         text_lang = version.lang if version else self.lang
+        if last is not None and not text.endswith(_LIST_END):
+            text += _ENDINGS.get(text_lang, (";", "."))[last]
         suffix = f"[{text_lang}]" if text_lang != self.lang else ""
         self.fallback |= bool(suffix)
         return self._make(text, text_lang, role, bullet=bullet, suffix=suffix)
@@ -227,8 +231,8 @@ def _story(content: BriefContent, phrases: _Phrases) -> list[Flowable]:
         story.append(write.phrase(phrases.lead(group, acronym), "lead", bullet=format_number(index, lang)))
         story[-1].keepWithNext = True
         for position, outcome in enumerate(group.outcomes):
-            ending = "." if position == len(group.outcomes) - 1 else ";"
-            story.append(write.record(outcome, "item", "–", ending))
+            last = position == len(group.outcomes) - 1
+            story.append(write.record(outcome, "item", "–", last=last))
             for child in outcome.children:
                 for sub in child.walk():
                     label = _sub_label(sub.label, lang) if sub.label else "•"

@@ -6,9 +6,10 @@
   mirrors brackets). Reordering a whole paragraph before wrapping would print its lines
   bottom-up. Lines are justified, the last one set flush right; the bullet or number
   stands at the right. Source of the method: ``TECH-NOTES.md`` (measured on this stack).
-- Chinese: ReportLab's CJK wrapping, which breaks between ideographs and backs up to
-  keep Latin words and numbers whole; punctuation that cannot start a line hangs into a
-  one-em reserve at the right, so nothing passes the margin.
+- Chinese: lines are broken here (:class:`CjkParagraph`) between ideographs, never inside
+  a Latin word or number, never before closing punctuation (，。）…) or after opening
+  punctuation (（“…), the usual kinsoku rules; ReportLab's own CJK mode can start a line
+  with "，" and lets punctuation hang past the margin.
 - Latin and Cyrillic: ordinary paragraphs.
 
 Record text is plain text: it is escaped here before it reaches ReportLab's markup.
@@ -26,6 +27,7 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText as _clean
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from piel_desktop.reports.fonts import ARABIC, CJK, covering_family, face, has_glyph
@@ -76,11 +78,8 @@ def style(role: Role, family: str, rtl: bool) -> ParagraphStyle:
         return ParagraphStyle(f"{role}-{family}-rtl", rightIndent=role.indent, leftIndent=0,
                               bulletIndent=role.bullet_at,
                               alignment=TA_JUSTIFY if role.justify else TA_RIGHT, **common)
-    return ParagraphStyle(
-        f"{role}-{family}", leftIndent=role.indent, bulletIndent=role.bullet_at,
-        # A one-em reserve on the right for CJK punctuation hanging past a full line.
-        rightIndent=size if family == CJK else 0, wordWrap="CJK" if family == CJK else None,
-        alignment=TA_LEFT, **common)
+    return ParagraphStyle(f"{role}-{family}", leftIndent=role.indent, bulletIndent=role.bullet_at,
+                          alignment=TA_LEFT, **common)
 
 
 def paragraph(text: str, lang: str, role: Role, *, bullet: str | None = None,
@@ -97,6 +96,8 @@ def paragraph(text: str, lang: str, role: Role, *, bullet: str | None = None,
     text = _fit_spaces(text, family)
     if family == ARABIC and is_rtl_text(text):
         return RtlParagraph(f"{text} {suffix}".rstrip(), style(role, family, True), bulletText=bullet)
+    if family == CJK and not suffix:
+        return CjkParagraph(text, style(role, family, False), bulletText=bullet)
     markup = escape(text)
     if suffix:
         markup += f' <font size="{role.size * 0.75:g}" color="#5f6b7a">{escape(suffix)}</font>'
@@ -163,3 +164,58 @@ class RtlParagraph(Paragraph):
             canvas.drawText(text)
             y -= style.leading
         canvas.restoreState()
+
+
+_CANNOT_START = set("，。、：；！？）」』】》〉”’％·・…—,.;:!?)]}%")
+_CANNOT_END = set("（「『【《〈“‘([{")
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+
+
+def cjk_units(text: str) -> list[str]:
+    """``text`` cut where a line may break: between ideographs and around spaces, never
+    inside a run of Latin letters or digits, never before punctuation that cannot
+    start a line or after punctuation that cannot end one."""
+    units: list[str] = []
+    glue_next = False
+    for char in text:
+        joins_previous = units and (
+            glue_next or char in _CANNOT_START
+            or (not _is_cjk(char) and not char.isspace() and not _is_cjk(units[-1][-1])
+                and not units[-1][-1].isspace()))
+        if joins_previous:
+            units[-1] += char
+        else:
+            units.append(char)
+        glue_next = char in _CANNOT_END
+    return units
+
+
+class CjkParagraph(Paragraph):
+    """A paragraph of plain Chinese text, broken into lines by :func:`cjk_units` for the
+    width it is given, then laid out by ReportLab (which splits it across pages)."""
+
+    def __init__(self, text, style, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
+        self._plain, self._broken_for = text, None
+        super().__init__(escape(text) if text is not None else None, style, bulletText, frags,
+                         caseSensitive, encoding)
+
+    def wrap(self, availWidth, availHeight):
+        if self._plain is not None and self._broken_for != availWidth:
+            style = self.style
+            width = availWidth - style.leftIndent - style.rightIndent
+            lines, line, used = [], "", 0.0
+            for unit in cjk_units(self._plain):
+                size = stringWidth(unit, style.fontName, style.fontSize)
+                if line and used + size > width and not unit.isspace():
+                    lines.append(line.rstrip())
+                    line, used = "", 0.0
+                if line or not unit.isspace():
+                    line, used = line + unit, used + size
+            lines.append(line)
+            self._setup("<br/>".join(escape(x) for x in lines), style, self.bulletText, None,
+                        _clean)
+            self._broken_for = availWidth
+        return super().wrap(availWidth, availHeight)

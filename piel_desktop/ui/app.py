@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtGui import QColor, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from piel_desktop import APP_ID, APP_NAME, __version__, paths
@@ -43,6 +43,15 @@ def _report_uncaught(exc_type, exc, traceback) -> None:
     show_error(QApplication.activeWindow(), exc)
 
 
+def register_bundled_fonts() -> int:
+    """Make the brief fonts (Arabic, Chinese) available to Qt's font fallback, so the
+    window shows every script even where the system has no font for it. Returns the
+    number of font files Qt accepted."""
+    folder = paths.resources_dir() / "fonts"
+    return sum(QFontDatabase.addApplicationFont(str(folder / name)) >= 0
+               for name in ("Amiri-Regular.ttf", "Amiri-Bold.ttf", "WenQuanYiMicroHei.ttc"))
+
+
 def prepare_application(ui_lang: str | None, settings: Settings) -> QApplication:
     """The QApplication, with the interface language set (ours and Qt's)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -50,6 +59,7 @@ def prepare_application(ui_lang: str | None, settings: Settings) -> QApplication
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    register_bundled_fonts()
     lang = resolve_language(ui_lang, settings.get("language"),
                             candidates=[*system_language_candidates(), *QLocale.system().uiLanguages()])
     set_ui_language(lang)
