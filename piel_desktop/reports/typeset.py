@@ -96,8 +96,8 @@ def paragraph(text: str, lang: str, role: Role, *, bullet: str | None = None,
     text = _fit_spaces(text, family)
     if family == ARABIC and is_rtl_text(text):
         return RtlParagraph(f"{text} {suffix}".rstrip(), style(role, family, True), bulletText=bullet)
-    if family == CJK and not suffix:
-        return CjkParagraph(text, style(role, family, False), bulletText=bullet)
+    if family == CJK:  # the suffix in the same type: a Chinese line carries no markup
+        return CjkParagraph(f"{text} {suffix}".rstrip(), style(role, family, False), bulletText=bullet)
     markup = escape(text)
     if suffix:
         markup += f' <font size="{role.size * 0.75:g}" color="#5f6b7a">{escape(suffix)}</font>'
