@@ -18,14 +18,18 @@ Record text is plain text: it is escaped here before it reaches ReportLab's mark
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from arabic_reshaper import ArabicReshaper
+from arabic_reshaper.ligatures import LIGATURES
 from bidi import algorithm as bidi
+from bidi import get_display as fast_display
+from bidi.mirror import MIRRORED
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText as _clean
 from reportlab.rl_config import paraFontSizeHeightOffset
@@ -33,16 +37,54 @@ from reportlab.rl_config import paraFontSizeHeightOffset
 from piel_desktop.reports.fonts import ARABIC, CJK, covering_family, face, has_glyph
 
 RTL_LANGUAGES = frozenset({"ar"})
-_reshaper = ArabicReshaper(configuration={"delete_harakat": False})
+_MIRRORABLE = frozenset(MIRRORED)
+# Harakat kept (the text must print as written). Of arabic-reshaper's 286 ligatures,
+# only the obligatory lam-alef ones and the name of God: the others are optional in
+# print, and matching them all costs more than the rest of the reshaping.
+_reshaper = ArabicReshaper(configuration={
+    "delete_harakat": False, "support_ligatures": False,
+    **{name: True for name, _forms in LIGATURES
+       if "LAM WITH ALEF" in name or name == "ARABIC LIGATURE ALLAH"}})
+
+
+_SPACES = re.compile(r"(\s+)")
+
+
+def reshape(text: str) -> str:
+    """``text`` with Arabic letters in their joined forms, still in logical order.
+
+    Letters join only within a word, so words are reshaped one by one through a cache:
+    running text repeats its words, and arabic-reshaper is pure Python.
+    """
+    return "".join(_reshape_word(part) for part in _SPACES.split(text))
+
+
+@functools.lru_cache(maxsize=20000)
+def _reshape_word(word: str) -> str:
+    return _reshaper.reshape(word) if word and not word.isspace() else word
 
 
 def is_rtl(lang: str) -> bool:
     return lang in RTL_LANGUAGES
 
 
+@functools.lru_cache(maxsize=256)
 def visual(text: str) -> str:
-    """One line of right-to-left text in drawing order (joined, reordered, mirrored)."""
-    return bidi.get_display(_reshaper.reshape(text), base_dir="R")
+    """One line of right-to-left text in drawing order (joined, reordered, mirrored).
+    Cached: page headers and footers repeat on every page."""
+    return _display(reshape(text))
+
+
+def _display(line: str) -> str:
+    """A line of joined right-to-left text reordered for drawing left to right.
+
+    python-bidi's Rust ``get_display`` is about 13 times faster than its pure-Python
+    ``bidi.algorithm`` but does not mirror brackets (UAX #9, L4); lines with a
+    mirrorable character go to the Python one, which does.
+    """
+    if _MIRRORABLE.isdisjoint(line):
+        return fast_display(line, base_dir="R")
+    return bidi.get_display(line, base_dir="R")
 
 
 @dataclass(frozen=True)
@@ -128,7 +170,7 @@ class RtlParagraph(Paragraph):
 
     def __init__(self, text, style, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
         if text is not None:
-            text = escape(_reshaper.reshape(text))
+            text = escape(reshape(text))
         super().__init__(text, style, None, frags, caseSensitive, encoding)
         self.rtl_bullet = bulletText
 
@@ -143,6 +185,7 @@ class RtlParagraph(Paragraph):
         if para.kind != 0:  # only plain text is given to this class
             raise ValueError("RtlParagraph needs text in a single font")
         right = self.width - style.rightIndent
+        measure = self.width - style.leftIndent - style.rightIndent  # ReportLab's line width
         y = self.height - (para.fontSize if paraFontSizeHeightOffset else para.ascent)
         canvas.saveState()
         canvas.setFillColor(style.textColor)
@@ -151,15 +194,16 @@ class RtlParagraph(Paragraph):
             canvas.drawRightString(self.width - style.bulletIndent, y, visual(self.rtl_bullet))
         last = len(para.lines) - 1
         for number, (extra, words) in enumerate(para.lines):
-            line = bidi.get_display(" ".join(words), base_dir="R")
+            line = _display(" ".join(words))
             text = canvas.beginText()
             text.setFont(para.fontName, para.fontSize)
             gaps = line.count(" ")
+            # ``extra`` is what the line leaves free of the width it was wrapped to.
             if style.alignment == TA_JUSTIFY and number < last and gaps and extra > 0:
                 text.setWordSpace(extra / gaps)
-                text.setTextOrigin(right - (stringWidth(line, para.fontName, para.fontSize) + extra), y)
+                text.setTextOrigin(right - measure, y)
             else:
-                text.setTextOrigin(right - stringWidth(line, para.fontName, para.fontSize), y)
+                text.setTextOrigin(right - (measure - extra), y)
             text.textOut(line)
             canvas.drawText(text)
             y -= style.leading
@@ -207,8 +251,9 @@ class CjkParagraph(Paragraph):
             style = self.style
             width = availWidth - style.leftIndent - style.rightIndent
             lines, line, used = [], "", 0.0
+            measure = getFont(style.fontName).stringWidth
             for unit in cjk_units(self._plain):
-                size = stringWidth(unit, style.fontName, style.fontSize)
+                size = measure(unit, style.fontSize)
                 if line and used + size > width and not unit.isspace():
                     lines.append(line.rstrip())
                     line, used = "", 0.0
