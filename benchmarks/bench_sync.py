@@ -131,7 +131,7 @@ def baseline(source: Path, rows: dict[str, list[tuple]], target: Path) -> tuple[
     with sqlite3.connect(source) as src:
         ddl = [r[0] for r in src.execute(
             "SELECT sql FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL "
-            "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index'")]
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'fts_%' ORDER BY type = 'index'")]
     con = sqlite3.connect(target, isolation_level=None)
     for statement in ddl:
         con.execute(statement)

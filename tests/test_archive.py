@@ -18,6 +18,7 @@ from piel_desktop.services import records
 from piel_desktop.services.archive import check_archive, create_archive, open_archive
 from piel_desktop.storage import archive as storage_archive
 from piel_desktop.storage.models import Base
+from piel_desktop.storage.search import include_in_autogenerate
 
 
 def _digest(path) -> str:
@@ -169,7 +170,8 @@ def test_migrations_match_the_models(tmp_path):
     create_archive(path).close()
     engine = storage_archive._make_engine(path)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+        context = MigrationContext.configure(connection, opts={
+            "render_as_batch": True, "include_object": include_in_autogenerate})
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
 
@@ -281,18 +283,19 @@ def test_a_failed_migration_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
     before = _digest(path)
     scripts = tmp_path / "migrations"
     shutil.copytree(storage_archive._MIGRATIONS, scripts)
-    (scripts / "versions" / "0003_broken.py").write_text(
+    head = storage_archive.schema_head()
+    (scripts / "versions" / f"{head + 1:04d}_broken.py").write_text(
         '"""A migration that fails after changing things."""\n'
         "from alembic import op\n"
         "import sqlalchemy as sa\n"
-        "revision = '0003'\ndown_revision = '0002'\nbranch_labels = None\ndepends_on = None\n\n"
+        f"revision = '{head + 1:04d}'\ndown_revision = '{head:04d}'\nbranch_labels = None\ndepends_on = None\n\n"
         "def upgrade():\n"
         "    op.add_column('meeting', sa.Column('room', sa.String(20)))\n"
         "    op.execute('DROP TABLE meeting_outcome')\n"
         "    raise RuntimeError('migration bug')\n\n"
         "def downgrade():\n    pass\n", encoding="utf-8")
     monkeypatch.setattr(storage_archive, "_MIGRATIONS", scripts)
-    assert storage_archive.schema_head() == 3
+    assert storage_archive.schema_head() == head + 1
     with pytest.raises(ArchiveUnreadable) as caught:
         open_archive(path)
     assert "migration bug" in caught.value.params["reason"]

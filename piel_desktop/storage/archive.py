@@ -31,7 +31,7 @@ from piel_desktop.domain.errors import (
     ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveReadOnly, ArchiveUnreadable,
     InvalidValue, NewerSchema, NotAFile, NotAnArchive, PielError,
 )
-from piel_desktop.storage import sync
+from piel_desktop.storage import search, sync
 from piel_desktop.storage.models import Record, Replica, utcnow
 
 log = logging.getLogger(__name__)
@@ -216,8 +216,11 @@ class Merging:
 
     con: sqlite3.Connection
     triggers: list[str]
+    #: Where the merge started, for the search index (storage/search.py).
+    search_marks: tuple[int, int] = (0, 0)
 
     def commit(self) -> None:
+        search.mark_merged(self.con, self.search_marks)
         for statement in self.triggers:
             self.con.execute(statement)
         sync.set_applying(self.con, False)
@@ -249,8 +252,9 @@ class Archive:
         """A raw connection in one write transaction for merging a package.
 
         Foreign keys are off (a merged delete must not cascade; storage/merge.py checks
-        every reference before the end) and the change-tracking triggers are dropped
-        for the transaction (the merge writes clocks itself), then put back by
+        every reference before the end) and the change-tracking and search-index
+        triggers are dropped for the transaction (the merge writes clocks itself; the
+        index is marked in bulk, see storage/search.py), then put back by
         :meth:`Merging.commit`. Anything not committed is rolled back when the block
         ends, also on error, triggers included. SQLite failures leave as domain errors.
         """
@@ -261,13 +265,13 @@ class Archive:
             con.execute(f"PRAGMA cache_size = -{_MERGE_CACHE_KIB}")
             con.execute("BEGIN IMMEDIATE")
             try:
-                triggers = [row[0] for row in con.execute(
-                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync\\_%' ESCAPE '\\'")]
-                for (name,) in con.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync\\_%' ESCAPE '\\'").fetchall():
+                ours = ("type = 'trigger' AND (name LIKE 'sync\\_%' ESCAPE '\\' "
+                        "OR name LIKE 'fts\\_%' ESCAPE '\\')")
+                triggers = [row[0] for row in con.execute(f"SELECT sql FROM sqlite_master WHERE {ours}")]
+                for (name,) in con.execute(f"SELECT name FROM sqlite_master WHERE {ours}").fetchall():
                     con.execute(f'DROP TRIGGER "{name}"')
                 sync.set_applying(con, True)
-                yield Merging(con, triggers)
+                yield Merging(con, triggers, search.merge_marks(con))
             finally:
                 if con.in_transaction:
                     con.execute("ROLLBACK")

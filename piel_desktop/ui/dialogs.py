@@ -138,8 +138,13 @@ class BriefDialog(QDialog):
             self.language.addItem(language_name(code, ui_lang), code)
         preferred = [c for c in (language, ui_lang, "es") if c in languages]
         self.language.setCurrentIndex(languages.index(preferred[0]) if preferred else 0)
+        self.parallel = QComboBox()
+        self.parallel.addItem(_("None (one language)"), None)
+        for code in languages:
+            self.parallel.addItem(language_name(code, ui_lang), code)
         form = QFormLayout()
         form.addRow(_("Language of the brief:"), self.language)
+        form.addRow(_("Side by side with:"), self.parallel)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(_("Save as PDF…"))
         self.buttons.accepted.connect(self.accept)
@@ -178,6 +183,11 @@ class BriefDialog(QDialog):
 
     def meeting_numbers(self) -> list[int]:
         return [item.data(Qt.UserRole) for item in self._items() if item.checkState() == Qt.Checked]
+
+    def parallel_language(self) -> str | None:
+        """The second language set beside the first, or None for a one-language brief."""
+        code = self.parallel.currentData()
+        return None if code == self.brief_language() else code
 
     def brief_language(self) -> str:
         return self.language.currentData()

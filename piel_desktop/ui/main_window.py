@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QMainWindow, QSplitter, QTextBrowser,
+    QAbstractItemView, QHeaderView, QLabel, QMainWindow, QSplitter, QTextBrowser,
     QTreeView, QVBoxLayout, QWidget,
 )
 
@@ -20,12 +20,12 @@ from piel_desktop import APP_NAME
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
 from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
-from piel_desktop.reports.brief import BRIEF_LANGUAGES, make_brief
 from piel_desktop.services import backups, records
 from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
-from piel_desktop.ui.dialogs import BriefDialog, ask_archive_path, show_about, show_error
+from piel_desktop.ui.dialogs import ask_archive_path, show_about, show_error
+from piel_desktop.ui import brief_actions, search_panel
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
 from piel_desktop.ui.text_dialog import TextVersionsDialog
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.versions_action = self._action(_("&Language versions…"), self.edit_text_versions, "Ctrl+L")
         self.edit_menu = self.menuBar().addMenu(_("&Edit"))
         self.edit_menu.addAction(self.versions_action)
+        self.search = search_panel.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
 
@@ -379,12 +380,12 @@ class MainWindow(QMainWindow):
         except Exception as error:
             show_error(self, error)
         self._meeting_changed(QModelIndex(), QModelIndex())
-        self._select_outcome(outcome.id)
+        self.select_outcome(outcome.id)
         self.sync.refresh()
         if changes:
             self.statusBar().showMessage(_("Language versions saved."), 10000)
 
-    def _select_outcome(self, outcome_id) -> None:
+    def select_outcome(self, outcome_id) -> None:
         def walk(parent: QModelIndex):
             for row in range(self.outcome_model.rowCount(parent)):
                 index = self.outcome_model.index(row, 0, parent)
@@ -401,41 +402,8 @@ class MainWindow(QMainWindow):
     # --- actions -------------------------------------------------------------------
 
     def print_brief(self) -> None:
-        """Ask for meetings, language and file; then make the brief."""
-        if self.archive is None or not self.meetings:
-            return
-        dialog = BriefDialog(self.meetings, BRIEF_LANGUAGES, reported_with=self.reported_with,
-                             language=self.settings.get("brief_language"), parent=self)
-        if dialog.exec() != BriefDialog.Accepted:
-            return
-        numbers, lang = dialog.meeting_numbers(), dialog.brief_language()
-        span = f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else f"{numbers[0]}"
-        folder = Path(self.settings.get("brief_folder") or Path.home())
-        # Translators: file name suggested for a brief; keep {lang} and {meetings}.
-        suggested = folder / _("brief-{lang}-{meetings}.pdf").format(lang=lang, meetings=span)
-        name, _filter = QFileDialog.getSaveFileName(self, _("Save brief"), str(suggested),
-                                                    _("PDF documents (*.pdf)"))
-        if name:
-            path = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
-            self.settings.set("brief_language", lang)
-            self.settings.set("brief_folder", str(path.parent))
-            self.settings.save()
-            self.write_brief(numbers, lang, path)
-
-    def write_brief(self, numbers: list[int], lang: str, path: Path) -> None:
-        """Make the brief on the worker thread; report the result in the status bar."""
-        archive = self.archive
-
-        def job(progress):
-            return make_brief(archive, lang=lang, out=path, meetings=numbers, progress=progress)
-
-        def done(result) -> None:
-            self.statusBar().showMessage(
-                ngettext("Brief saved to {path} ({pages} page).", "Brief saved to {path} ({pages} pages).",
-                         result.pages).format(path=result.path, pages=result.pages), 15000)
-
-        self.runner.run_with_dialog(self, _("Making the brief…"), job,
-                                    on_success=done, on_failure=lambda e: show_error(self, e))
+        """Ask for meetings, languages and file; then make the brief (see brief_actions)."""
+        brief_actions.print_brief(self)
 
     def about(self) -> None:
         show_about(self, self.archive.path if self.archive else None,

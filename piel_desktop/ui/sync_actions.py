@@ -18,7 +18,7 @@ from piel_desktop import APP_NAME
 from piel_desktop.domain.errors import UndoNotPossible
 from piel_desktop.i18n import _, format_datetime, ngettext, ui_language
 from piel_desktop.messages import counts_sentence
-from piel_desktop.services import backups, conflicts, sync, tables
+from piel_desktop.services import backups, conflicts, search, sync, tables
 from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.ui.dialogs import show_error
 from piel_desktop.ui.sync_dialogs import (
@@ -184,6 +184,14 @@ class SyncActions(QObject):
 
     def _applied(self, result) -> None:
         self.window.reload()
+        if result.kind != "receipt":
+            # New texts are indexed now, with progress, rather than by the next search.
+            # Cancelling leaves that work to the next search.
+            archive = self.archive
+            self.window.runner.run_with_dialog(
+                self.window, _("Updating the search index…"),
+                lambda progress: search.refresh_index(archive, progress),
+                on_success=lambda _count: None, on_failure=lambda e: show_error(self.window, e))
         if result.kind == "receipt":
             text = _("Receipt from “{office}” noted: later packages for it leave out what it has.").format(
                 office=result.office)

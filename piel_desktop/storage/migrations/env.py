@@ -10,13 +10,9 @@ foreign key is checked, so a migration that breaks a reference fails as a whole.
 from alembic import context
 
 from piel_desktop.storage.models import Base, UTCDateTime
+from piel_desktop.storage.search import include_in_autogenerate
 
 APPLICATION_ID = 0x5049454C  # same as storage.archive.APPLICATION_ID
-
-
-def _include_object(obj, name, type_, reflected, compare_to):
-    # Full-text index tables (added later) are managed by hand, not autogenerate.
-    return not (type_ == "table" and name.startswith("fts_"))
 
 
 def _render_item(type_, obj, autogen_context):
@@ -34,7 +30,7 @@ def run_migrations_online() -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=True,
-        include_object=_include_object,
+        include_object=include_in_autogenerate,
         render_item=_render_item,
     )
     context.run_migrations()

@@ -1,0 +1,159 @@
+"""Full-text search across the archive's texts in every language.
+
+What matches (folding rules in storage/search_text.py): case and accents do not
+matter in Latin scripts (é = e), nor case and ё/е in Cyrillic; Arabic ignores
+harakat and tatweel, folds أ إ آ ٱ to ا, ى to ي and ة to ه, and finds a word with
+attached prefixes (جمعية finds الجمعية, والجمعية, بالجمعية, للجمعية...); Chinese
+finds any substring, one character or more. Words are ANDed; ``"a b"`` is a phrase;
+``word*`` a prefix. No input can produce an FTS5 syntax error: terms are quoted.
+
+Ranking: the newest ``CANDIDATES`` matching text versions (by insertion order; FTS5
+finds these cheaply) are scored with the term-frequency part of BM25 (k1 1.2, b
+0.75, document lengths against the candidates' average), newest first among equals.
+Every candidate contains every term, so the IDF factor that BM25 would add is left
+out. A query matching fewer versions than ``CANDIDATES`` is ranked over all its
+matches; a more common one favours recent texts. :func:`count` gives the full count.
+
+Reading first brings the index up to date with edits and imports (see
+storage/search.py). After a large import, call :func:`refresh_index` in a worker
+with progress, or the next search does that work.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from piel_desktop.domain.progress import SILENT, Progress
+from piel_desktop.storage import Archive
+from piel_desktop.storage import search as index
+from piel_desktop.storage.search_text import Term, fts_expression, parse_query, spans
+
+__all__ = ["Hit", "count", "refresh_index", "search"]
+
+#: How many of the newest matches are ranked.
+CANDIDATES = 500
+_K1, _B = 1.2, 0.75
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A text version matching a query.
+
+    ``kind`` is the record owning the text: "outcome", "meeting" (its venue),
+    "clause", "instrument", "body", "organisation", "report", "achievement" or
+    "consultation"; ``record_id`` its UUID as a string. ``meeting_number``: for an
+    outcome the lowest number among its meetings (a sub-item's: its top-level
+    outcome's), for a meeting its number, else None. ``spans``: (start, end)
+    character ranges of ``text`` to highlight, sorted; may be empty.
+    """
+
+    kind: str
+    record_id: str
+    meeting_number: int | None
+    lang: str
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+def search(archive: Archive, query: str, *, limit: int = 50) -> list[Hit]:
+    """The best ``limit`` text versions matching ``query``, best first.
+
+    An empty query, or one with no words (only punctuation or operators), finds
+    nothing. Raises ArchiveDamaged, ArchiveReadOnly or ArchiveUnreadable if the file
+    fails; never an error for what the query says.
+    """
+    terms = parse_query(query)
+    if not terms or limit <= 0:
+        return []
+    _refresh_if_needed(archive)
+    with archive.unit_of_work() as uow:
+        con = uow.sqlite
+        rows = index.candidates(con, fts_expression(terms), max(limit, CANDIDATES))
+        ranked = _rank(rows, terms)
+        hits: list[Hit] = []
+        for start in range(0, len(ranked), limit):
+            hits += _hits(con, ranked[start:start + limit], terms)
+            if len(hits) >= limit:
+                break
+        return hits[:limit]
+
+
+def count(archive: Archive, query: str) -> int:
+    """How many text versions match ``query`` (0 for an empty query). Slower than
+    :func:`search` for common words. Raises as search does."""
+    terms = parse_query(query)
+    if not terms:
+        return 0
+    _refresh_if_needed(archive)
+    with archive.unit_of_work() as uow:
+        return index.match_count(uow.sqlite, fts_expression(terms))
+
+
+def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
+    """Bring the search index up to date (after an import); return how many text
+    versions were re-indexed. Reports progress in text versions; raises Cancelled
+    (nothing changed) or the file errors search raises."""
+    with archive.unit_of_work() as uow:
+        con = uow.sqlite
+        done = index.refresh(con, step=lambda d, t: progress.step(d, t))
+        uow.commit()
+    return done
+
+
+def _refresh_if_needed(archive: Archive) -> None:
+    with archive.unit_of_work() as uow:
+        if not index.is_dirty(uow.sqlite):
+            return
+    refresh_index(archive)
+
+
+def _rank(rows: list[tuple[int, str, str]], terms: list[Term]) -> list[int]:
+    """Rowids of ``rows`` (newest first) by score, best first; see the module docstring."""
+    if not rows:
+        return []
+    documents = []
+    for rowid, words, alt in rows:
+        tokens = words.split()
+        documents.append((rowid, words, alt, tokens, len(tokens) or 1))
+    average = sum(d[4] for d in documents) / len(documents)
+    scored = []
+    for order, (rowid, words, alt, tokens, length) in enumerate(documents):
+        counts = Counter(tokens)
+        counts.update(alt.split())
+        norm = _K1 * (1 - _B + _B * length / average)
+        score = 0.0
+        for term in terms:
+            tf = _frequency(term, counts, words, alt)
+            score += tf * (_K1 + 1) / (tf + norm) if tf else 0.0
+        scored.append((-score, order, rowid))
+    scored.sort()
+    return [rowid for _score, _order, rowid in scored]
+
+
+def _frequency(term: Term, counts: Counter, words: str, alt: str) -> int:
+    forms = [term.tokens] + ([term.stems] if term.stems else [])
+    if len(term.tokens) == 1:
+        if term.prefix:
+            return sum(n for token, n in counts.items() if any(token.startswith(f[0]) for f in forms))
+        return max(counts[f[0]] for f in forms)
+    # A phrase: how often its words stand together (prefix phrases counted as whole).
+    return max(f" {words} ".count(f" {' '.join(f)} ") + f" {alt} ".count(f" {' '.join(f)} ")
+               for f in forms) or 1
+
+
+def _hits(con, rowids: list[int], terms: list[Term]) -> list[Hit]:
+    found = index.versions(con, rowids)
+    owners = index.owners(con, (v[0] for v in found.values()))
+    numbers = index.meeting_numbers(con, set(owners.values()))
+    hits = []
+    for rowid in rowids:
+        if rowid not in found or found[rowid][0] not in owners:
+            continue  # deleted since the index was read: cannot happen in one transaction
+        text_id, lang, body = found[rowid]
+        kind, record_id = owners[text_id]
+        hits.append(Hit(kind=kind, record_id=str(uuid.UUID(record_id)),
+                        meeting_number=numbers.get(record_id), lang=lang, text=body,
+                        spans=spans(body, terms)))
+    return hits

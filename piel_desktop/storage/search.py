@@ -1,0 +1,260 @@
+"""The full-text index of text versions: its tables, how it is kept current, and
+the SQL that searches it. Works on a raw ``sqlite3`` connection.
+
+Tables (all named ``fts_*``, which Alembic autogenerate, the content fingerprint and
+packages leave out; the index is replica-local and can always be rebuilt):
+
+- ``fts_text``: FTS5, ``rowid`` = the ``text_version`` rowid, columns ``words`` and
+  ``alt`` holding *folded* text (see :mod:`piel_desktop.storage.search_text`). Only
+  versions of texts that belong to a live record are in it.
+- ``fts_dirty(version)``: rowids of text versions whose index row may be out of date.
+
+Pure-SQL triggers (no application functions, so any SQLite program can still write
+the file) put a version's rowid in ``fts_dirty`` when the version is added, deleted
+or its body changes, and when a record that owns the text (``OWNERS``) is added,
+deleted or pointed at another text. :func:`refresh` folds the dirty versions in
+Python and rewrites their index rows; the search service calls it before reading.
+During package imports (``Archive.merging``) the triggers are dropped like the sync
+triggers (a trigger per row made a large import 25 % slower) and :func:`mark_merged`
+marks the changes in bulk before they come back; the folding is left to the next
+refresh.
+
+``text_version`` has no INTEGER PRIMARY KEY, so SQLite documents that VACUUM *may*
+renumber its rowids (SQLite 3.40 keeps them, and the program never runs VACUUM);
+after such a renumbering :func:`rebuild` makes the index right again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+
+from piel_desktop.storage.search_text import index_columns
+
+#: Records that own texts: (kind, table, column holding a text id). A text version is
+#: found through the first owner of its text; texts without one are not indexed.
+OWNERS: tuple[tuple[str, str, str], ...] = (
+    ("outcome", "outcome", "text_id"),
+    ("meeting", "meeting", "venue_id"),
+    ("clause", "clause", "text_id"),
+    ("instrument", "instrument", "citation_id"),
+    ("body", "body", "name_id"),
+    ("body", "body", "acronym_id"),
+    ("organisation", "organisation", "name_id"),
+    ("organisation", "organisation", "acronym_id"),
+    ("report", "report", "summary_id"),
+    ("report", "report", "action_requested_id"),
+    ("achievement", "achievement", "title_id"),
+    ("achievement", "achievement", "text_id"),
+    ("consultation", "consultation", "topic_id"),
+    ("consultation", "consultation", "results_id"),
+)
+
+_MARK_TEXT = "INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version WHERE text_id = {}.\"{}\";"
+
+
+def create_statements(owners: Sequence[tuple[str, str, str]] = OWNERS) -> list[str]:
+    """DDL of the index tables and triggers, for a migration (``owners`` as they were)."""
+    statements = [
+        "CREATE VIRTUAL TABLE fts_text USING fts5(words, alt, tokenize = 'unicode61 remove_diacritics 2')",
+        "CREATE TABLE fts_dirty (version INTEGER PRIMARY KEY)",
+        """CREATE TRIGGER fts_text_version_insert AFTER INSERT ON text_version
+BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (NEW.rowid); END""",
+        """CREATE TRIGGER fts_text_version_update AFTER UPDATE OF body, text_id ON text_version
+WHEN OLD.body IS NOT NEW.body OR OLD.text_id IS NOT NEW.text_id
+BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (NEW.rowid); END""",
+        """CREATE TRIGGER fts_text_version_delete AFTER DELETE ON text_version
+BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (OLD.rowid); END""",
+    ]
+    for table, columns in _columns_by_table(owners).items():
+        listed = ", ".join(f'"{c}"' for c in columns)
+        changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in columns)
+        new = "\n  ".join(_MARK_TEXT.format("NEW", c) for c in columns)
+        old = "\n  ".join(_MARK_TEXT.format("OLD", c) for c in columns)
+        statements += [
+            f'CREATE TRIGGER fts_{table}_insert AFTER INSERT ON "{table}"\nBEGIN\n  {new}\nEND',
+            f'CREATE TRIGGER fts_{table}_update AFTER UPDATE OF {listed} ON "{table}" WHEN {changed}\n'
+            f'BEGIN\n  {old}\n  {new}\nEND',
+            f'CREATE TRIGGER fts_{table}_delete AFTER DELETE ON "{table}"\nBEGIN\n  {old}\nEND',
+        ]
+    return statements
+
+
+def _columns_by_table(owners: Sequence[tuple[str, str, str]]) -> dict[str, list[str]]:
+    tables: dict[str, list[str]] = {}
+    for _kind, table, column in owners:
+        tables.setdefault(table, []).append(column)
+    return tables
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's ``include_object`` hook: the index tables (``fts_*``, with FTS5's own
+    shadow tables) are made by hand, so autogenerate must neither add nor drop them."""
+    return not (type_ == "table" and name.startswith("fts_"))
+
+
+def merge_marks(con: sqlite3.Connection) -> tuple[int, int]:
+    """Where a merge starts: the highest rowids of ``text_version`` and ``changeset``."""
+    return tuple(con.execute(f'SELECT coalesce(max(rowid), 0) FROM "{t}"').fetchone()[0]
+                 for t in ("text_version", "changeset"))
+
+
+def mark_merged(con: sqlite3.Connection, marks: tuple[int, int]) -> None:
+    """Mark dirty what a merge that ran without the index triggers changed, found in
+    bulk from the merge's traces: text versions added since ``marks`` (from
+    :func:`merge_marks`); versions and owning records whose clock names a changeset
+    added since (rewritten by the merge); texts of owners deleted with such a stamp;
+    index rows whose version is gone. Set-based, so a large import pays a few scans
+    instead of a trigger per row. (An owner hidden because its parent was deleted
+    keeps its text in the index until the text changes; search skips it.)"""
+    versions_before, changesets_before = marks
+    con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version WHERE rowid > ?",
+                (versions_before,))
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS fts_new_stamp (stamp TEXT PRIMARY KEY)")
+    con.execute("DELETE FROM temp.fts_new_stamp")
+    con.execute("INSERT INTO temp.fts_new_stamp SELECT stamp FROM changeset WHERE rowid > ?", (changesets_before,))
+    if con.execute("SELECT 1 FROM temp.fts_new_stamp LIMIT 1").fetchone() is None:
+        return
+    stamped = ("EXISTS (SELECT 1 FROM json_each({}.sync_clock) j "
+               "WHERE j.value IN (SELECT stamp FROM temp.fts_new_stamp))")
+    con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version tv "
+                f"WHERE {stamped.format('tv')}")
+    for table, columns in _columns_by_table(OWNERS).items():
+        for column in columns:
+            con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT tv.rowid "
+                        f'FROM "{table}" o JOIN text_version tv ON tv.text_id = o."{column}" '
+                        f"WHERE {stamped.format('o')}")
+            con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT tv.rowid FROM tombstone t "
+                        f"JOIN text_version tv ON tv.text_id = json_extract(t.data, '$.{column}') "
+                        f"WHERE t.tbl = '{table}' AND {stamped.format('t')}")
+    con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT id FROM fts_text_docsize "
+                "WHERE id NOT IN (SELECT rowid FROM text_version)")
+
+
+def mark_all(con: sqlite3.Connection) -> None:
+    """Mark every text version dirty (the next refresh re-folds them all)."""
+    con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version")
+
+
+def dirty_count(con: sqlite3.Connection) -> int:
+    return con.execute("SELECT count(*) FROM fts_dirty").fetchone()[0]
+
+
+def is_dirty(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT 1 FROM fts_dirty LIMIT 1").fetchone() is not None
+
+
+#: Versions folded per statement batch by :func:`refresh`.
+BATCH = 2000
+#: Above this many rows refreshed at once, the index's segments are merged afterwards
+#: (FTS5 'optimize'): a large import or rebuild would otherwise leave many segments.
+OPTIMIZE_AFTER = 50_000
+
+
+def refresh(con: sqlite3.Connection, *, step: Callable[[int, int], None] | None = None) -> int:
+    """Bring the index rows of dirty text versions up to date, in the caller's
+    transaction; return how many versions were looked at. ``step(done, total)`` is
+    called after each batch (for progress). Raises sqlite3 errors only.
+    """
+    total = dirty_count(con)
+    if not total:
+        return 0
+    empty = con.execute("SELECT 1 FROM fts_text LIMIT 1").fetchone() is None
+    done, low = 0, -(2 ** 63)
+    while True:
+        ids = [r[0] for r in con.execute(
+            "SELECT version FROM fts_dirty WHERE version > ? ORDER BY version LIMIT ?", (low, BATCH))]
+        if not ids:
+            break
+        low, high = ids[0], ids[-1]
+        if not empty:
+            con.executemany("DELETE FROM fts_text WHERE rowid = ?", ((i,) for i in ids))
+        rows = con.execute(
+            "SELECT rowid, text_id, body FROM text_version WHERE rowid BETWEEN ? AND ? "
+            "AND rowid IN (SELECT version FROM fts_dirty WHERE version BETWEEN ? AND ?)",
+            (low, high, low, high)).fetchall()
+        owned = owned_texts(con, {r[1] for r in rows})
+        con.executemany("INSERT INTO fts_text (rowid, words, alt) VALUES (?, ?, ?)",
+                        ((rowid, *index_columns(body)) for rowid, text_id, body in rows
+                         if text_id in owned))
+        con.execute("DELETE FROM fts_dirty WHERE version BETWEEN ? AND ?", (low, high))
+        done += len(ids)
+        if step:
+            step(done, total)
+        low = high
+    if done >= OPTIMIZE_AFTER:
+        con.execute("INSERT INTO fts_text (fts_text) VALUES ('optimize')")
+    return done
+
+
+def rebuild(con: sqlite3.Connection, *, step: Callable[[int, int], None] | None = None) -> int:
+    """Empty the index and index every text version again (in the caller's transaction)."""
+    con.execute("DELETE FROM fts_text")
+    mark_all(con)
+    return refresh(con, step=step)
+
+
+def owned_texts(con: sqlite3.Connection, text_ids: Iterable[str]) -> set[str]:
+    """The text ids (as stored: hex) among ``text_ids`` that a live record owns."""
+    return set(owners(con, text_ids))
+
+
+def owners(con: sqlite3.Connection, text_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """text id -> (kind, record id as stored) of the first owner in ``OWNERS``."""
+    wanted = list(dict.fromkeys(text_ids))
+    found: dict[str, tuple[str, str]] = {}
+    for kind, table, column in OWNERS:
+        missing = [t for t in wanted if t not in found]
+        if not missing:
+            break
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for text_id, record_id in con.execute(
+                    f'SELECT "{column}", id FROM "{table}" WHERE "{column}" IN ({marks})', chunk):
+                found.setdefault(text_id, (kind, record_id))
+    return found
+
+
+def meeting_numbers(con: sqlite3.Connection, kind_ids: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """record id -> meeting number, for outcomes (the lowest number among the meetings
+    of the outcome or, for a sub-item, of its top-level outcome) and meetings."""
+    outcomes = [i for kind, i in kind_ids if kind == "outcome"]
+    meetings = [i for kind, i in kind_ids if kind == "meeting"]
+    numbers: dict[str, int] = {}
+    if outcomes:
+        marks = ", ".join("?" * len(outcomes))
+        numbers.update(con.execute(f"""
+            WITH RECURSIVE up(start, id, parent) AS (
+              SELECT id, id, parent_id FROM outcome WHERE id IN ({marks})
+              UNION ALL SELECT up.start, o.id, o.parent_id FROM up JOIN outcome o ON o.id = up.parent)
+            SELECT up.start, min(m.number) FROM up
+            JOIN meeting_outcome mo ON mo.outcome_id = up.id JOIN meeting m ON m.id = mo.meeting_id
+            GROUP BY up.start""", outcomes).fetchall())
+    if meetings:
+        marks = ", ".join("?" * len(meetings))
+        numbers.update(con.execute(f"SELECT id, number FROM meeting WHERE id IN ({marks})", meetings))
+    return numbers
+
+
+def candidates(con: sqlite3.Connection, expression: str, most: int) -> list[tuple[int, str, str]]:
+    """The newest ``most`` index rows matching the FTS5 ``expression``, newest first:
+    (rowid, words, alt). FTS5 walks its rowid-ordered lists backwards and stops at
+    ``most``, so this costs about as much for a word in every text as for a rare one.
+    Raises sqlite3.OperationalError for a malformed expression."""
+    return con.execute("SELECT rowid, words, alt FROM fts_text WHERE fts_text MATCH ? "
+                       "ORDER BY rowid DESC LIMIT ?", (expression, most)).fetchall()
+
+
+def match_count(con: sqlite3.Connection, expression: str) -> int:
+    """How many index rows match the FTS5 ``expression``."""
+    return con.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ?", (expression,)).fetchone()[0]
+
+
+def versions(con: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    """rowid -> (text id, lang, body) of live text versions."""
+    if not rowids:
+        return {}
+    marks = ", ".join("?" * len(rowids))
+    return {r[0]: r[1:] for r in con.execute(
+        f"SELECT rowid, text_id, lang, body FROM text_version WHERE rowid IN ({marks})", list(rowids))}

@@ -1,0 +1,83 @@
+"""The window's multilingual parts, offscreen: search panel, bilingual brief."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from conftest import pdf_text
+from piel_desktop.services import records
+from piel_desktop.settings import Settings
+from piel_desktop.ui.dialogs import BriefDialog
+from piel_desktop.ui.main_window import MainWindow
+from piel_desktop.ui.search_panel import highlighted
+
+
+def _window(qtbot, path):
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_archive(path)
+    return win
+
+
+def test_search_finds_highlights_and_selects(qtbot, demo_path):
+    window = _window(qtbot, demo_path)
+    assert window.search.find_action.shortcut() == QKeySequence(QKeySequence.Find)
+    window.search.find_action.trigger()
+    assert window.search.isVisible() and window.focusWidget() is window.search.box
+    qtbot.keyClicks(window.search.box, "REGISTRO")  # case folded
+    qtbot.waitUntil(lambda: bool(window.search.hits), timeout=5000)
+    hit = next(h for h in window.search.hits if "registro en línea de los esfuerzos" in h.text)
+    assert hit.kind == "outcome" and hit.meeting_number == 14
+    html = window.search.results.toHtml()
+    assert "registro" in html and "#ffe58a" in html  # the matched word is highlighted
+    assert window.search.status.text().endswith(("result", "results"))
+    window.search._open(QUrl(f"hit:{window.search.hits.index(hit)}"))
+    assert window.current_meeting().number == 14
+    assert window.current_outcome().id == uuid.UUID(hit.record_id)
+    window.runner.wait()
+
+
+def test_search_with_nothing_found_says_so(qtbot, demo_path):
+    window = _window(qtbot, demo_path)
+    window.search.box.setText("zzqqxx")
+    window.search.run()
+    assert window.search.hits == [] and window.search.status.text() == "No results."
+    window.search.box.setText('"unbalanced NEAR( *')
+    window.search.run()  # hostile input: a message or results, never a traceback
+    window.runner.wait()
+
+
+def test_highlighting_escapes_markup():
+    assert highlighted("a <b> & c", ((0, 1),)) == \
+        '<b style="background-color:#ffe58a">a</b> &lt;b&gt; &amp; c'
+
+
+def test_brief_dialog_prints_two_languages_side_by_side(qtbot, demo, demo_path, tmp_path, monkeypatch):
+    meeting = next(m for m in records.list_meetings(demo) if m.number == 14)
+    first = records.meeting_outcomes(demo, [meeting.id])[0]
+    records.set_outcome_text(demo, first.id, "ar", "تشجيع الدول الأعضاء على وضع استراتيجيات وطنية")
+    window = _window(qtbot, demo_path)
+    target = tmp_path / "ar-es.pdf"
+
+    def accept(dialog):
+        dialog._check_all(Qt.Unchecked)
+        dialog.meeting_list.item(5).setCheckState(Qt.Checked)
+        dialog.language.setCurrentIndex(dialog.language.findData("ar"))
+        dialog.parallel.setCurrentIndex(dialog.parallel.findData("es"))
+        return QDialog.Accepted
+
+    monkeypatch.setattr(BriefDialog, "exec", accept)
+    suggested = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, title, path, *a, **k: (suggested.append(path), str(target))[1:] + ("",))
+    window.brief_action.trigger()
+    qtbot.waitUntil(lambda: target.exists() and not window.runner.busy(), timeout=20000)
+    assert suggested[0].endswith("brief-ar-es-14.pdf")
+    text = pdf_text(target)
+    assert "Los principales resultados de la 14ª reunión" in text  # the Spanish column
+    assert "ﺗﺸﺠﻴﻊ" in text or "تشجيع" in text  # the Arabic column (presentation forms)
