@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QLineEdit, QTextBrowser, QVBo
 
 from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import RIGHT_TO_LEFT
-from piel_desktop.i18n import _, format_number, ngettext, ui_language
+from piel_desktop.i18n import _, format_number, language_name, ngettext, ui_language
 from piel_desktop.messages import describe
 from piel_desktop.services import search
 
@@ -97,11 +97,12 @@ class SearchPanel(QDockWidget):
 
     def _item(self, index: int, hit: search.Hit) -> str:
         direction = "rtl" if hit.lang in RIGHT_TO_LEFT else "ltr"
-        where = _("Meeting {number}").format(number=hit.meeting_number) \
-            if hit.meeting_number is not None else ""
+        where = [_("Meeting {number}").format(number=hit.meeting_number)] \
+            if hit.meeting_number is not None else []
+        where.append(language_name(hit.lang, ui_language()))
         return (f'<p dir="{direction}"><a href="hit:{index}" style="text-decoration:none; color:inherit">'
                 f'{highlighted(hit.text, hit.spans)}</a><br/>'
-                f'<span style="color:#5f6b7a">{html.escape(where)} · {hit.lang}</span></p>')
+                f'<span style="color:#5f6b7a">{html.escape(" · ".join(where))}</span></p>')
 
     def _open(self, url: QUrl) -> None:
         index = int(url.toString().partition(":")[2] or -1)
