@@ -56,7 +56,7 @@ _MARK_TEXT = "INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_v
 def create_statements(owners: Sequence[tuple[str, str, str]] = OWNERS) -> list[str]:
     """DDL of the index tables and triggers, for a migration (``owners`` as they were)."""
     statements = [
-        "CREATE VIRTUAL TABLE fts_text USING fts5(words, alt, tokenize = 'unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE fts_text USING fts5(words, alt, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
         "CREATE TABLE fts_dirty (version INTEGER PRIMARY KEY)",
         """CREATE TRIGGER fts_text_version_insert AFTER INSERT ON text_version
 BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (NEW.rowid); END""",
