@@ -29,9 +29,8 @@ from bidi import get_display as fast_display
 from bidi.mirror import MIRRORED
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
 from reportlab.platypus import Paragraph
-from reportlab.platypus.paragraph import cleanBlockQuotedText as _clean
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from piel_desktop.reports.fonts import ARABIC, CJK, covering_family, face, has_glyph
@@ -239,28 +238,30 @@ def cjk_units(text: str) -> list[str]:
 
 class CjkParagraph(Paragraph):
     """A paragraph of plain Chinese text, broken into lines by :func:`cjk_units` for the
-    width it is given, then laid out by ReportLab (which splits it across pages)."""
+    widths ReportLab asks for; ReportLab does the rest (drawing, splitting across
+    pages: a continuation is re-wrapped from these lines, each of which stays whole)."""
 
     def __init__(self, text, style, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
-        self._plain, self._broken_for = text, None
+        self._plain = text
         super().__init__(escape(text) if text is not None else None, style, bulletText, frags,
                          caseSensitive, encoding)
 
-    def wrap(self, availWidth, availHeight):
-        if self._plain is not None and self._broken_for != availWidth:
-            style = self.style
-            width = availWidth - style.leftIndent - style.rightIndent
-            lines, line, used = [], "", 0.0
-            measure = getFont(style.fontName).stringWidth
-            for unit in cjk_units(self._plain):
-                size = measure(unit, style.fontSize)
-                if line and used + size > width and not unit.isspace():
-                    lines.append(line.rstrip())
-                    line, used = "", 0.0
-                if line or not unit.isspace():
-                    line, used = line + unit, used + size
-            lines.append(line)
-            self._setup("<br/>".join(escape(x) for x in lines), style, self.bulletText, None,
-                        _clean)
-            self._broken_for = availWidth
-        return super().wrap(availWidth, availHeight)
+    def breakLines(self, width):
+        if self._plain is None or len(self.frags) != 1:
+            return super().breakLines(width)
+        widths = list(width) if isinstance(width, (list, tuple)) else [width]
+        frag = self.frags[0]
+        measure = getFont(frag.fontName).stringWidth
+        lines: list[tuple[float, list[str]]] = []
+        line, used = "", 0.0
+        for unit in cjk_units(self._plain):
+            size = measure(unit, frag.fontSize)
+            room = widths[min(len(lines), len(widths) - 1)]
+            if line and used + size > room and not unit.isspace():
+                lines.append((room - used, [line.rstrip()]))
+                line, used = "", 0.0
+            if line or not unit.isspace():
+                line, used = line + unit, used + size
+        lines.append((widths[min(len(lines), len(widths) - 1)] - used, [line]))
+        ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
+        return frag.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=frag.fontSize)
