@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from unicodedata import bidirectional
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -78,11 +79,16 @@ def _display(line: str) -> str:
     """A line of joined right-to-left text reordered for drawing left to right.
 
     python-bidi's Rust ``get_display`` is about 13 times faster than its pure-Python
-    ``bidi.algorithm`` but does not mirror brackets (UAX #9, L4); lines with a
-    mirrorable character go to the Python one, which does.
+    ``bidi.algorithm`` but does not mirror brackets (UAX #9, L4). Mirroring needs each
+    character's resolved level, which only matters for mirrorable characters: a line
+    without any, or without any left-to-right letter (then every neutral, brackets
+    included, resolves to the right-to-left embedding level by rules N0-N2 and is
+    mirrored), goes the fast way; the others (Latin in brackets...) to the Python one.
     """
     if _MIRRORABLE.isdisjoint(line):
         return fast_display(line, base_dir="R")
+    if not any(bidirectional(char) == "L" for char in line):
+        return "".join(MIRRORED.get(char, char) for char in fast_display(line, base_dir="R"))
     return bidi.get_display(line, base_dir="R")
 
 
