@@ -304,3 +304,19 @@ def test_a_failed_migration_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
     monkeypatch.undo()
     with open_archive(path) as archive:
         assert [m.number for m in records.list_meetings(archive)] == [9]
+
+
+def test_remembered_fingerprint_follows_every_change(demo):
+    from piel_desktop.services.archive import fingerprint
+    from piel_desktop.storage import queries
+    first = fingerprint(demo)
+    assert fingerprint(demo) == first  # remembered: same state, same value
+    meeting = next(m for m in records.list_meetings(demo) if m.number == 14)
+    outcome = records.meeting_outcomes(demo, [meeting.id])[0]
+    records.set_outcome_text(demo, outcome.id, "fr", "Créer un registre en ligne")
+    second = fingerprint(demo)
+    assert second != first
+    queries._FINGERPRINTS.clear()
+    assert fingerprint(demo) == second  # what was remembered is what a fresh hash gives
+    records.set_outcome_text(demo, outcome.id, "fr", "Créer un registre")
+    assert fingerprint(demo) not in (first, second)
