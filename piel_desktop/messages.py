@@ -6,8 +6,10 @@ clear sentence in the interface language. Nothing here is shown with a traceback
 
 from __future__ import annotations
 
+import datetime as dt
+
 from piel_desktop.domain.errors import PielError
-from piel_desktop.i18n import N_, _, format_list, ngettext, ui_language
+from piel_desktop.i18n import N_, _, format_datetime, format_list, ngettext, ui_language
 
 _ERRORS = {
     "archive-not-found": N_("There is no archive at {path}."),
@@ -15,6 +17,8 @@ _ERRORS = {
     "not-a-file": N_("{path} is a folder or a device, not a file."),
     "archive-read-only": N_("The archive {path} is read-only: the file or its folder cannot be "
                             "written. Copy it to a folder you can write to, then open the copy."),
+    "archive-in-use": N_("The archive {path} is in use by {user} on the computer {host} (opened "
+                         "{since}). Close it there first, or share changes with packages."),
     "not-an-archive": N_("{path} is not a PIeL Desktop archive ({reason})."),
     "newer-schema": N_("{path} was saved by a newer version of PIeL Desktop (archive schema "
                        "{found}; this version reads up to {supported}). Install the newer "
@@ -128,6 +132,11 @@ def _template(error: PielError) -> str:
 def describe(error: PielError) -> str:
     """One sentence in the interface language saying what went wrong."""
     params = {key: _shown(value) for key, value in error.params.items()}
+    if error.code == "archive-in-use":  # a time in the lock file: shown in local time
+        try:
+            params["since"] = format_datetime(dt.datetime.fromisoformat(error.params["since"]), ui_language())
+        except (KeyError, ValueError, TypeError):
+            pass
     for name in ("reason", "problem", "detail"):
         if error.params.get(name) in _REASONS:
             params[name] = _(_REASONS[error.params[name]])

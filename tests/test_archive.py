@@ -266,7 +266,7 @@ def test_office_name_length_is_checked(tmp_path):
 
 
 def test_no_wal_on_network_shares(demo_path, monkeypatch):
-    monkeypatch.setattr(storage_archive, "_on_network_filesystem", lambda path: True)
+    monkeypatch.setattr(storage_archive, "on_network_filesystem", lambda path: True)
     with open_archive(demo_path) as archive:
         with archive.unit_of_work() as uow:
             assert uow.session.execute(text("PRAGMA journal_mode")).scalar() == "delete"

@@ -175,7 +175,7 @@ def test_damaged_archive_keeps_the_open_one(window, tmp_path, warnings, demo_tem
         f.write(b"\xff" * page_size)
     before = window.archive.path
     assert not window.open_archive(damaged)
-    assert len(warnings) == 1 and "is damaged and cannot be read" in warnings[0]
+    assert len(warnings) == 1 and "is damaged:" in warnings[0] and "no backup copy" in warnings[0]
     assert window.archive.path == before and window.meeting_model.rowCount() == 6
     assert Settings().get("last_archive") == str(before)
 

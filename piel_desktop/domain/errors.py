@@ -41,6 +41,12 @@ class ArchiveReadOnly(PielError):
     code = "archive-read-only"
 
 
+class ArchiveInUse(PielError):
+    """Another program has the archive open. params: path, user, host, since"""
+
+    code = "archive-in-use"
+
+
 class NotAnArchive(PielError):
     """params: path, reason"""
 

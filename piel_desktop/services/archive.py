@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from piel_desktop.domain.model import check_office_name
 from piel_desktop.storage import Archive, create_archive as _create, open_archive
 from piel_desktop.storage import queries
-from piel_desktop.storage.archive import delete_archive_files
+from piel_desktop.storage.archive import delete_archive_files, on_network_filesystem
+from piel_desktop.storage.locking import ArchiveLock, acquire as lock_archive
 
-__all__ = ["Archive", "CheckReport", "check_archive", "create_archive", "fingerprint", "open_archive"]
+__all__ = ["Archive", "ArchiveLock", "CheckReport", "check_archive", "create_archive", "fingerprint",
+           "health_problems", "lock_archive", "open_archive", "sharing_risk"]
 
 
 def create_archive(path: Path | str, *, demo: bool = False, office: str = "") -> Archive:
@@ -68,3 +71,33 @@ def fingerprint(archive: Archive) -> str:
     """Content fingerprint of the archive (64 hex digits); see queries.content_fingerprint."""
     with archive.unit_of_work() as uow:
         return queries.content_fingerprint(uow.session)
+
+
+#: Folder names of programs that copy a folder between computers on their own. An
+#: archive inside one can be overwritten by another computer's copy mid-write.
+CLOUD_FOLDERS = ("OneDrive", "Dropbox", "Google Drive", "GoogleDrive", "My Drive",
+                 "iCloud Drive", "iCloudDrive", "Mobile Documents", "Nextcloud", "ownCloud",
+                 "Box Sync", "pCloud Drive", "MEGA")
+
+
+def sharing_risk(path: Path | str) -> str | None:
+    """Why keeping an archive at ``path`` is risky, or None: "network" for a network
+    share, else the name of the cloud-synced folder it lies in ("OneDrive", "Dropbox",
+    ...; "OneDrive - Company" counts as OneDrive). Packages are the safe way to share.
+    """
+    path = Path(path).expanduser()
+    folder = path.parent if path.suffix else path
+    if on_network_filesystem(folder if folder.exists() else folder.parent):
+        return "network"
+    for part in Path(os.path.abspath(folder)).parts:
+        for name in CLOUD_FOLDERS:
+            if part == name or part.startswith(f"{name} - ") or part.startswith(f"{name}-"):
+                return name
+    return None
+
+
+def health_problems(archive: Archive, *, most: int = 20) -> tuple[str, ...]:
+    """SQLite's quick check of the open archive (seconds on a large file, less than a
+    full check); empty when the file is sound, else at most ``most`` problems."""
+    with archive.unit_of_work() as uow:
+        return tuple(queries.quick_problems(uow.session, most))

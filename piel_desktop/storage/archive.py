@@ -58,7 +58,7 @@ def _known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
-def _on_network_filesystem(path: Path) -> bool:
+def on_network_filesystem(path: Path) -> bool:
     """True if ``path`` lies on a network share, where SQLite's WAL mode is unsafe.
 
     Reads ``/proc/mounts`` on Linux; on Windows a UNC path counts. Elsewhere False.
@@ -413,7 +413,7 @@ def _attach(path: Path, schema_version: int, office: str = "") -> Archive:
     """Connect to a migrated file and find its own replica, creating one if it has none
     (a new file, or one whose identity was lost: a fresh identity is always safe)."""
     # WAL needs shared memory that network file systems do not provide reliably.
-    engine = _make_engine(path, journal="DELETE" if _on_network_filesystem(path) else "WAL")
+    engine = _make_engine(path, journal="DELETE" if on_network_filesystem(path) else "WAL")
     try:
         with engine.begin() as connection:
             replica_id = connection.execute(

@@ -117,6 +117,16 @@ def is_empty(session: Session) -> bool:
                for t in ("body", "meeting", "outcome", "text"))
 
 
+def quick_problems(session: Session, most: int = 20) -> list[str]:
+    """SQLite's ``quick_check`` (pages and records, not indexes against tables): up to
+    ``most`` problems, or damage that stops the check reported as one problem."""
+    try:
+        return [row[0] for row in session.execute(sql_text(f"PRAGMA quick_check({int(most)})"))
+                if row[0] != "ok"]
+    except DatabaseError as e:
+        return [str(e.orig or e)]
+
+
 def integrity_problems(session: Session) -> list[str]:
     """Problems SQLite finds in the file and its references; empty when all is well.
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from piel_desktop import APP_NAME
+from piel_desktop.domain.errors import ArchiveDamaged
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
 from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
@@ -25,7 +26,7 @@ from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import ask_archive_path, show_about, show_error
-from piel_desktop.ui import brief_actions, search_panel
+from piel_desktop.ui import archive_safety, brief_actions, search_panel
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
 from piel_desktop.ui.text_dialog import TextVersionsDialog
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.archive: Archive | None = None
+        self.lock = None  # this window's lock on the archive (services.archive.lock_archive)
         self.runner = Runner(self)
         self.meetings: list[Meeting] = []
         self.reported_with: dict[int, tuple[int, ...]] = {}
@@ -179,6 +181,9 @@ class MainWindow(QMainWindow):
         if self.archive is not None:
             self.archive.close()
             self.archive = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
         self.meetings = []
         self._show_archive_state()
 
@@ -203,25 +208,31 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.sync.import_file(path)
 
-    def _use_archive(self, opener) -> bool:
-        """Switch to the archive ``opener()`` returns, once its meetings have been read.
+    def _use_archive(self, path: Path, opener) -> bool:
+        """Switch to the archive at ``path`` that ``opener()`` opens or creates, once it
+        is locked for this window and its meetings have been read.
 
-        On failure say why and keep the archive that was open; only an archive that
-        opened is remembered for the next start.
+        On failure say why (offering a backup copy if the file is damaged) and keep the
+        archive that was open; only an archive that opened is remembered.
         """
+        lock = archive_safety.take_lock(self, path)
+        if lock is archive_safety.REFUSED:
+            return False
+        archive = None
         try:
             archive = opener()
-        except Exception as error:
-            show_error(self, error)
-            return False
-        try:
             listing = records.meeting_list(archive)
         except Exception as error:
-            archive.close()
+            if archive is not None:
+                archive.close()
+            if lock is not None and (self.archive is None or self.archive.path != path):
+                lock.release()
+            if isinstance(error, ArchiveDamaged):
+                return archive_safety.offer_restore(self, path, error.params.get("detail", ""))
             show_error(self, error)
             return False
         self._close_archive()
-        self.archive = archive
+        self.archive, self.lock = archive, lock
         self.settings.set("last_archive", str(archive.path))
         self.settings.save()
         self._show_meetings(listing)
@@ -229,14 +240,16 @@ class MainWindow(QMainWindow):
             backups.scheduled_backup(archive)
         except Exception:  # a copy that cannot be made must not keep the archive closed
             log.exception("scheduled backup of %s failed", archive.path)
+        archive_safety.warn_if_shared(self, archive.path)
+        archive_safety.check_health_later(self)
         return True
 
     def open_archive(self, path: Path) -> bool:
         """Open the archive at ``path``; on failure say why and keep the current one."""
-        return self._use_archive(lambda: open_archive(path))
+        return self._use_archive(path, lambda: open_archive(path))
 
     def create_archive(self, path: Path, *, demo: bool) -> bool:
-        return self._use_archive(lambda: create_archive(path, demo=demo))
+        return self._use_archive(path, lambda: create_archive(path, demo=demo))
 
     def _folder(self) -> Path:
         return self.archive.path.parent if self.archive else Path.home()
