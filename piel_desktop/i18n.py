@@ -146,9 +146,10 @@ def format_number(value: int | float, lang: str) -> str:
     return babel_numbers.format_decimal(value, locale=babel_locale(lang))
 
 
-def format_list(items: list[str], lang: str) -> str:
-    """``["a", "b", "c"]`` as es "a, b y c", en "a, b and c" (CLDR list patterns)."""
-    return babel_lists.format_list(items, locale=babel_locale(lang))
+def format_list(items: list[str], lang: str, style: str = "standard") -> str:
+    """``["a", "b", "c"]`` as es "a, b y c", en "a, b and c" (CLDR list patterns);
+    ``style="or"`` gives en "a, b or c"."""
+    return babel_lists.format_list(items, style=style, locale=babel_locale(lang))
 
 
 def language_name(code: str, in_lang: str, *, capitalize: bool = True) -> str:

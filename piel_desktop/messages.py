@@ -121,6 +121,10 @@ def _shown(value) -> str:
 def _template(error: PielError) -> str:
     if error.code == "unknown-office" and error.params.get("known") == ("own",):
         return _("“{office}” is this archive's own office; a package goes to another office.")
+    if error.code == "status-move-refused":
+        if not error.params.get("allowed"):
+            return _("An outcome that is “{current}” cannot change status any more.")
+        return _("An outcome that is “{current}” cannot become “{new}”; it can become {allowed}.")
     if error.code == "unknown-meetings":
         return ngettext("The archive has no meeting numbered {numbers}.",
                         "The archive has no meetings numbered {numbers}.",
@@ -132,6 +136,11 @@ def _template(error: PielError) -> str:
 def describe(error: PielError) -> str:
     """One sentence in the interface language saying what went wrong."""
     params = {key: _shown(value) for key, value in error.params.items()}
+    if error.code == "status-move-refused":  # status codes as people read them
+        params.update(current=label(STATUS_LABELS, error.params["current"]),
+                      new=label(STATUS_LABELS, error.params["new"]),
+                      allowed=format_list([f"“{label(STATUS_LABELS, s)}”" for s in error.params["allowed"]],
+                                          ui_language(), style="or") if error.params["allowed"] else "")
     if error.code == "archive-in-use":  # a time in the lock file: shown in local time
         try:
             params["since"] = format_datetime(dt.datetime.fromisoformat(error.params["since"]), ui_language())
@@ -166,6 +175,7 @@ STATUS_LABELS = {
     "in_progress": N_("In progress"),
     "implemented": N_("Implemented"),
     "superseded": N_("Superseded"),
+    "withdrawn": N_("Withdrawn"),
 }
 
 ADDRESSEE_LABELS = {

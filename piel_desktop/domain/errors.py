@@ -240,3 +240,10 @@ class ConflictNotOpen(PielError):
     """The conflict was resolved meanwhile, or its record is gone. params: none"""
 
     code = "conflict-not-open"
+
+
+class StatusMoveRefused(PielError):
+    """An outcome's status cannot go from ``current`` to ``new`` (domain STATUS_MOVES).
+    params: current, new, allowed (tuple of status values, maybe empty)"""
+
+    code = "status-move-refused"

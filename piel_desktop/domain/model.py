@@ -40,23 +40,29 @@ class OutcomeKind(StrEnum):
 
 
 class OutcomeStatus(StrEnum):
-    """Follow-up status of an outcome, from proposal to implementation."""
+    """Follow-up status of an outcome: proposed → agreed → in progress → implemented,
+    or, at any step before implementation, superseded (by a later outcome) or
+    withdrawn (by the group)."""
 
     PROPOSED = "proposed"
     AGREED = "agreed"
     IN_PROGRESS = "in_progress"
     IMPLEMENTED = "implemented"
     SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
 
 
-#: Allowed status moves. Implemented and superseded are final.
+_ENDINGS = frozenset({OutcomeStatus.SUPERSEDED, OutcomeStatus.WITHDRAWN})
+#: Allowed status moves made by hand. Implemented, superseded and withdrawn are final;
+#: an agreed outcome may be recorded as implemented without passing "in progress".
+#: (Concurrent moves made at two offices merge by the sync rules, not these.)
 STATUS_MOVES: dict[OutcomeStatus, frozenset[OutcomeStatus]] = {
-    OutcomeStatus.PROPOSED: frozenset({OutcomeStatus.AGREED, OutcomeStatus.SUPERSEDED}),
-    OutcomeStatus.AGREED: frozenset({OutcomeStatus.IN_PROGRESS, OutcomeStatus.IMPLEMENTED,
-                                     OutcomeStatus.SUPERSEDED}),
-    OutcomeStatus.IN_PROGRESS: frozenset({OutcomeStatus.IMPLEMENTED, OutcomeStatus.SUPERSEDED}),
+    OutcomeStatus.PROPOSED: frozenset({OutcomeStatus.AGREED}) | _ENDINGS,
+    OutcomeStatus.AGREED: frozenset({OutcomeStatus.IN_PROGRESS, OutcomeStatus.IMPLEMENTED}) | _ENDINGS,
+    OutcomeStatus.IN_PROGRESS: frozenset({OutcomeStatus.IMPLEMENTED}) | _ENDINGS,
     OutcomeStatus.IMPLEMENTED: frozenset(),
     OutcomeStatus.SUPERSEDED: frozenset(),
+    OutcomeStatus.WITHDRAWN: frozenset(),
 }
 
 

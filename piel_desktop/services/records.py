@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import (
-    InvalidValue, NothingToPrint, RecordNotFound, UnknownMeetings,
+    InvalidValue, NothingToPrint, RecordNotFound, StatusMoveRefused, UnknownMeetings,
 )
 from piel_desktop.domain.meetings import group_reported_together
 from piel_desktop.storage import Archive, models as m, queries
@@ -142,8 +142,10 @@ def _whole(value, field: str) -> int:
 def edit_outcome(archive: Archive, outcome_id: uuid.UUID, **changes) -> None:
     """Change fields of an outcome: kind, status, label, addressee, position.
 
-    Only the fields given are written (and so only they travel to other offices).
-    Raises RecordNotFound, or InvalidValue naming the field; nothing is written then.
+    Only the fields given are written (and so only they travel to other offices). A
+    status may only move as ``domain.model.STATUS_MOVES`` allows. Raises
+    RecordNotFound, StatusMoveRefused, or InvalidValue naming the field; nothing is
+    written then.
     """
     unknown = set(changes) - set(_OUTCOME_FIELDS)
     if unknown:
@@ -153,6 +155,10 @@ def edit_outcome(archive: Archive, outcome_id: uuid.UUID, **changes) -> None:
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        new = parsed.get("status")
+        if new is not None and not d.can_move(outcome.status, new):
+            raise StatusMoveRefused(current=outcome.status.value, new=new.value, allowed=tuple(
+                sorted(s.value for s in d.STATUS_MOVES[outcome.status])))
         for name, value in parsed.items():
             setattr(outcome, name, value)
         uow.commit()
