@@ -26,7 +26,7 @@ from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import ask_archive_path, show_about, show_error
-from piel_desktop.ui import archive_safety, brief_actions, search_panel
+from piel_desktop.ui import archive_safety, brief_actions, search_panel, tracker
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
 from piel_desktop.ui.text_dialog import TextVersionsDialog
@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = self.menuBar().addMenu(_("&Edit"))
         self.edit_menu.addAction(self.versions_action)
         self.search = search_panel.install(self)
+        self.tracker_action = tracker.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
 

@@ -1,0 +1,125 @@
+"""Benchmark of the follow-up tracker on a large archive. A script to run by hand, not
+a test.
+
+It builds a demo archive plus N outcomes (default 100,000; rows as in
+benchmarks/bench_sync.py) spread over N / 50 more meetings (the group's meetings
+record 3 to 30 outcomes; 50 per meeting is generous), statuses spread evenly, then
+measures, best of ``--repeat`` runs, offscreen:
+
+- first paint: from creating the tracker window to its table painted (the count and
+  first page read, the widgets built, a frame drawn with ``QWidget.grab``);
+- filter change: choosing a status in the filter until the table is painted again;
+- baseline: the same SQL statements (the count and the first page of rows, from
+  ``services.tracker``), run on a plain sqlite3 connection to the same file (texts
+  of the page, read separately by the service, are not in the baseline).
+
+Targets: under 0.3 s each, and within 3 times the baseline.
+
+    python benchmarks/bench_tracker.py [--outcomes 100000] [--repeat 5] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def _raw(con: sqlite3.Connection, flt) -> float:
+    """The count and the first page (meeting order) with the tracker's own SQL
+    statements on a plain connection: no unit of work, no row objects, no texts."""
+    from piel_desktop.services.tracker import _walk_meetings, count_sql
+    counting, count_params = count_sql(flt)
+    start = time.perf_counter()
+    con.execute(counting, count_params).fetchone()
+    _walk_meetings(con, flt, False, 0, 200, None)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--outcomes", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the archive and print its path")
+    args = parser.parse_args(argv)
+    root = Path(tempfile.mkdtemp(prefix="piel-bench-tracker-"))
+    os.environ["XDG_DATA_HOME"] = str(root / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(root / "config")
+    from PySide6.QtWidgets import QApplication
+
+    import bench_sync
+    from piel_desktop.services import records
+    from piel_desktop.services.archive import create_archive
+    from piel_desktop.services.tracker import TrackerFilter
+    from piel_desktop.settings import Settings
+    from piel_desktop.ui.main_window import MainWindow
+    from piel_desktop.ui.tracker import TrackerDialog
+
+    path = root / "tracker.piel"
+    archive = create_archive(path, demo=True)
+    for number in range(15, 15 + args.outcomes // 50):
+        records.add_meeting(archive, number=number, start_date=dt.date(2018, 1, 1) + dt.timedelta(days=number))
+    rng = random.Random(2026)
+    start = time.perf_counter()
+    statuses = ("proposed", "agreed", "in_progress", "implemented")
+
+    def rows_of(low, high):
+        def make(replica, clock, meetings):
+            rows = bench_sync.make_rows(rng, low, high, meetings, replica, clock)
+            # Statuses spread as in a real archive (field 4 of an outcome row).
+            rows["outcome"] = [(*r[:4], rng.choice(statuses), *r[5:]) for r in rows["outcome"]]
+            return rows
+        return make
+
+    for low in range(0, args.outcomes, 25_000):
+        bench_sync.add_outcomes(archive, rows_of(low, min(low + 25_000, args.outcomes)))
+    archive.close()
+    print(f"{args.outcomes:,} outcomes written in {time.perf_counter() - start:.1f} s")
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(Settings())
+    window.open_archive(path)
+    first = change = float("inf")
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        dialog = TrackerDialog(window)
+        dialog.show()
+        dialog.grab()  # painted: what the person sees first
+        first = min(first, time.perf_counter() - start)
+        app.processEvents()  # then the work queued for after the first paint
+        start = time.perf_counter()
+        dialog.status.setCurrentIndex(dialog.status.findData("in_progress"))
+        app.processEvents()
+        dialog.grab()
+        change = min(change, time.perf_counter() - start)
+        dialog.close()
+        dialog.deleteLater()
+        app.processEvents()
+    con = sqlite3.connect(path)  # warm, like the window's: best of the repeats
+    base_all = min(_raw(con, TrackerFilter()) for _ in range(args.repeat))
+    base_status = min(_raw(con, TrackerFilter(statuses=("in_progress",))) for _ in range(args.repeat))
+    con.close()
+    window.close_archive()
+    print(f"{'step':<16}{'tracker s':>10}{'raw SQL s':>10}{'ratio':>7}")
+    for name, ours, base in (("first paint", first, base_all), ("filter change", change, base_status)):
+        print(f"{name:<16}{ours:>10.3f}{base:>10.3f}{ours / base:>7.2f}")
+    print("targets: under 0.3 s and within 3x the raw SQL")
+    if args.keep:
+        print(f"archive kept: {path}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""The follow-up tracker: top-level outcomes with their meeting, status and addressee,
+filtered and sorted in SQL and read a page at a time, so a view of 100,000 outcomes
+never holds them all.
+
+Rows are plain data (:class:`TrackerRow`) that cross to the UI thread as they are.
+An outcome reported by several meetings is listed once, under the first of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from piel_desktop.domain.errors import InvalidValue
+from piel_desktop.domain.model import OutcomeKind, OutcomeStatus
+from piel_desktop.storage import Archive
+
+#: Sort keys -> SQL expression (ties broken by meeting, then position in the meeting).
+SORT_KEYS = {
+    "meeting": "m.number",
+    "date": "m.start_date",
+    "text": "shown_text COLLATE NOCASE",
+    "kind": "o.kind",
+    "status": "o.status",
+    "addressee": "coalesce(o.addressee, '')",
+}
+
+
+@dataclass(frozen=True)
+class TrackerFilter:
+    """What to show; empty fields do not filter. ``since``/``until`` bound the date of
+    the outcome's first meeting (inclusive); ``addressee`` is matched exactly."""
+
+    meeting: int | None = None
+    statuses: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    addressee: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    id: uuid.UUID
+    meeting: int
+    date: dt.date
+    text: str
+    text_lang: str  # the language ``text`` is in (the asked one, else the original's)
+    kind: str
+    status: str
+    addressee: str | None
+    #: Where the row stands (position in its meeting, SQLite rowid): for paging.
+    position: int = 0
+    rowid: int = 0
+
+
+# Outcomes under their first meeting, walked in meeting order (CROSS JOIN fixes the
+# order of the loops): sorted by meeting, the default, SQLite reads meetings by number,
+# sorts each meeting's outcomes by position and stops after a page, instead of sorting
+# every outcome. Other orders sort every row. An outcome of several meetings is kept
+# only under the lowest number.
+_FROM = """
+FROM meeting m
+CROSS JOIN meeting_outcome mo ON mo.meeting_id = m.id
+CROSS JOIN outcome o ON o.id = mo.outcome_id
+"""
+_FIRST_MEETING = """NOT EXISTS (SELECT 1 FROM meeting_outcome mo2 JOIN meeting m2 ON m2.id = mo2.meeting_id
+            WHERE mo2.outcome_id = o.id AND m2.number < m.number)"""
+_TEXT = """
+LEFT JOIN text_version asked ON asked.text_id = o.text_id AND asked.lang = :lang
+LEFT JOIN text_version original ON original.text_id = o.text_id AND original.status = 'original'
+"""
+_SHOWN = "coalesce(asked.body, original.body) AS shown_text, coalesce(asked.lang, original.lang)"
+
+
+def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
+    """Conditions on ``o`` (the outcome) and ``m`` (its first meeting), and parameters."""
+    clauses, params = ["o.parent_id IS NULL"], {}
+    if flt.meeting is not None:
+        clauses.append("o.id IN (SELECT mo3.outcome_id FROM meeting_outcome mo3 JOIN meeting m3 "
+                       "ON m3.id = mo3.meeting_id WHERE m3.number = :meeting)")
+        params["meeting"] = int(flt.meeting)
+    for field, values, kind in (("status", flt.statuses, OutcomeStatus), ("kind", flt.kinds, OutcomeKind)):
+        if values:
+            for value in values:
+                if value not in {member.value for member in kind}:
+                    raise InvalidValue(field=field, value=value)
+            names = [f":{field}{i}" for i in range(len(values))]
+            clauses.append(f"o.{field} IN ({', '.join(names)})")
+            params.update({name[1:]: value for name, value in zip(names, values)})
+    if flt.addressee:
+        clauses.append("o.addressee = :addressee")
+        params["addressee"] = flt.addressee
+    if flt.since is not None:
+        clauses.append("m.start_date >= :since")
+        params["since"] = flt.since.isoformat()
+    if flt.until is not None:
+        clauses.append("m.start_date <= :until")
+        params["until"] = flt.until.isoformat()
+    return clauses, params
+
+
+def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = False) -> tuple[str, dict]:
+    """The SQL of a page of rows (id, meeting number, date, kind, status, addressee;
+    texts are read for the page alone, see :func:`fetch`) and its parameters
+    (``:lang``, ``:limit`` and ``:offset`` still to bind). Public so a benchmark can
+    run it raw. Raises InvalidValue for an unknown sort key, status or kind.
+    """
+    if sort not in SORT_KEYS:
+        raise InvalidValue(field="sort", value=sort)
+    clauses, params = _where(flt)
+    direction = "DESC" if descending else "ASC"
+    by_text = sort == "text"  # the only order that needs every row's text
+    sql = (f"SELECT o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.position, o.rowid"
+           f"{', ' + _SHOWN if by_text else ''} {_FROM}{_TEXT if by_text else ''}"
+           f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
+           f"ORDER BY {SORT_KEYS[sort]} {direction}, m.number {direction}, o.position, o.rowid "
+           f"LIMIT :limit OFFSET :offset")
+    return sql, params
+
+
+def count_sql(flt: TrackerFilter) -> tuple[str, dict]:
+    """The SQL counting the tracker's rows for ``flt``, and its parameters."""
+    clauses, params = _where(flt)
+    if flt.since is None and flt.until is None:
+        # No condition on the meeting: count outcomes alone (a top-level outcome without
+        # a meeting, which the program never makes, would be counted but not listed).
+        return f"SELECT count(*) FROM outcome o WHERE {' AND '.join(clauses)}", params
+    return f"SELECT count(*) {_FROM} WHERE {' AND '.join([*clauses, _FIRST_MEETING])}", params
+
+
+#: Meetings read per step when walking in meeting order.
+WINDOW = 64
+
+
+def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeting",
+          descending: bool = False, offset: int = 0, limit: int = 200,
+          after: TrackerRow | None = None) -> list[TrackerRow]:
+    """Rows ``offset`` to ``offset + limit`` of the tracker (or the ``limit`` rows that
+    follow the row ``after``, in meeting order), texts in ``lang`` where they exist.
+
+    In meeting order, the default, meetings are walked a window at a time, so a page
+    costs the outcomes of a few meetings, not of the whole archive. Raises
+    InvalidValue for an unknown sort key, status or kind.
+    """
+    with archive.unit_of_work() as uow:
+        con = uow.sqlite
+        if sort == "meeting":
+            rows = _walk_meetings(con, flt, descending, offset, limit, after)
+        else:
+            sql, params = query_sql(flt, sort=sort, descending=descending)
+            rows = con.execute(sql, {**params, "lang": lang, "limit": int(limit),
+                                     "offset": int(offset)}).fetchall()
+        texts = {}
+        if rows:
+            marks = ", ".join("?" * len(rows))
+            texts = {r[0]: r[1:] for r in con.execute(
+                f"SELECT o.id, {_SHOWN} FROM outcome o {_TEXT.replace(':lang', '?')} "
+                f"WHERE o.id IN ({marks})", [lang, *(r[0] for r in rows)])}
+    return [TrackerRow(id=uuid.UUID(r[0]), meeting=r[1], date=dt.date.fromisoformat(r[2]),
+                       text=texts.get(r[0], ("", ""))[0] or "", text_lang=texts.get(r[0], ("", ""))[1] or "",
+                       kind=r[3], status=r[4], addressee=r[5], position=r[6], rowid=r[7])
+            for r in rows]
+
+
+def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
+                   after: TrackerRow | None) -> list[tuple]:
+    """Rows in meeting order (positions ascending within a meeting), read WINDOW
+    meetings at a time from the row ``after`` or, without it, skipping ``offset`` rows."""
+    clauses, params = _where(flt)
+    older, step = ("<", "DESC") if descending else (">", "ASC")
+    if after is not None:
+        clauses.append(f"(m.number {older} :after_number OR (m.number = :after_number AND "
+                       f"(o.position, o.rowid) > (:after_position, :after_rowid)))")
+        params.update(after_number=after.meeting, after_position=after.position, after_rowid=after.rowid)
+    condition = " AND ".join([*clauses, _FIRST_MEETING])
+    window = (f"WITH m AS (SELECT id, number, start_date FROM meeting "
+              f"WHERE :edge IS NULL OR number {older}= :edge ORDER BY number {step} LIMIT {WINDOW}) ")
+    joined = ("FROM m CROSS JOIN meeting_outcome mo ON mo.meeting_id = m.id "
+              "CROSS JOIN outcome o ON o.id = mo.outcome_id ")
+    edge = after.meeting if after is not None else None
+    rows: list[tuple] = []
+    while len(rows) < limit:
+        bound = {**params, "edge": edge}
+        if offset:
+            inside = con.execute(f"{window}SELECT count(*) {joined}WHERE {condition}", bound).fetchone()[0]
+            if inside <= offset:
+                offset -= inside
+                edge = _next_edge(con, edge, descending)
+                if edge is None:
+                    break
+                continue
+        rows += con.execute(
+            f"{window}SELECT o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.position, "
+            f"o.rowid {joined}WHERE {condition} ORDER BY m.number {step}, o.position, o.rowid "
+            f"LIMIT :limit OFFSET :offset", {**bound, "limit": limit - len(rows), "offset": offset}).fetchall()
+        offset = 0
+        edge = _next_edge(con, edge, descending)
+        if edge is None:
+            break
+    return rows
+
+
+def _next_edge(con, edge: int | None, descending: bool) -> int | None:
+    """The number of the first meeting after the window that starts at ``edge``."""
+    older, step = ("<", "DESC") if descending else (">", "ASC")
+    row = con.execute(f"SELECT number FROM meeting WHERE :edge IS NULL OR number {older}= :edge "
+                      f"ORDER BY number {step} LIMIT 1 OFFSET {WINDOW}", {"edge": edge}).fetchone()
+    return row[0] if row else None
+
+
+def count(archive: Archive, flt: TrackerFilter) -> int:
+    """How many rows the tracker has for ``flt``."""
+    sql, params = count_sql(flt)
+    with archive.unit_of_work() as uow:
+        return uow.sqlite.execute(sql, params).fetchone()[0]
+
+
+def addressees(archive: Archive) -> list[str]:
+    """The addressees outcomes have, for a filter list (most used first)."""
+    with archive.unit_of_work() as uow:
+        return [r[0] for r in uow.sqlite.execute(
+            "SELECT addressee FROM outcome WHERE addressee IS NOT NULL AND parent_id IS NULL "
+            "GROUP BY addressee ORDER BY count(*) DESC, addressee")]

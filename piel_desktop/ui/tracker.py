@@ -1,0 +1,222 @@
+"""The follow-up tracker window (Edit → Follow-up tracker…, Ctrl+T): a table of
+top-level outcomes with filters by meeting, period, status, kind and addressee,
+sortable by any column.
+
+The model is lazy: it asks the tracker service for 200 rows at a time as the view
+scrolls (``canFetchMore`` / ``fetchMore``), so 100,000 outcomes open as fast as 200.
+Double-clicking a row shows the outcome in the main window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QHBoxLayout, QHeaderView, QLabel,
+    QTableView, QVBoxLayout,
+)
+
+from piel_desktop.i18n import N_, _, format_date, format_number, ngettext, ui_language
+from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
+from piel_desktop.services import tracker
+from piel_desktop.services.tracker import TrackerFilter, TrackerRow
+
+PAGE = 200
+_COLUMNS = (("meeting", N_("Meeting")), ("date", N_("Date")), ("text", N_("Outcome")),
+            ("kind", N_("Kind")), ("status", N_("Status")), ("addressee", N_("Addressee")))
+
+
+class TrackerModel(QAbstractTableModel):
+    """Rows of the tracker for one filter and sort, fetched a page at a time."""
+
+    def __init__(self, archive, parent=None) -> None:
+        super().__init__(parent)
+        self.archive, self.lang = archive, ui_language()
+        self.filter, self.sort_key, self.descending = TrackerFilter(), "meeting", False
+        self.rows: list[TrackerRow] = []
+        self.total = 0
+        self.fetches = 0  # pages read so far (tests check the model stays lazy)
+
+    def reload(self, flt: TrackerFilter | None = None) -> None:
+        """Show the first page for ``flt`` (default: the current filter)."""
+        self.beginResetModel()
+        self.filter = flt if flt is not None else self.filter
+        self.total = tracker.count(self.archive, self.filter)
+        self.rows = []
+        self._fetch()
+        self.endResetModel()
+
+    def _fetch(self) -> list[TrackerRow]:
+        page = tracker.fetch(self.archive, self.filter, lang=self.lang, sort=self.sort_key,
+                             descending=self.descending, offset=len(self.rows), limit=PAGE)
+        self.fetches += 1
+        self.rows.extend(page)
+        return page
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        start = len(self.rows)
+        # In meeting order the next page follows the last row (no rows skipped again).
+        after = self.rows[-1] if self.sort_key == "meeting" and self.rows else None
+        page = tracker.fetch(self.archive, self.filter, lang=self.lang, sort=self.sort_key,
+                             descending=self.descending, offset=0 if after else start,
+                             limit=PAGE, after=after)
+        if page:
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self.rows.extend(page)
+            self.fetches += 1
+            self.endInsertRows()
+        else:  # rows were deleted meanwhile: stop asking
+            self.total = len(self.rows)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return _(_COLUMNS[section][1])
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row, key = self.rows[index.row()], _COLUMNS[index.column()][0]
+        if role == Qt.DisplayRole:
+            return {
+                "meeting": str(row.meeting), "date": format_date(row.date, self.lang, "medium"),
+                "text": row.text if row.text_lang == self.lang else f"{row.text} [{row.text_lang}]",
+                "kind": label(KIND_LABELS, row.kind), "status": label(STATUS_LABELS, row.status),
+                "addressee": label(ADDRESSEE_LABELS, row.addressee),
+            }[key]
+        if role == Qt.ToolTipRole and key == "text":
+            return row.text
+        if role == Qt.TextAlignmentRole and key == "meeting":
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        wanted = (_COLUMNS[column][0], order == Qt.DescendingOrder)
+        if wanted == (self.sort_key, self.descending):
+            return  # the view asks again when sorting is switched on: nothing to do
+        self.sort_key, self.descending = wanted
+        if self.fetches:
+            self.reload()
+
+
+def _combo(all_text: str, items: list[tuple[str, object]]) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(all_text, None)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
+class TrackerDialog(QDialog):
+    """The tracker for ``window``'s archive (a MainWindow: ``archive``, ``meetings``,
+    ``select_meeting``, ``select_outcome``)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle(_("Follow-up tracker"))
+        self.resize(1000, 600)
+        archive = window.archive
+        self.model = TrackerModel(archive, self)
+        self.meeting = _combo(_("All meetings"), [(_("Meeting {number}").format(number=m.number), m.number)
+                                                  for m in window.meetings])
+        self.status = _combo(_("All statuses"), [(_(text), code) for code, text in STATUS_LABELS.items()])
+        self.kind = _combo(_("All kinds"), [(_(text), code) for code, text in KIND_LABELS.items()])
+        # Filled after the first paint: finding every addressee reads every outcome.
+        self.addressee = _combo(_("All addressees"), [])
+        self.period = QCheckBox(_("Meetings from"))
+        self.since, self.until = QDateEdit(), QDateEdit()
+        for edit, day in ((self.since, QDate(2009, 1, 1)), (self.until, QDate.currentDate())):
+            edit.setCalendarPopup(True)
+            edit.setDate(day)
+            edit.setEnabled(False)
+            edit.dateChanged.connect(self.apply)
+        self.period.toggled.connect(lambda on: (self.since.setEnabled(on), self.until.setEnabled(on), self.apply()))
+        for combo in (self.meeting, self.status, self.kind, self.addressee):
+            combo.currentIndexChanged.connect(self.apply)
+        filters = QHBoxLayout()
+        for widget in (self.meeting, self.status, self.kind, self.addressee, self.period, self.since,
+                       QLabel(_("to")), self.until):
+            filters.addWidget(widget)
+        filters.addStretch()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        header.setSortIndicator(0, Qt.AscendingOrder)
+        self.view.doubleClicked.connect(self._show)
+        self.count = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.view)
+        layout.addWidget(self.count)
+        self.apply()
+        QTimer.singleShot(0, self._list_addressees)
+
+    def _list_addressees(self) -> None:
+        archive = self.window_.archive
+        if archive is None or self.addressee.count() > 1:
+            return
+        self.addressee.blockSignals(True)
+        for code in tracker.addressees(archive):
+            self.addressee.addItem(label(ADDRESSEE_LABELS, code), code)
+        self.addressee.blockSignals(False)
+
+    def current_filter(self) -> TrackerFilter:
+        def chosen(combo):
+            return combo.currentData()
+        status, kind = chosen(self.status), chosen(self.kind)
+        on = self.period.isChecked()
+        return TrackerFilter(
+            meeting=chosen(self.meeting), statuses=(status,) if status else (),
+            kinds=(kind,) if kind else (), addressee=chosen(self.addressee),
+            since=self.since.date().toPython() if on else None,
+            until=self.until.date().toPython() if on else None)
+
+    def apply(self, *_args) -> None:
+        """Show the rows of the filters as they are now set."""
+        self.model.reload(self.current_filter())
+        total = self.model.total
+        self.count.setText(ngettext("{n} outcome", "{n} outcomes", total).format(
+            n=format_number(total, ui_language())))
+
+    def _show(self, index) -> None:
+        row = self.model.rows[index.row()]
+        self.window_.select_meeting(row.meeting)
+        self.window_.select_outcome(row.id)
+
+
+def install(window) -> QAction:
+    """Add Edit → Follow-up tracker… (Ctrl+T) to ``window``; returns the action."""
+    action = QAction(_("Follow-up &tracker…"), window)
+    action.setShortcut(QKeySequence("Ctrl+T"))
+    action.triggered.connect(lambda: _open(window))
+    window.edit_menu.addAction(action)
+    return action
+
+
+def _open(window) -> TrackerDialog | None:
+    if window.archive is None:
+        return None
+    dialog = TrackerDialog(window)
+    dialog.setAttribute(Qt.WA_DeleteOnClose)
+    dialog.show()
+    window.tracker_dialog = dialog
+    return dialog
+

@@ -1,0 +1,154 @@
+"""The follow-up tracker: filters against a generated archive, sorting, a lazy model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from PySide6.QtCore import Qt
+
+from piel_desktop.domain.model import OutcomeKind, OutcomeStatus
+from piel_desktop.services import records, tracker
+from piel_desktop.services.archive import create_archive
+from piel_desktop.services.tracker import TrackerFilter
+from piel_desktop.settings import Settings
+from piel_desktop.ui.main_window import MainWindow
+from piel_desktop.ui.tracker import PAGE, TrackerDialog, TrackerModel
+
+ADDRESSEES = (None, "secretariat", "member_states", "itu")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """An archive of 8 meetings and 450 outcomes with random status, kind, addressee;
+    returns (path, expected rows as dicts)."""
+    path = tmp_path_factory.mktemp("tracker") / "generated.piel"
+    rng = random.Random(5)
+    archive = create_archive(path)
+    meetings = {n: records.add_meeting(archive, number=n, start_date=dt.date(2014 + n // 2, 1 + n, 10))
+                for n in range(1, 9)}
+    expected = []
+    for i in range(450):
+        number = rng.choice(list(meetings))
+        row = dict(meeting=number, date=dt.date(2014 + number // 2, 1 + number, 10),
+                   status=rng.choice(list(OutcomeStatus)), kind=rng.choice(list(OutcomeKind)),
+                   addressee=rng.choice(ADDRESSEES), text=f"Outcome {i:03d}")
+        row["id"] = records.add_outcome(archive, text=row["text"], lang="en",
+                                        meeting_ids=[meetings[number]], status=row["status"],
+                                        kind=row["kind"], addressee=row["addressee"])
+        expected.append(row)
+    archive.close()
+    return path, expected
+
+
+@pytest.fixture
+def archive(generated):
+    from piel_desktop.services.archive import open_archive
+    with open_archive(generated[0]) as opened:
+        yield opened
+
+
+FILTERS = [
+    (TrackerFilter(), lambda r: True),
+    (TrackerFilter(meeting=3), lambda r: r["meeting"] == 3),
+    (TrackerFilter(statuses=("agreed",)), lambda r: r["status"] == "agreed"),
+    (TrackerFilter(statuses=("implemented", "withdrawn")), lambda r: r["status"] in ("implemented", "withdrawn")),
+    (TrackerFilter(kinds=("decision",)), lambda r: r["kind"] == "decision"),
+    (TrackerFilter(addressee="secretariat"), lambda r: r["addressee"] == "secretariat"),
+    (TrackerFilter(since=dt.date(2016, 1, 1), until=dt.date(2017, 12, 31)),
+     lambda r: dt.date(2016, 1, 1) <= r["date"] <= dt.date(2017, 12, 31)),
+    (TrackerFilter(meeting=5, statuses=("proposed", "agreed"), addressee="itu"),
+     lambda r: r["meeting"] == 5 and r["status"] in ("proposed", "agreed") and r["addressee"] == "itu"),
+    (TrackerFilter(kinds=("recommendation",), since=dt.date(2018, 1, 1)),
+     lambda r: r["kind"] == "recommendation" and r["date"] >= dt.date(2018, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("flt, keep", FILTERS)
+def test_filters_give_exactly_the_matching_outcomes(generated, archive, flt, keep):
+    _path, expected = generated
+    wanted = {r["id"] for r in expected if keep(r)}
+    rows = tracker.fetch(archive, flt, lang="en", limit=1000)
+    assert {row.id for row in rows} == wanted
+    assert tracker.count(archive, flt) == len(wanted)
+
+
+@pytest.mark.parametrize("key", sorted(tracker.SORT_KEYS))
+def test_sorting_by_each_column(archive, key):
+    for descending in (False, True):
+        rows = tracker.fetch(archive, TrackerFilter(), lang="en", sort=key, descending=descending, limit=1000)
+        values = [{"meeting": r.meeting, "date": r.date, "text": r.text.lower(), "kind": r.kind,
+                   "status": r.status, "addressee": r.addressee or ""}[key] for r in rows]
+        assert values == sorted(values, reverse=descending)
+
+
+def test_pages_join_up_without_gaps_or_repeats(archive):
+    pages = [tracker.fetch(archive, TrackerFilter(), lang="en", sort="status", offset=o, limit=100)
+             for o in range(0, 500, 100)]
+    ids = [row.id for page in pages for row in page]
+    assert len(ids) == len(set(ids)) == 450
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("flt", [TrackerFilter(), TrackerFilter(statuses=("agreed", "proposed"))])
+def test_meeting_order_read_window_by_window_is_the_same(archive, monkeypatch, descending, flt):
+    whole = tracker.fetch(archive, flt, lang="en", descending=descending, limit=1000)
+    monkeypatch.setattr(tracker, "WINDOW", 3)  # 8 meetings: three windows
+    by_offset = [row for start in range(0, 500, 70)
+                 for row in tracker.fetch(archive, flt, lang="en", descending=descending,
+                                          offset=start, limit=70)]
+    following, after = [], None
+    while True:
+        page = tracker.fetch(archive, flt, lang="en", descending=descending, limit=70, after=after)
+        if not page:
+            break
+        following += page
+        after = page[-1]
+    assert [r.id for r in by_offset] == [r.id for r in following] == [r.id for r in whole]
+    numbers = [r.meeting for r in whole]
+    assert numbers == sorted(numbers, reverse=descending)
+
+
+def test_bad_filter_values_are_refused(archive):
+    from piel_desktop.domain.errors import InvalidValue
+    for flt, sort in ((TrackerFilter(statuses=("done",)), "meeting"), (TrackerFilter(), "colour")):
+        with pytest.raises(InvalidValue):
+            tracker.fetch(archive, flt, lang="en", sort=sort)
+
+
+def test_model_fetches_lazily(archive):
+    model = TrackerModel(archive)
+    model.reload()
+    assert model.total == 450 and model.rowCount() == PAGE and model.fetches == 1
+    assert model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore() and model.fetches == 3
+
+
+def test_tracker_dialog_filters_sorts_and_shows_an_outcome(qtbot, generated):
+    path, expected = generated
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    assert window.open_archive(path)
+    dialog = TrackerDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.model.fetches <= 2  # the first screen, not all 450 rows
+    qtbot.waitUntil(lambda: dialog.addressee.count() == 4)  # listed after the first paint
+    dialog.status.setCurrentIndex(dialog.status.findData("implemented"))
+    implemented = [r for r in expected if r["status"] == "implemented"]
+    assert dialog.model.total == len(implemented)
+    assert dialog.count.text() == f"{len(implemented)} outcomes"
+    assert {dialog.model.index(i, 4).data() for i in range(dialog.model.rowCount())} == {"Implemented"}
+    dialog.view.sortByColumn(2, Qt.DescendingOrder)
+    texts = [dialog.model.index(i, 2).data() for i in range(dialog.model.rowCount())]
+    assert texts == sorted(texts, reverse=True)
+    first = dialog.model.rows[0]
+    dialog._show(dialog.model.index(0, 0))
+    assert window.current_meeting().number == first.meeting
+    assert window.current_outcome().id == first.id
+    window.runner.wait()
+    window.close_archive()
