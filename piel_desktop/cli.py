@@ -64,10 +64,10 @@ def _parser() -> argparse.ArgumentParser:
                       help=_("name of the office that keeps this archive; on an existing archive, renames it"))
 
     brief = commands.add_parser("brief", help=_("print a PDF brief of meeting outcomes"))
-    brief.add_argument("--lang", dest="brief_lang", metavar="LANG",
+    brief.add_argument("--lang", dest="brief_lang", metavar="LANG", type=str.lower,
                        help=_("language of the brief ({languages}); default: the interface language")
                        .format(languages=", ".join(BRIEF_LANGUAGES)))
-    brief.add_argument("--parallel", metavar="LANG",
+    brief.add_argument("--parallel", metavar="LANG", type=str.lower,
                        help=_("a second language set side by side with the first (bilingual brief)"))
     brief.add_argument("--meetings", metavar="NUMBERS",
                        help=_("meetings to include, such as 9-14 or 9,12-14 (default: all)"))

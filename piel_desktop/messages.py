@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from piel_desktop.domain.errors import PielError
+from piel_desktop.domain.model import RIGHT_TO_LEFT
 from piel_desktop.i18n import N_, _, format_datetime, format_list, ngettext, ui_language
 
 _ERRORS = {
@@ -103,7 +104,7 @@ _REASONS = {
 }
 
 
-_MOST_SHOWN = 5  # items of a list parameter; more become "…"
+_MOST_SHOWN = 6  # items of a list parameter (the six languages fit); more become "…"
 _LONGEST_VALUE = 80  # characters of a value quoted back to the user
 
 
@@ -136,6 +137,9 @@ def _template(error: PielError) -> str:
 def describe(error: PielError) -> str:
     """One sentence in the interface language saying what went wrong."""
     params = {key: _shown(value) for key, value in error.params.items()}
+    if ui_language() in RIGHT_TO_LEFT:  # a path keeps its own left-to-right order
+        params.update({key: isolated(value) for key, value in params.items()
+                       if key in ("path", "entry")})
     if error.code == "status-move-refused":  # status codes as people read them
         params.update(current=label(STATUS_LABELS, error.params["current"]),
                       new=label(STATUS_LABELS, error.params["new"]),
@@ -155,9 +159,15 @@ def describe(error: PielError) -> str:
         return _("Unexpected problem: {code}").format(code=error.code)
 
 
+def isolated(path) -> str:
+    """``path`` marked to keep its own left-to-right order inside right-to-left text
+    (Unicode isolates, UAX #9); unchanged in a left-to-right interface."""
+    return f"\u2066{path}\u2069" if ui_language() in RIGHT_TO_LEFT else str(path)
+
+
 def unexpected(log_file: str) -> str:
     return _("Something went wrong inside PIeL Desktop. Nothing was changed; the details "
-             "were written to {log}.").format(log=log_file)
+             "were written to {log}.").format(log=isolated(log_file))
 
 
 KIND_LABELS = {

@@ -4,12 +4,20 @@ test's temporary folder so no test touches the real settings or archives."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Per-user folders for the whole session too: session- and module-scoped fixtures run
+# before the per-test isolation below, and must not write into the real ones either.
+_SESSION_HOME = tempfile.mkdtemp(prefix="piel-tests-home-")
+atexit.register(shutil.rmtree, _SESSION_HOME, True)
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = os.path.join(_SESSION_HOME, _name.lower())
 
 import pytest  # noqa: E402
 

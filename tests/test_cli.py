@@ -124,7 +124,7 @@ def test_unexpected_errors_are_logged_not_shown(archive, monkeypatch, capsys):
     (["brief", "--meetings", "", "--out", "{tmp}/b.pdf"], ["“” is not a meeting selection"]),
     (["brief", "--lang", "", "--out", "{tmp}/b.pdf"], ["“” is not an available language"]),
     (["brief", "--meetings", "1-400", "--out", "{tmp}/b.pdf"],
-     ["no meetings numbered 1, 2, 3, 4, 5, …"]),
+     ["no meetings numbered 1, 2, 3, 4, 5, 6, …"]),
     (["brief", "--out", "{archive}"], ["that is the archive itself"]),
 ])
 def test_empty_and_unavailable_values_are_refused(archive, tmp_path, args, fragments):

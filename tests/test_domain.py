@@ -7,8 +7,7 @@ import pytest
 from piel_desktop.domain.errors import Cancelled, InvalidMeetingSelection, InvalidValue
 from piel_desktop.domain.meetings import group_reported_together, parse_meeting_numbers
 from piel_desktop.domain.model import (
-    LocalizedText, OutcomeKind, OutcomeStatus, TextVersion, TranslationStatus,
-    can_move, parse_enum,
+    LocalizedText, OutcomeKind, TextVersion, TranslationStatus, parse_enum,
 )
 from piel_desktop.domain.progress import Progress
 
@@ -35,20 +34,6 @@ def test_group_reported_together():
     assert group_reported_together([1, 2, 3, 4], {"x": (1, 2), "y": (2, 3)}) == [(1, 2, 3), (4,)]
     # links to meetings outside the list are ignored
     assert group_reported_together([10], {"b": (10, 11)}) == [(10,)]
-
-
-ALLOWED_MOVES = {  # written out by hand: the rule as people state it
-    ("proposed", "agreed"), ("proposed", "superseded"),
-    ("agreed", "in_progress"), ("agreed", "implemented"), ("agreed", "superseded"),
-    ("in_progress", "implemented"), ("in_progress", "superseded"),
-}
-
-
-@pytest.mark.parametrize("current", list(OutcomeStatus))
-@pytest.mark.parametrize("new", list(OutcomeStatus))
-def test_status_moves(current, new):
-    expected = current == new or (current.value, new.value) in ALLOWED_MOVES
-    assert can_move(current, new) is expected
 
 
 def test_parse_enum():

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from piel_desktop.services import records, search, sync
+from piel_desktop.services import records, search
 from piel_desktop.services.archive import fingerprint, open_archive
 from piel_desktop.storage.search_text import arabic_stem, parse_query
 

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from piel_desktop.domain.errors import PackageNeedsEarlier, RecordNotFound
+from piel_desktop.domain.model import OutcomeStatus, can_move
 from piel_desktop.services import conflicts, records, sync
 from piel_desktop.services.archive import check_archive, create_archive, fingerprint, open_archive
 from sync_helpers import all_values, conflict_values, live_outcomes
@@ -51,7 +52,7 @@ class Model:
         self.seen[office].add(write_id)
 
 
-FIELDS = {"status": st.sampled_from(["proposed", "agreed", "in_progress", "implemented"]),
+FIELDS = {"status": st.sampled_from(["proposed", "agreed", "in_progress", "implemented", "withdrawn"]),
           "label": st.sampled_from(["a", "b", "c", "1", "2"]),
           "addressee": st.sampled_from(["secretariat", "member_states", "itu"])}
 
@@ -96,7 +97,10 @@ def _run(archives, operations, folder: Path) -> None:
             outcomes = live_outcomes(a)
             target = outcomes[op[2] % len(outcomes)]
             value = op[4].draw(FIELDS[op[3]])
-            if all_values(a, "outcome", target).get(op[3]) != value:  # writing the same value writes nothing
+            current = all_values(a, "outcome", target).get(op[3])
+            if op[3] == "status" and not can_move(OutcomeStatus(current), OutcomeStatus(value)):
+                continue  # a move the lifecycle refuses at this office (concurrent ones still merge)
+            if current != value:  # writing the same value writes nothing
                 records.edit_outcome(a, uuid.UUID(target), **{op[3]: value})
                 model.write(office, ("outcome", target, op[3]), value)
         elif kind == "text":

@@ -81,3 +81,36 @@ def test_brief_dialog_prints_two_languages_side_by_side(qtbot, demo, demo_path, 
     text = pdf_text(target)
     assert "Los principales resultados de la 14ª reunión" in text  # the Spanish column
     assert "ﺗﺸﺠﻴﻊ" in text or "تشجيع" in text  # the Arabic column (presentation forms)
+
+
+def test_arabic_facts_and_paths_read_right_to_left(qtbot, demo_path):
+    from piel_desktop.domain.errors import ArchiveNotFound
+    from piel_desktop.i18n import set_ui_language
+    from piel_desktop.messages import describe
+    from piel_desktop.ui.main_window import outcome_html
+    window = _window(qtbot, demo_path)
+    set_ui_language("ar")
+    try:
+        from piel_desktop.services import records
+        meeting = next(m for m in window.meetings if m.number == 14)
+        outcome = records.meeting_outcomes(window.archive, [meeting.id])[0]
+        facts = outcome_html(outcome, "ar").split("<table", 1)[1]
+        assert facts.startswith(" cellspacing='2' align=right>")
+        assert "</td><td style='color" in facts  # the value before its label
+        message = describe(ArchiveNotFound(path="/home/amina/office.piel"))
+        assert "\u2066/home/amina/office.piel\u2069" in message
+    finally:
+        set_ui_language("en")
+    assert "align=right" not in outcome_html(outcome, "en")
+    assert "\u2066" not in describe(ArchiveNotFound(path="/x.piel"))
+    window.runner.wait()
+
+
+def test_the_last_archive_is_remembered_as_a_full_path(qtbot, demo_path, monkeypatch):
+    monkeypatch.chdir(demo_path.parent)
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    from pathlib import Path
+    assert window.open_archive(Path(demo_path.name))
+    assert Settings().get("last_archive") == str(demo_path.resolve())
+    window.runner.wait()

@@ -18,6 +18,7 @@ Source of the coverage facts: ``TECH-NOTES.md`` of the project, checked again by
 from __future__ import annotations
 
 import functools
+from unicodedata import category
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -73,11 +74,12 @@ def family_for(lang: str) -> str:
 def covering_family(text: str, lang: str) -> str | None:
     """The first family that has a glyph for every non-space character of ``text``.
 
-    ``lang``'s own family is tried first, then Noto Sans, Amiri, WenQuanYi. None if no
-    single family covers the text (it then cannot be printed without boxes).
+    ``lang``'s own family is tried first, then Noto Sans, Amiri, WenQuanYi. Invisible
+    format characters (category Cf) do not count: they are left out where a font lacks
+    them. None if no single family covers the text (it cannot print without boxes).
     """
     register_fonts()
-    needed = {char for char in text if not char.isspace()}
+    needed = {char for char in text if not char.isspace() and category(char) != "Cf"}
     first = family_for(lang)
     for family in (first, *(f for f in _FALLBACK_ORDER if f != first)):
         if all(has_glyph(family, char) for char in needed):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from unicodedata import bidirectional
+from unicodedata import bidirectional, category
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -137,10 +137,11 @@ def paragraph(text: str, lang: str, role: Role, *, bullet: str | None = None,
     type where the script allows markup. None if no bundled family has every character
     of the text: the caller prints a note instead of blanks or boxes.
     """
+    text = _BIDI_CONTROLS.sub("", text)
     family = covering_family(text + suffix, lang)
     if family is None:
         return None
-    text = _fit_spaces(text, family)
+    text = _drop_invisible(_fit_spaces(text, family), family)
     if family == ARABIC and is_rtl_text(text):
         return RtlParagraph(f"{text} {suffix}".rstrip(), style(role, family, True), bulletText=bullet)
     if family == CJK:  # the suffix in the same type: a Chinese line carries no markup
@@ -156,6 +157,19 @@ def is_rtl_text(text: str) -> bool:
     return bidi.get_base_level(text) == 1
 
 
+# Explicit direction marks, embeddings, overrides and isolates (UAX #9, X1-X10): the
+# lines are ordered by the rules for their script instead, and the reference algorithm
+# used for mixed lines does not accept isolates.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _drop_invisible(text: str, family: str) -> str:
+    """``text`` without the invisible format characters (zero-width space, joiners,
+    byte order mark...) the family has no glyph for, which would print as boxes."""
+    font = face(family)
+    return "".join(c for c in text if category(c) != "Cf" or has_glyph(font, c))
+
+
 def _fit_spaces(text: str, family: str) -> str:
     """``text`` with no-break spaces the family lacks replaced by ones it has."""
     font = face(family)
@@ -163,6 +177,14 @@ def _fit_spaces(text: str, family: str) -> str:
         if char in text and not has_glyph(font, char):
             text = text.replace(char, "\u00a0" if has_glyph(font, "\u00a0") else " ")
     return text
+
+
+def _one_fragment(paragraph: Paragraph) -> None:
+    """Join the fragments ReportLab's parser made of plain text (it splits at escaped
+    ``&``, ``<``, ``>``) back into one, so the paragraph is laid out as one run."""
+    frags = paragraph.frags
+    if len(frags) > 1:
+        paragraph.frags = [frags[0].clone(text="".join(f.text for f in frags))]
 
 
 class RtlParagraph(Paragraph):
@@ -177,6 +199,8 @@ class RtlParagraph(Paragraph):
         if text is not None:
             text = escape(reshape(text))
         super().__init__(text, style, None, frags, caseSensitive, encoding)
+        if text is not None:
+            _one_fragment(self)
         self.rtl_bullet = bulletText
 
     def split(self, availWidth, availHeight):
@@ -208,6 +232,7 @@ class RtlParagraph(Paragraph):
                 text.setWordSpace(extra / gaps)
                 text.setTextOrigin(right - measure, y)
             else:
+                text.setWordSpace(0)  # the word spacing of a justified line carries over
                 text.setTextOrigin(right - (measure - extra), y)
             text.textOut(line)
             canvas.drawText(text)
@@ -251,6 +276,8 @@ class CjkParagraph(Paragraph):
         self._plain = text
         super().__init__(escape(text) if text is not None else None, style, bulletText, frags,
                          caseSensitive, encoding)
+        if text is not None:
+            _one_fragment(self)
 
     def breakLines(self, width):
         if self._plain is None or len(self.frags) != 1:

@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
             return False
         self._close_archive()
         self.archive, self.lock = archive, lock
-        self.settings.set("last_archive", str(archive.path))
+        self.settings.set("last_archive", str(archive.path.resolve()))  # valid from any folder
         self.settings.save()
         self._show_meetings(listing)
         try:
@@ -475,6 +475,13 @@ def outcome_html(outcome: Outcome, lang: str) -> str:
     elif version is not None and version.stale:
         note = "<p style='color:#8a5300'>{}</p>".format(html.escape(
             _("This translation was made before its original last changed.")))
-    table = "".join(f"<tr><td style='color:#5f6b7a;padding-right:12px'>{html.escape(k)}</td>"
-                    f"<td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return f"{_text_html(version)}{note}<table cellspacing='2'>{table}</table>"
+    # Qt's rich text does not mirror tables: in Arabic the cells are given right to left
+    # (value, then its label) in a table set against the right edge.
+    rtl = lang in RIGHT_TO_LEFT
+    cells = []
+    for key, value in rows:
+        name = f"<td style='color:#5f6b7a;padding-{'left' if rtl else 'right'}:12px'>{html.escape(key)}</td>"
+        shown = f"<td{' align=right' if rtl else ''}>{html.escape(value)}</td>"
+        cells.append(f"<tr>{shown + name if rtl else name + shown}</tr>")
+    facts = f"<table cellspacing='2'{' align=right' if rtl else ''}>{''.join(cells)}</table>"
+    return f"{_text_html(version)}{note}{facts}"
