@@ -139,11 +139,24 @@ def _whole(value, field: str) -> int:
     return value
 
 
-def edit_outcome(archive: Archive, outcome_id: uuid.UUID, **changes) -> None:
+def outcome_fields(archive: Archive, outcome_id: uuid.UUID) -> dict:
+    """The editable fields of an outcome as edit_outcome takes them (coded values as
+    their text): kind, status, label, addressee, position. Raises RecordNotFound."""
+    with archive.unit_of_work() as uow:
+        outcome = uow.session.get(m.Outcome, outcome_id)
+        if outcome is None:
+            raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        return {"kind": outcome.kind.value, "status": outcome.status.value, "label": outcome.label,
+                "addressee": outcome.addressee, "position": outcome.position}
+
+
+def edit_outcome(archive: Archive, outcome_id: uuid.UUID, *, lifecycle: bool = True,
+                 **changes) -> None:
     """Change fields of an outcome: kind, status, label, addressee, position.
 
     Only the fields given are written (and so only they travel to other offices). A
-    status may only move as ``domain.model.STATUS_MOVES`` allows. Raises
+    status may only move as ``domain.model.STATUS_MOVES`` allows, unless ``lifecycle``
+    is False (an undo putting back an earlier status). Raises
     RecordNotFound, StatusMoveRefused, or InvalidValue naming the field; nothing is
     written then.
     """
@@ -156,7 +169,7 @@ def edit_outcome(archive: Archive, outcome_id: uuid.UUID, **changes) -> None:
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
         new = parsed.get("status")
-        if new is not None and not d.can_move(outcome.status, new):
+        if lifecycle and new is not None and not d.can_move(outcome.status, new):
             raise StatusMoveRefused(current=outcome.status.value, new=new.value, allowed=tuple(
                 sorted(s.value for s in d.STATUS_MOVES[outcome.status])))
         for name, value in parsed.items():

@@ -22,11 +22,12 @@ from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersi
 from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import backups, records
+from piel_desktop.services.history import History
 from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import ask_archive_path, show_about, show_error
-from piel_desktop.ui import archive_safety, brief_actions, search_panel, tracker
+from piel_desktop.ui import archive_safety, brief_actions, edit_actions, search_panel, tracker
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
 from piel_desktop.ui.text_dialog import TextVersionsDialog
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.archive: Archive | None = None
         self.lock = None  # this window's lock on the archive (services.archive.lock_archive)
+        self.history: History | None = None  # undo and redo of this archive's edits
         self.runner = Runner(self)
         self.meetings: list[Meeting] = []
         self.reported_with: dict[int, tuple[int, ...]] = {}
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.versions_action)
         self.search = search_panel.install(self)
         self.tracker_action = tracker.install(self)
+        edit_actions.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
 
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+        self.history = None
         self.meetings = []
         self._show_archive_state()
 
@@ -233,7 +237,7 @@ class MainWindow(QMainWindow):
             show_error(self, error)
             return False
         self._close_archive()
-        self.archive, self.lock = archive, lock
+        self.archive, self.lock, self.history = archive, lock, History(archive)
         self.settings.set("last_archive", str(archive.path.resolve()))  # valid from any folder
         self.settings.save()
         self._show_meetings(listing)
@@ -334,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def _fill_outcomes(self, outcomes: list[Outcome]) -> None:
         self.versions_action.setEnabled(False)
+        edit_actions.update(self)
         self.outcome_model.removeRows(0, self.outcome_model.rowCount())
         self.outcomes = {}
         lang = ui_language()
@@ -376,6 +381,7 @@ class MainWindow(QMainWindow):
     def _outcome_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         outcome = self.current_outcome()
         self.versions_action.setEnabled(outcome is not None)
+        edit_actions.update(self)
         if outcome is not None:
             self.detail.setHtml(outcome_html(outcome, ui_language()))
 

@@ -1,0 +1,93 @@
+"""Undo and redo of edits, in the service layer (widgets only show the labels).
+
+A :class:`History` belongs to one open archive. Each edit made through it is applied
+at once and remembered with what it replaced; undoing writes the earlier values back
+as an ordinary edit (its own changeset), so an undo travels to other offices like any
+other change and nothing is rewritten in the past. Undoing a status move writes the
+earlier status even where the lifecycle would not allow that move by hand: it puts
+back what was there.
+
+If the record changed underneath (an import deleted it), undo raises the service's
+error and the step is dropped, so the history never repeats a failing step.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from piel_desktop.i18n import N_
+from piel_desktop.services import records
+from piel_desktop.storage import Archive
+
+#: Step names, translated when shown ("Undo: edit outcome status").
+_FIELD_LABELS = {
+    "status": N_("edit outcome status"),
+    "kind": N_("edit outcome kind"),
+    "addressee": N_("edit outcome addressee"),
+    "label": N_("edit outcome label"),
+    "position": N_("move outcome"),
+}
+_SEVERAL = N_("edit outcome")
+LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str  # an untranslated step name (a msgid)
+    undo: Callable[[], None]
+    redo: Callable[[], None]
+
+
+class History:
+    """The undo and redo stacks of one archive (at most LIMIT steps)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._done: list[Step] = []
+        self._undone: list[Step] = []
+
+    @property
+    def undo_label(self) -> str | None:
+        """Name of the step Undo would take back (untranslated), or None."""
+        return self._done[-1].label if self._done else None
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._undone[-1].label if self._undone else None
+
+    def edit_outcome(self, outcome_id: uuid.UUID, **changes) -> bool:
+        """Change outcome fields as records.edit_outcome does (same errors, nothing
+        written on error), remembering the values they replace. Returns False if no
+        field changed (nothing written, no step)."""
+        before = records.outcome_fields(self.archive, outcome_id)
+        changes = {k: v for k, v in changes.items() if before.get(k) != v}
+        if not changes:
+            return False
+        records.edit_outcome(self.archive, outcome_id, **changes)
+        earlier = {name: before[name] for name in changes}
+        label = _FIELD_LABELS.get(next(iter(changes))) if len(changes) == 1 else _SEVERAL
+        self._push(Step(
+            label or _SEVERAL,
+            undo=lambda: records.edit_outcome(self.archive, outcome_id, lifecycle=False, **earlier),
+            redo=lambda: records.edit_outcome(self.archive, outcome_id, lifecycle=False, **changes)))
+        return True
+
+    def undo(self) -> None:
+        """Take back the last step; raises what the service raises (the step is then
+        dropped). Does nothing when there is nothing to undo."""
+        if self._done:
+            step = self._done.pop()
+            step.undo()
+            self._undone.append(step)
+
+    def redo(self) -> None:
+        if self._undone:
+            step = self._undone.pop()
+            step.redo()
+            self._done.append(step)
+
+    def _push(self, step: Step) -> None:
+        self._done = [*self._done, step][-LIMIT:]
+        self._undone.clear()

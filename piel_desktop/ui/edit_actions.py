@@ -1,0 +1,169 @@
+"""Editing outcomes from the window, with undo and redo (Edit menu).
+
+- Edit → Edit outcome… (F2, or Enter on the outcome list): kind, status (only the
+  moves the lifecycle allows are offered), addressee and label, with what is wrong
+  said next to the field.
+- Edit → Undo / Redo (Ctrl+Z / Ctrl+Shift+Z), named after the step ("Undo: edit
+  outcome status"). The history lives in the service layer (services/history.py);
+  this module only shows it.
+
+Functions of the main window (passed as ``window``: ``archive``, ``history``,
+``current_outcome()``, ``select_outcome(id)``, ``edit_menu``, ``sync.refresh()``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+)
+
+from piel_desktop.domain.errors import InvalidValue, PielError
+from piel_desktop.domain.model import STATUS_MOVES, Outcome, OutcomeStatus
+from piel_desktop.i18n import _
+from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, describe, label
+from piel_desktop.ui.dialogs import show_error
+
+
+class OutcomeDialog(QDialog):
+    """The fields of one outcome. ``values()`` gives them as the services take them."""
+
+    def __init__(self, outcome: Outcome, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Edit outcome"))
+        self.outcome = outcome
+        self.kind = QComboBox()
+        for code, text in KIND_LABELS.items():
+            self.kind.addItem(_(text), code)
+        self.kind.setCurrentIndex(self.kind.findData(outcome.kind.value))
+        self.status = QComboBox()
+        current = OutcomeStatus(outcome.status)
+        for status in [current, *sorted(STATUS_MOVES[current], key=list(OutcomeStatus).index)]:
+            self.status.addItem(label(STATUS_LABELS, status.value), status.value)
+        self.addressee = QComboBox()
+        self.addressee.setEditable(True)
+        self.addressee.addItem("", None)
+        for code, text in ADDRESSEE_LABELS.items():
+            self.addressee.addItem(_(text), code)
+        index = self.addressee.findData(outcome.addressee)
+        if index >= 0:
+            self.addressee.setCurrentIndex(index)
+        else:
+            self.addressee.setEditText(outcome.addressee or "")
+        self.label = QLineEdit(outcome.label or "")
+        self.problems = {name: QLabel() for name in ("kind", "status", "addressee", "label")}
+        form = QFormLayout()
+        for name, widget, text in (("kind", self.kind, _("Kind")), ("status", self.status, _("Status")),
+                                   ("addressee", self.addressee, _("Addressee")),
+                                   ("label", self.label, _("Label"))):
+            column = QVBoxLayout()
+            column.addWidget(widget)
+            problem = self.problems[name]
+            problem.setStyleSheet("color: #b00020")
+            problem.setWordWrap(True)
+            problem.hide()
+            column.addWidget(problem)
+            form.addRow(text, column)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def values(self) -> dict:
+        """kind, status, addressee (a code, else the text typed), label."""
+        typed = self.addressee.currentText().strip()
+        index = self.addressee.findText(typed)
+        addressee = self.addressee.itemData(index) if index >= 0 else typed or None
+        return {"kind": self.kind.currentData(), "status": self.status.currentData(),
+                "addressee": addressee, "label": self.label.text().strip() or None}
+
+    def show_problem(self, error: PielError) -> bool:
+        """Show ``error`` next to its field; False if it belongs to no field."""
+        field = error.params.get("field") if isinstance(error, InvalidValue) else None
+        for widget in self.problems.values():
+            widget.hide()
+        if field not in self.problems:
+            return False
+        self.problems[field].setText(describe(error))
+        self.problems[field].show()
+        return True
+
+
+def install(window) -> None:
+    """Add Edit outcome…, Undo and Redo to ``window``'s Edit menu."""
+    window.edit_outcome_action = _action(window, _("&Edit outcome…"), lambda: edit_outcome(window), "F2")
+    window.undo_action = _action(window, _("&Undo"), lambda: _step(window, "undo"), QKeySequence.Undo)
+    window.redo_action = _action(window, _("&Redo"), lambda: _step(window, "redo"), "Ctrl+Shift+Z")
+    menu = window.edit_menu
+    first = menu.actions()[0] if menu.actions() else None
+    menu.insertActions(first, [window.undo_action, window.redo_action])
+    menu.insertSeparator(first)
+    menu.addAction(window.edit_outcome_action)
+    window.outcome_view.activated.connect(lambda _index: edit_outcome(window))
+    update(window)
+
+
+def _action(window, text, slot, shortcut) -> QAction:
+    action = QAction(text, window)
+    action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(slot)
+    return action
+
+
+def update(window) -> None:
+    """Name the Undo and Redo actions after their steps; disable them when empty."""
+    history = getattr(window, "history", None)
+    for action, name, plain in ((window.undo_action, "undo_label", _("&Undo")),
+                                (window.redo_action, "redo_label", _("&Redo"))):
+        step = getattr(history, name, None) if history is not None else None
+        action.setEnabled(step is not None)
+        if step is None:
+            action.setText(plain)
+        elif action is window.undo_action:
+            action.setText(_("&Undo: {step}").format(step=_(step)))
+        else:
+            action.setText(_("&Redo: {step}").format(step=_(step)))
+    window.edit_outcome_action.setEnabled(window.archive is not None and window.current_outcome() is not None)
+
+
+def edit_outcome(window) -> bool:
+    """Edit the selected outcome in a dialog; True if something was changed."""
+    outcome = window.current_outcome()
+    if outcome is None or window.history is None:
+        return False
+    dialog = OutcomeDialog(outcome, window)
+    while dialog.exec() == QDialog.Accepted:
+        try:
+            changed = window.history.edit_outcome(outcome.id, **dialog.values())
+        except PielError as error:
+            if dialog.show_problem(error):
+                continue  # said next to the field: let the person correct it
+            show_error(window, error)
+            return False
+        _refresh(window, outcome.id)
+        return changed
+    return False
+
+
+def _step(window, direction: str) -> None:
+    history = window.history
+    if history is None:
+        return
+    try:
+        getattr(history, direction)()
+    except PielError as error:
+        show_error(window, error)
+    outcome = window.current_outcome()
+    _refresh(window, outcome.id if outcome else None)
+
+
+def _refresh(window, outcome_id) -> None:
+    window._meeting_changed(QModelIndex(), QModelIndex())
+    if outcome_id is not None:
+        window.select_outcome(outcome_id)
+    window.sync.refresh()
+    update(window)
+
