@@ -130,3 +130,26 @@ def package_and_target(hq_africa, tmp_path):
     records.edit_outcome(hq, uuid.UUID(live_outcomes(hq)[0]), status="implemented")
     package = sync.export_package(hq, tmp_path / "good.pielpkg", to="Africa").path
     return package, africa
+
+
+def open_window(qtbot, path: Path):
+    """A main window, shown offscreen, with the archive at ``path`` open."""
+    from piel_desktop.settings import Settings
+    from piel_desktop.ui.main_window import MainWindow
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_archive(path)
+    return window
+
+
+def damage_table(path: Path, table: str) -> None:
+    """Overwrite the first page of ``table`` in the SQLite file at ``path``."""
+    import sqlite3
+    with sqlite3.connect(path) as con:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    con.close()
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * page_size)

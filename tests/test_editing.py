@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
+from conftest import open_window
 from piel_desktop.domain.errors import InvalidValue, RecordNotFound, StatusMoveRefused
 from piel_desktop.services import records
 from piel_desktop.services.archive import fingerprint
 from piel_desktop.services.history import LIMIT, History
-from piel_desktop.settings import Settings
 from piel_desktop.ui import edit_actions
 from piel_desktop.ui.edit_actions import OutcomeDialog
-from piel_desktop.ui.main_window import MainWindow
 
 
 def _first_outcome(archive, number=14):
@@ -81,10 +80,7 @@ def test_history_keeps_the_last_steps(demo):
 
 @pytest.fixture
 def window(qtbot, demo_path):
-    win = MainWindow(Settings())
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_archive(demo_path)
+    win = open_window(qtbot, demo_path)
     win.select_meeting(14)
     win.outcome_view.setCurrentIndex(win.outcome_model.index(0, 0))
     yield win

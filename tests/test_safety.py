@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from conftest import damage_table
 from piel_desktop.domain.errors import ArchiveInUse
 from piel_desktop.messages import describe
 from piel_desktop.services import archive as archive_service
@@ -21,16 +21,6 @@ from piel_desktop.services.archive import health_problems, lock_archive, open_ar
 from piel_desktop.settings import Settings
 from piel_desktop.storage import locking
 from piel_desktop.ui.main_window import MainWindow
-
-
-def _damage_meetings(path):
-    with sqlite3.connect(path) as con:
-        page_size = con.execute("PRAGMA page_size").fetchone()[0]
-        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'meeting'").fetchone()[0]
-    con.close()
-    with path.open("r+b") as f:
-        f.seek((root - 1) * page_size)
-        f.write(b"\xff" * page_size)
 
 
 def _lock_of_another_process(path, host=None):
@@ -142,7 +132,7 @@ def test_window_warns_once_about_a_synced_folder(qtbot, demo_template, tmp_path,
 def test_quick_check_finds_damage(demo_path):
     with open_archive(demo_path) as archive:
         assert health_problems(archive) == ()
-    _damage_meetings(demo_path)
+    damage_table(demo_path, "meeting")
     with open_archive(demo_path) as archive:
         assert health_problems(archive)
 
@@ -150,7 +140,7 @@ def test_quick_check_finds_damage(demo_path):
 def test_damaged_archive_offers_the_newest_backup(qtbot, demo_path, monkeypatch):
     with open_archive(demo_path) as archive:
         backups.make_backup(archive, "scheduled")
-    _damage_meetings(demo_path)
+    damage_table(demo_path, "meeting")
     asked = []
 
     def yes(parent, title, text, *args):

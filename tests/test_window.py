@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from conftest import pdf_text
+from conftest import damage_table, open_window, pdf_text
 from piel_desktop.i18n import set_ui_language, ui_languages
 from piel_desktop.settings import Settings
 from piel_desktop.ui import app as ui_app
@@ -16,10 +16,7 @@ from piel_desktop.ui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot, demo_path):
-    win = MainWindow(Settings())
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_archive(demo_path)
+    win = open_window(qtbot, demo_path)
     yield win
     win.runner.wait()
 
@@ -163,16 +160,9 @@ def test_damaged_archive_keeps_the_open_one(window, tmp_path, warnings, demo_tem
     """The file opens, but its meeting table is damaged: the window says so and keeps
     showing the archive it had, which stays the one remembered for the next start."""
     import shutil
-    import sqlite3
     damaged = tmp_path / "damaged.piel"
     shutil.copy(demo_template, damaged)
-    with sqlite3.connect(damaged) as con:
-        page_size = con.execute("PRAGMA page_size").fetchone()[0]
-        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'meeting'").fetchone()[0]
-    con.close()
-    with damaged.open("r+b") as f:
-        f.seek((root - 1) * page_size)
-        f.write(b"\xff" * page_size)
+    damage_table(damaged, "meeting")
     before = window.archive.path
     assert not window.open_archive(damaged)
     assert len(warnings) == 1 and "is damaged:" in warnings[0] and "no backup copy" in warnings[0]

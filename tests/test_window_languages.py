@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from conftest import pdf_text
+from conftest import open_window, pdf_text
 from piel_desktop.services import records
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import BriefDialog
@@ -16,16 +16,8 @@ from piel_desktop.ui.main_window import MainWindow
 from piel_desktop.ui.search_panel import highlighted
 
 
-def _window(qtbot, path):
-    win = MainWindow(Settings())
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_archive(path)
-    return win
-
-
 def test_search_finds_highlights_and_selects(qtbot, demo_path):
-    window = _window(qtbot, demo_path)
+    window = open_window(qtbot, demo_path)
     assert window.search.find_action.shortcut() == QKeySequence(QKeySequence.Find)
     window.search.find_action.trigger()
     assert window.search.isVisible() and window.focusWidget() is window.search.box
@@ -43,7 +35,7 @@ def test_search_finds_highlights_and_selects(qtbot, demo_path):
 
 
 def test_search_with_nothing_found_says_so(qtbot, demo_path):
-    window = _window(qtbot, demo_path)
+    window = open_window(qtbot, demo_path)
     window.search.box.setText("zzqqxx")
     window.search.run()
     assert window.search.hits == [] and window.search.status.text() == "No results."
@@ -61,7 +53,7 @@ def test_brief_dialog_prints_two_languages_side_by_side(qtbot, demo, demo_path, 
     meeting = next(m for m in records.list_meetings(demo) if m.number == 14)
     first = records.meeting_outcomes(demo, [meeting.id])[0]
     records.set_outcome_text(demo, first.id, "ar", "تشجيع الدول الأعضاء على وضع استراتيجيات وطنية")
-    window = _window(qtbot, demo_path)
+    window = open_window(qtbot, demo_path)
     target = tmp_path / "ar-es.pdf"
 
     def accept(dialog):
@@ -88,7 +80,7 @@ def test_arabic_facts_and_paths_read_right_to_left(qtbot, demo_path):
     from piel_desktop.i18n import set_ui_language
     from piel_desktop.messages import describe
     from piel_desktop.ui.main_window import outcome_html
-    window = _window(qtbot, demo_path)
+    window = open_window(qtbot, demo_path)
     set_ui_language("ar")
     try:
         from piel_desktop.services import records
