@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import functools
 import re
-from unicodedata import bidirectional, category
 from dataclasses import dataclass
+from unicodedata import bidirectional, category
 from xml.sax.saxutils import escape
 
 from arabic_reshaper import ArabicReshaper
