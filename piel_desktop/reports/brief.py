@@ -11,33 +11,27 @@ before it reaches ReportLab's paragraph markup, so "<b>&" prints as typed.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import os
-import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, Spacer, Table, TableStyle
 
 from piel_desktop.reports import BRIEF_LANGUAGES
-from piel_desktop import APP_NAME, __version__
 from piel_desktop.domain import model as d
-from piel_desktop.domain.errors import NotAFile, OutputNotWritable, UnsupportedLanguage
+from piel_desktop.domain.errors import UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.i18n import format_date, format_list, format_number, language_name, meeting_ordinal, translation
-from piel_desktop.reports.fonts import family_for, register_fonts
-from piel_desktop.reports.typeset import Role, is_rtl, paragraph, visual
+from piel_desktop.reports.fonts import register_fonts
+from piel_desktop.reports.pages import WIDTH, checked_output, write_pdf
+from piel_desktop.reports.typeset import Role, is_rtl, paragraph
 from piel_desktop.services.records import BriefContent, MeetingGroup, brief_content
 from piel_desktop.storage import Archive
 
 
 INK = colors.HexColor("#1f2933")
 ACCENT = colors.HexColor("#1a4f8b")
-MUTED = colors.HexColor("#5f6b7a")
 _LIST_END = (":", ".", ";", "!", "?", "。", "；", "：", "؛", "؟")
 #: What ends a list item and the last one, per language of the text (Chinese uses full
 #: width punctuation, Arabic its own semicolon).
@@ -72,28 +66,6 @@ def make_brief(archive: Archive, *, lang: str, out: Path | str,
     made_at = made_at or dt.datetime.now(dt.UTC)
     return render_brief(content, lang=lang, out=out, made_on=made_at.astimezone().date(),
                         parallel=parallel if parallel != lang else None, progress=progress)
-
-
-def checked_output(out: Path, *, protect: Path | None = None) -> Path:
-    """The file to write for output path ``out``, with symbolic links followed.
-
-    Raises OutputNotWritable for a path without a file name or that is the archive
-    ``protect`` (or one of SQLite's files beside it), NotAFile for a folder or device.
-    """
-    if out.name in ("", ".", ".."):
-        raise OutputNotWritable(path=str(out), reason="no-file-name")
-    target = Path(os.path.realpath(out))
-    if not target.exists():
-        return target
-    if not target.is_file():
-        raise NotAFile(path=str(out))
-    if protect is not None:
-        # samefile, not a comparison of names: case-insensitive disks and hard links
-        # give one file several names.
-        for companion in (f"{protect}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")):
-            if os.path.exists(companion) and os.path.samefile(target, companion):
-                raise OutputNotWritable(path=str(out), reason="is-the-archive")
-    return target
 
 
 class _Phrases:
@@ -264,60 +236,6 @@ def _side_by_side(left: list[Flowable], right: list[Flowable], width: float) -> 
     return [table]
 
 
-class _PagedCanvas(Canvas):
-    """Canvas that knows the page count when it draws footers ("Page 2 of 5").
-
-    Header and footer are in the first language of the brief, mirrored for Arabic.
-    """
-
-    def __init__(self, *args, phrases: _Phrases, footer: str, header: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-        self._phrases, self._footer, self._header = phrases, footer, header
-
-    def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, 1):
-            self.__dict__.update(state)
-            self._decorate(number, total)
-            super().showPage()
-        super().save()
-
-    def _decorate(self, number: int, total: int) -> None:
-        width, height = self._pagesize
-        left, right = 20 * mm, width - 20 * mm
-        lang = self._phrases.lang
-        rtl = is_rtl(lang)
-        start, end = (self.drawRightString, self.drawString) if rtl else (self.drawString, self.drawRightString)
-        start_x, end_x = (right, left) if rtl else (left, right)
-        shown = visual if rtl else str
-        self.saveState()
-        self.setFillColor(MUTED)
-        self.setStrokeColor(colors.HexColor("#c8d0da"))
-        self.setFont(family_for(lang), 8)
-        if number > 1:
-            start(start_x, height - 12 * mm, shown(self._header))
-            self.line(left, height - 13.5 * mm, right, height - 13.5 * mm)
-        self.line(left, 15 * mm, right, 15 * mm)
-        start(start_x, 10.5 * mm, shown(self._footer))
-        end(end_x, 10.5 * mm, shown(self._phrases.page(number, total)))
-        self.restoreState()
-
-
-class _Document(SimpleDocTemplate):
-    def __init__(self, *args, progress: Progress, total: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._progress, self._total, self._done = progress, total, 0
-
-    def afterFlowable(self, flowable):
-        self._done += 1
-        self._progress.step(min(self._done, self._total), self._total, "")
-
-
 def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.date,
                  parallel: str | None = None, progress: Progress = SILENT) -> BriefResult:
     """Lay out ``content`` as a PDF at ``out`` (written under a temporary name first).
@@ -331,27 +249,13 @@ def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.dat
     acronym = _acronym(content, lang)
     numbers = [m.number for g in content.groups for m in g.meetings]
     title = phrases.title(numbers)
-    width = A4[0] - 40 * mm
+    width = WIDTH
     if parallel:
         story = _side_by_side(story, _story(content, _Phrases(parallel)), width)
         title = f"{title} | {_Phrases(parallel).title(numbers)}"
-    canvas_maker = functools.partial(
-        _PagedCanvas, phrases=phrases, header=f"{acronym} · {phrases.title(numbers)}",
-        footer=phrases.footer(made_on, content.fingerprint))
-    # A short temporary name beside the target: as long a name could be too long.
-    temporary = out.with_name(f".piel-brief-{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        doc = _Document(str(temporary), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                        topMargin=20 * mm, bottomMargin=22 * mm, title=title, author=acronym,
-                        subject=title, creator=f"{APP_NAME} {__version__}", lang=lang,
-                        progress=progress, total=len(story),
-                        # Start pages in our font; else every PDF names Helvetica, unembedded.
-                        initialFontName=family_for(lang))
-        doc.build(story, canvasmaker=canvas_maker)
-        os.replace(temporary, out)
-    except OSError as e:
-        raise OutputNotWritable(path=str(out), reason=e.strerror or str(e)) from e
-    finally:
-        temporary.unlink(missing_ok=True)
-    return BriefResult(path=out, pages=doc.page, fingerprint=content.fingerprint,
+    pages = write_pdf(story, out=out, lang=lang, title=title, author=acronym,
+                      header=f"{acronym} · {phrases.title(numbers)}",
+                      footer=phrases.footer(made_on, content.fingerprint), page_label=phrases.page,
+                      progress=progress)
+    return BriefResult(path=out, pages=pages, fingerprint=content.fingerprint,
                        meetings=tuple(numbers))
