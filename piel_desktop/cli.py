@@ -4,6 +4,7 @@ With no command the window opens (Qt is imported only then). Commands:
 
 - ``init [--demo] [--office NAME]``: create an archive, refusing to overwrite one;
 - ``brief --lang es [--parallel en] --meetings 9-14 --out FILE.pdf``: print a brief;
+- ``followup --lang es [--meeting N] [--status S] --out FILE.pdf``: the follow-up brief;
 - ``check``: integrity check, schema version and record counts;
 - ``fingerprint``: the content fingerprint, equal in archives that hold the same records;
 - ``export --to OFFICE --out FILE`` (or ``--full``): a package for another office;
@@ -74,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", type=Path, required=True, metavar="FILE",
                        help=_("PDF file to write"))
 
+    followup = commands.add_parser("followup", help=_("print the follow-up brief: outcomes by status"))
+    followup.add_argument("--lang", dest="brief_lang", metavar="LANG", type=str.lower,
+                          help=_("language of the brief ({languages}); default: the interface language")
+                          .format(languages=", ".join(BRIEF_LANGUAGES)))
+    followup.add_argument("--meeting", type=int, metavar="NUMBER", help=_("only the outcomes of this meeting"))
+    followup.add_argument("--status", action="append", default=[], metavar="STATUS",
+                          help=_("only outcomes with this status (may be repeated)"))
+    followup.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("PDF file to write"))
+
     commands.add_parser("check", help=_("check the archive's integrity and count its records"))
     commands.add_parser("fingerprint", help=_("print the content fingerprint of the archive"))
 
@@ -133,6 +143,19 @@ def _run_brief(args: argparse.Namespace) -> int:
           .format(path=result.path, pages=result.pages))
     print(_("Meetings included: {numbers}").format(
         numbers=format_list([str(n) for n in result.meetings], ui_language())))
+    return EXIT_OK
+
+
+def _run_followup(args: argparse.Namespace) -> int:
+    from piel_desktop.reports.tracker_brief import make_tracker_brief
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.services.tracker import TrackerFilter
+    lang = ui_language() if args.brief_lang is None else args.brief_lang
+    flt = TrackerFilter(meeting=args.meeting, statuses=tuple(args.status))
+    with open_archive(_archive_path(args)) as archive:
+        result = make_tracker_brief(archive, lang=lang, out=args.out, flt=flt)
+    print(ngettext("Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", result.pages)
+          .format(path=result.path, pages=result.pages))
     return EXIT_OK
 
 
@@ -231,7 +254,7 @@ def _run_window(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "init": _run_init, "brief": _run_brief, "check": _run_check, "fingerprint": _run_fingerprint,
+    "init": _run_init, "brief": _run_brief, "followup": _run_followup, "check": _run_check, "fingerprint": _run_fingerprint,
     "export": _run_export, "import": _run_import, "offices": _run_offices, "conflicts": _run_conflicts,
     "table": _run_table,
 }

@@ -127,7 +127,7 @@ def test_model_fetches_lazily(archive):
     assert model.rowCount() == 450 and not model.canFetchMore() and model.fetches == 3
 
 
-def test_tracker_dialog_filters_sorts_and_shows_an_outcome(qtbot, generated):
+def test_tracker_dialog_filters_sorts_and_shows_an_outcome(qtbot, generated, tmp_path, monkeypatch):
     path, expected = generated
     window = MainWindow(Settings())
     qtbot.addWidget(window)
@@ -150,5 +150,65 @@ def test_tracker_dialog_filters_sorts_and_shows_an_outcome(qtbot, generated):
     dialog._show(dialog.model.index(0, 0))
     assert window.current_meeting().number == first.meeting
     assert window.current_outcome().id == first.id
+    from PySide6.QtWidgets import QFileDialog
+    from pypdf import PdfReader
+    out = tmp_path / "implemented.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    dialog.print_button.click()  # the brief of the rows shown: implemented ones only
+    qtbot.waitUntil(lambda: out.exists() and not window.runner.busy(), timeout=20000)
+    assert f"Implemented ({len(implemented)})" in PdfReader(out).pages[0].extract_text()
+    assert "Brief saved to" in dialog.count.text()
     window.runner.wait()
     window.close_archive()
+
+
+def test_follow_up_brief_lists_every_outcome_under_its_status(generated, archive, tmp_path):
+    import re
+    import unicodedata
+
+    import pypdfium2 as pdfium
+    from pypdf import PdfReader
+
+    from conftest import render_page
+    from piel_desktop.i18n import translation
+    from piel_desktop.reports.tracker_brief import make_tracker_brief
+    _path, expected = generated
+    out = tmp_path / "followup.pdf"
+    result = make_tracker_brief(archive, lang="en", out=out)
+    assert result.outcomes == result.listed == 450
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Follow-up of outcomes" in text and "450 outcomes" in text
+    for status, name in (("agreed", "Agreed"), ("withdrawn", "Withdrawn"), ("in_progress", "In progress")):
+        n = sum(r["status"] == status for r in expected)
+        assert f"{name} ({n})" in text
+    assert set(re.findall(r"Outcome \d{3}", text)) == {r["text"] for r in expected}
+    document = pdfium.PdfDocument(str(out))
+    try:  # the chart: a bar per meeting and status, drawn as paths on the first page
+        paths = [o for o in document[0].get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_PATH]
+        assert len(paths) > 8 * 3
+    finally:
+        document.close()
+    render_page(out, 0, tmp_path / "followup.png", scale=0.5)
+    arabic = tmp_path / "followup-ar.pdf"
+    make_tracker_brief(archive, lang="ar", out=arabic, flt=TrackerFilter(statuses=("implemented",)))
+    text = unicodedata.normalize("NFKC", PdfReader(arabic).pages[0].extract_text())
+    name = unicodedata.normalize("NFKC", translation("ar").gettext("Implemented"))
+    n = sum(r["status"] == "implemented" for r in expected)
+    assert f"({n}) {name}" in text  # the heading, read right to left
+
+
+def test_follow_up_brief_says_when_it_lists_only_the_first(archive, tmp_path):
+    from pypdf import PdfReader
+
+    from piel_desktop.reports.tracker_brief import make_tracker_brief
+    result = make_tracker_brief(archive, lang="en", out=tmp_path / "f.pdf", most=100)
+    assert result.listed == 100 and result.outcomes == 450
+    assert "Only the first 100 of 450 outcomes are listed." in PdfReader(tmp_path / "f.pdf").pages[0].extract_text()
+
+
+def test_follow_up_brief_from_the_command_line(generated, tmp_path):
+    from piel_desktop.cli import main
+    out = tmp_path / "agreed.pdf"
+    assert main(["--archive", str(generated[0]), "followup", "--lang", "ES", "--status", "agreed",
+                 "--out", str(out)]) == 0
+    assert out.stat().st_size > 5000

@@ -217,6 +217,19 @@ def count(archive: Archive, flt: TrackerFilter) -> int:
         return uow.sqlite.execute(sql, params).fetchone()[0]
 
 
+def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, int]]:
+    """meeting number -> status -> how many of the tracker's rows for ``flt`` (each
+    outcome under its first meeting), meetings in number order."""
+    clauses, params = _where(flt)
+    sql = (f"SELECT m.number, o.status, count(*) {_FROM} "
+           f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} GROUP BY m.number, o.status ORDER BY m.number")
+    counts: dict[int, dict[str, int]] = {}
+    with archive.unit_of_work() as uow:
+        for number, status, n in uow.sqlite.execute(sql, params):
+            counts.setdefault(number, {})[status] = n
+    return counts
+
+
 def addressees(archive: Archive) -> list[str]:
     """The addressees outcomes have, for a filter list (most used first)."""
     with archive.unit_of_work() as uow:

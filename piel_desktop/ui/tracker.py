@@ -9,17 +9,21 @@ Double-clicking a row shows the outcome in the main window.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QHBoxLayout, QHeaderView, QLabel,
-    QTableView, QVBoxLayout,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView,
+    QLabel, QPushButton, QTableView, QVBoxLayout,
 )
 
 from piel_desktop.i18n import N_, _, format_date, format_number, ngettext, ui_language
+from piel_desktop.reports.tracker_brief import make_tracker_brief
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import tracker
 from piel_desktop.services.tracker import TrackerFilter, TrackerRow
+from piel_desktop.ui.dialogs import show_error
 
 PAGE = 200
 _COLUMNS = (("meeting", N_("Meeting")), ("date", N_("Date")), ("text", N_("Outcome")),
@@ -162,10 +166,16 @@ class TrackerDialog(QDialog):
         header.setSortIndicator(0, Qt.AscendingOrder)
         self.view.doubleClicked.connect(self._show)
         self.count = QLabel()
+        self.print_button = QPushButton(_("Print follow-up brief…"))
+        self.print_button.clicked.connect(self.print_brief)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count)
+        bottom.addStretch()
+        bottom.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.view)
-        layout.addWidget(self.count)
+        layout.addLayout(bottom)
         self.apply()
         QTimer.singleShot(0, self._list_addressees)
 
@@ -195,6 +205,30 @@ class TrackerDialog(QDialog):
         total = self.model.total
         self.count.setText(ngettext("{n} outcome", "{n} outcomes", total).format(
             n=format_number(total, ui_language())))
+
+    def print_brief(self) -> None:
+        """Save the follow-up brief of the rows shown (the current filter), in the
+        interface language, on the worker thread."""
+        window = self.window_
+        folder = Path(window.settings.get("brief_folder") or Path.home())
+        # Translators: file name suggested for the follow-up brief; keep {lang}.
+        suggested = folder / _("follow-up-{lang}.pdf").format(lang=ui_language())
+        name, _filter = QFileDialog.getSaveFileName(self, _("Save brief"), str(suggested),
+                                                    _("PDF documents (*.pdf)"))
+        if not name:
+            return
+        path = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
+        archive, flt, lang = window.archive, self.current_filter(), ui_language()
+
+        def done(result) -> None:
+            self.count.setText(ngettext("Brief saved to {path} ({pages} page).",
+                                        "Brief saved to {path} ({pages} pages).", result.pages)
+                               .format(path=result.path, pages=result.pages))
+
+        window.runner.run_with_dialog(
+            self, _("Making the brief…"),
+            lambda progress: make_tracker_brief(archive, lang=lang, out=path, flt=flt, progress=progress),
+            on_success=done, on_failure=lambda e: show_error(self, e))
 
     def _show(self, index) -> None:
         row = self.model.rows[index.row()]
