@@ -106,6 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--format", choices=("csv", "xlsx"), help=_("file format (default: from the file name)"))
     tables.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("file to write"))
 
+    bulk = commands.add_parser("import-table", help=_("add meetings or outcomes from a CSV or XLSX table"))
+    bulk.add_argument("kind", choices=("meetings", "outcomes"), metavar="KIND",
+                      help=_("records to add: meetings or outcomes"))
+    bulk.add_argument("file", type=Path, metavar="FILE", help=_("the table (.csv or .xlsx)"))
+    bulk.add_argument("--dry-run", action="store_true",
+                      help=_("check every row and report, without adding anything"))
+
     commands.add_parser("offices", help=_("list this archive's office and the offices it knows"))
     commands.add_parser("conflicts", help=_("list the open conflicts between offices"))
     return parser
@@ -223,6 +230,29 @@ def _run_table(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_import_table(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.services.table_import import apply_import, plan_import
+    with open_archive(_archive_path(args)) as archive:
+        plan = plan_import(archive, args.file, args.kind)
+        for row in plan.invalid:
+            for problem in row.problems:
+                print(_("Line {line}: {problem}").format(line=row.line, problem=describe(problem)))
+        if plan.ignored:
+            print(_("Columns not used: {columns}").format(columns=", ".join(plan.ignored)))
+        added = 0 if args.dry_run else apply_import(archive, plan)
+    counts = {"valid": len(plan.valid), "invalid": len(plan.invalid), "added": added}
+    if args.dry_run:
+        print(ngettext("{valid} row can be added; {invalid} with problems would be left out.",
+                       "{valid} rows can be added; {invalid} with problems would be left out.",
+                       counts["valid"]).format(**counts))
+    else:
+        print(ngettext("Added {added} row; {invalid} with problems were left out.",
+                       "Added {added} rows; {invalid} with problems were left out.",
+                       added).format(**counts))
+    return EXIT_OK if not plan.invalid else EXIT_ERROR
+
+
 def _run_offices(args: argparse.Namespace) -> int:
     from piel_desktop.services.archive import open_archive
     from piel_desktop.services.sync import offices, own_key_fingerprint
@@ -256,7 +286,7 @@ def _run_window(args: argparse.Namespace, settings: Settings) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _run_init, "brief": _run_brief, "followup": _run_followup, "check": _run_check, "fingerprint": _run_fingerprint,
     "export": _run_export, "import": _run_import, "offices": _run_offices, "conflicts": _run_conflicts,
-    "table": _run_table,
+    "table": _run_table, "import-table": _run_import_table,
 }
 
 

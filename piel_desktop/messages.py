@@ -37,6 +37,8 @@ _ERRORS = {
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
     "invalid-value": N_("The value “{value}” is not valid for {field}."),
+    "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
+                                "as File → Export list names them."),
     "record-not-found": N_("The {kind} {id} is not in the archive (it may have been deleted)."),
     "cancelled": N_("Cancelled; nothing was changed."),
     "no-display": N_("The window needs a graphical display and none was found; the commands "
@@ -140,6 +142,11 @@ def describe(error: PielError) -> str:
     if ui_language() in RIGHT_TO_LEFT:  # a path keeps its own left-to-right order
         params.update({key: isolated(value) for key, value in params.items()
                        if key in ("path", "entry")})
+    if error.code == "invalid-value" and error.params.get("field") in FIELD_LABELS:
+        params["field"] = label(FIELD_LABELS, error.params["field"])
+    if error.code == "table-columns-missing":
+        params["columns"] = format_list([f"“{label(FIELD_LABELS, c)}”" for c in error.params["columns"]],
+                                        ui_language())
     if error.code == "status-move-refused":  # status codes as people read them
         params.update(current=label(STATUS_LABELS, error.params["current"]),
                       new=label(STATUS_LABELS, error.params["new"]),
@@ -228,6 +235,8 @@ FIELD_LABELS = {
     "audience": N_("Audience"), "languages": N_("Languages"), "period_start": N_("Start of period"),
     "period_end": N_("End of period"), "symbol": N_("Document symbol"), "date": N_("Date"),
     "former_name": N_("Former name"), "meeting_id": N_("Meeting"), "_deleted": N_("Deleted or kept"),
+    "meeting": N_("Meeting"), "text": N_("Text"), "original": N_("Original language"),
+    "file": N_("File"), "rows": N_("Number of rows"),
 }
 
 #: One record of each kind, for previews and conflicts.

@@ -107,7 +107,7 @@ def test_editor_offers_only_allowed_moves_and_says_what_is_wrong(window, qtbot, 
     monkeypatch.setattr(OutcomeDialog, "exec", run)
     assert edit_actions.edit_outcome(window)
     first = run.dialogs[0]
-    assert not first.problems["label"].isHidden() and "label" in first.problems["label"].text()
+    assert not first.problems["label"].isHidden() and "for Label." in first.problems["label"].text()
     assert window.current_outcome().status.value == "in_progress"
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo: edit outcome"
     assert "In progress" in window.detail.toPlainText()

@@ -247,3 +247,9 @@ class StatusMoveRefused(PielError):
     params: current, new, allowed (tuple of status values, maybe empty)"""
 
     code = "status-move-refused"
+
+
+class TableColumnsMissing(PielError):
+    """A table to import lacks required columns. params: path, columns (field codes)"""
+
+    code = "table-columns-missing"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -59,23 +59,33 @@ def add_meeting(archive: Archive, *, number: int, start_date: dt.date,
     Raises InvalidValue for a number below 1, an end before the start, a number already
     used, or an archive without a body.
     """
+    with archive.unit_of_work() as uow:
+        meeting_id = insert_meeting(uow.session, number=number, start_date=start_date, end_date=end_date)
+        uow.commit()
+        return meeting_id
+
+
+def insert_meeting(s, *, number: int, start_date: dt.date, end_date: dt.date | None = None,
+                   venue: Mapping[str, str] | None = None, venue_lang: str | None = None) -> uuid.UUID:
+    """add_meeting's work inside the caller's session (several records in one unit
+    of work); ``venue`` maps languages to the venue's text, original ``venue_lang``."""
     if number < 1:
         raise InvalidValue(field="number", value=number)
     if end_date is not None and end_date < start_date:
         raise InvalidValue(field="end date", value=end_date.isoformat())
-    with archive.unit_of_work() as uow:
-        s = uow.session
-        the_body = queries.body(s)
-        if the_body is None:
-            raise InvalidValue(field="body", value="")
-        if s.scalar(select(func.count()).where(m.Meeting.body_id == the_body.id,
-                                               m.Meeting.number == number)):
-            raise InvalidValue(field="number", value=number)
-        meeting = m.Meeting(id=uuid.uuid4(), body_id=the_body.id, number=number,
-                            start_date=start_date, end_date=end_date)
-        s.add(meeting)
-        uow.commit()
-        return meeting.id
+    the_body = queries.body(s)
+    if the_body is None:
+        raise InvalidValue(field="body", value="")
+    if s.scalar(select(func.count()).where(m.Meeting.body_id == the_body.id,
+                                           m.Meeting.number == number)):
+        raise InvalidValue(field="number", value=number)
+    meeting = m.Meeting(id=uuid.uuid4(), body_id=the_body.id, number=number,
+                        start_date=start_date, end_date=end_date,
+                        venue_id=new_text(s, venue, original=venue_lang or next(iter(venue)))
+                        if venue else None)
+    s.add(meeting)
+    s.flush()
+    return meeting.id
 
 
 def add_outcome(archive: Archive, *, text: str, lang: str,
@@ -88,31 +98,43 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
     A top-level outcome needs ``meeting_ids``; a sub-item names its ``parent_id`` and
     inherits the parent's meetings. Raises InvalidValue or RecordNotFound.
     """
+    with archive.unit_of_work() as uow:
+        outcome_id = insert_outcome(uow.session, texts={lang: text}, original=lang,
+                                    meeting_ids=meeting_ids, parent_id=parent_id, kind=kind,
+                                    status=status, label=label, addressee=addressee)
+        uow.commit()
+        return outcome_id
+
+
+def insert_outcome(s, *, texts: Mapping[str, str], original: str,
+                   meeting_ids: Iterable[uuid.UUID] = (), parent_id: uuid.UUID | None = None,
+                   kind=d.OutcomeKind.RECOMMENDATION, status=d.OutcomeStatus.PROPOSED,
+                   label: str | None = None, addressee: str | None = None) -> uuid.UUID:
+    """add_outcome's work inside the caller's session; ``texts`` maps languages to the
+    text (``original`` among them, the others official translations)."""
     meeting_ids = list(meeting_ids)
     if (parent_id is None) == (not meeting_ids):
         raise InvalidValue(field="meetings", value=len(meeting_ids))
-    with archive.unit_of_work() as uow:
-        s = uow.session
-        meetings = [s.get(m.Meeting, i) for i in meeting_ids]
-        if None in meetings:
-            raise RecordNotFound(kind="meeting", id=str(meeting_ids[meetings.index(None)]))
-        if parent_id is not None and s.get(m.Outcome, parent_id) is None:
-            raise RecordNotFound(kind="outcome", id=str(parent_id))
-        if parent_id is not None:
-            siblings = select(func.max(m.Outcome.position)).where(m.Outcome.parent_id == parent_id)
-        else:
-            siblings = (select(func.max(m.Outcome.position))
-                        .join(m.meeting_outcome, m.meeting_outcome.c.outcome_id == m.Outcome.id)
-                        .where(m.meeting_outcome.c.meeting_id.in_(meeting_ids)))
-        position = (s.scalar(siblings) or 0) + 1
-        outcome = m.Outcome(id=uuid.uuid4(), parent_id=parent_id, position=position, label=label,
-                            kind=d.parse_enum(d.OutcomeKind, kind, "kind"),
-                            status=d.parse_enum(d.OutcomeStatus, status, "status"),
-                            addressee=addressee, text_id=new_text(s, {lang: text}, original=lang),
-                            meetings=meetings)
-        s.add(outcome)
-        uow.commit()
-        return outcome.id
+    meetings = [s.get(m.Meeting, i) for i in meeting_ids]
+    if None in meetings:
+        raise RecordNotFound(kind="meeting", id=str(meeting_ids[meetings.index(None)]))
+    if parent_id is not None and s.get(m.Outcome, parent_id) is None:
+        raise RecordNotFound(kind="outcome", id=str(parent_id))
+    if parent_id is not None:
+        siblings = select(func.max(m.Outcome.position)).where(m.Outcome.parent_id == parent_id)
+    else:
+        siblings = (select(func.max(m.Outcome.position))
+                    .join(m.meeting_outcome, m.meeting_outcome.c.outcome_id == m.Outcome.id)
+                    .where(m.meeting_outcome.c.meeting_id.in_(meeting_ids)))
+    position = (s.scalar(siblings) or 0) + 1
+    outcome = m.Outcome(id=uuid.uuid4(), parent_id=parent_id, position=position, label=label,
+                        kind=d.parse_enum(d.OutcomeKind, kind, "kind"),
+                        status=d.parse_enum(d.OutcomeStatus, status, "status"),
+                        addressee=addressee, text_id=new_text(s, texts, original=original),
+                        meetings=meetings)
+    s.add(outcome)
+    s.flush()
+    return outcome.id
 
 
 #: Outcome fields :func:`edit_outcome` changes, with their parsers.

@@ -27,7 +27,9 @@ from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import ask_archive_path, show_about, show_error
-from piel_desktop.ui import archive_safety, brief_actions, edit_actions, search_panel, tracker
+from piel_desktop.ui import (
+    archive_safety, brief_actions, edit_actions, search_panel, table_import_dialog, tracker,
+)
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
 from piel_desktop.ui.text_dialog import TextVersionsDialog
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         self.list_menu = self.file_menu.addMenu(_("Export &list"))
         self.list_menu.addAction(self._action(_("&Meetings…"), lambda: self.sync.export_list("meetings")))
         self.list_menu.addAction(self._action(_("&Outcomes…"), lambda: self.sync.export_list("outcomes")))
+        table_import_dialog.install(self, self.file_menu)
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.sync.backups_action, self.sync.settings_action])
         self.file_menu.addSeparator()
