@@ -143,6 +143,7 @@ class TrackerDialog(QDialog):
         self.since, self.until = QDateEdit(), QDateEdit()
         for edit, day in ((self.since, QDate(2009, 1, 1)), (self.until, QDate.currentDate())):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")  # unambiguous in every language
             edit.setDate(day)
             edit.setEnabled(False)
             edit.dateChanged.connect(self.apply)
