@@ -76,3 +76,17 @@ def test_bad_formats_and_places(tricky, tmp_path):
     with pytest.raises(OutputNotWritable):
         write_table(data, tmp_path, "csv")
     assert not [p for p in tmp_path.iterdir() if not p.name.startswith("demo.piel")]
+
+
+@pytest.mark.parametrize("kind, rows, heading, cell", [
+    ("organisations", 8, "Acronym", "UNICEF"),
+    ("consultations", 5, "Topic", None),
+])
+def test_registries_as_tables_round_trip(demo, tmp_path, kind, rows, heading, cell):
+    data = table(demo, kind)
+    assert len(data.rows) == rows and heading in data.headers
+    if cell:
+        assert any(cell in row for row in data.rows)
+    back = read_csv(write_table(data, tmp_path / f"{kind}.csv"))
+    as_text = [tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row) for row in data.rows]
+    assert back.headers == data.headers and back.rows == as_text

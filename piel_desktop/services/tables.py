@@ -26,7 +26,10 @@ from piel_desktop.messages import (
     ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS, label,
 )
 from piel_desktop.services import records
-from piel_desktop.storage import Archive
+from sqlalchemy import select
+
+from piel_desktop.storage import Archive, models as m
+from piel_desktop.storage.texts import load_texts
 
 FORMATS = ("csv", "xlsx")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -41,9 +44,11 @@ class Table:
 
 
 def table(archive: Archive, kind: str) -> Table:
-    """The records of ``kind`` (one of TABLE_KINDS) as a table, headings and coded
-    values in the interface language. Raises KeyError for another kind."""
-    return {"meetings": _meetings, "outcomes": _outcomes}[kind](archive)
+    """The records of ``kind`` (one of TABLE_KINDS: meetings, outcomes, organisations,
+    consultations) as a table, headings, texts and coded values in the interface
+    language (texts missing in it in their original). Raises KeyError for another kind."""
+    return {"meetings": _meetings, "outcomes": _outcomes, "organisations": _organisations,
+            "consultations": _consultations}[kind](archive)
 
 
 def _meetings(archive: Archive) -> Table:
@@ -69,6 +74,34 @@ def _outcomes(archive: Archive) -> Table:
                  for code in LANGUAGES))
     rows = [_outcome_row(outcome, parent, shown) for outcome, parent in _walk(trees)]
     return Table(headers, rows)
+
+
+def _shown(text, lang: str) -> str | None:
+    version = text.pick(lang) if text is not None else None
+    return version.text if version else None
+
+
+def _organisations(archive: Archive) -> Table:
+    lang = ui_language()
+    with archive.unit_of_work() as uow:
+        found = uow.session.scalars(select(m.Organisation)).all()
+        texts = load_texts(uow.session, [o.name_id for o in found] + [o.acronym_id for o in found])
+        rows = [(_shown(texts.get(o.acronym_id), lang), _shown(texts.get(o.name_id), lang), o.former_name)
+                for o in found]
+    headers = tuple(label(FIELD_LABELS, f) for f in ("acronym_id", "name_id", "former_name"))
+    return Table(headers, sorted(rows, key=lambda r: ((r[0] or r[1] or "").casefold(), r[1] or "")))
+
+
+def _consultations(archive: Archive) -> Table:
+    lang = ui_language()
+    with archive.unit_of_work() as uow:
+        found = uow.session.scalars(select(m.Consultation)).all()
+        texts = load_texts(uow.session, [c.topic_id for c in found] + [c.results_id for c in found])
+        rows = [(_shown(texts.get(c.topic_id), lang), c.audience, c.period_start, c.period_end,
+                 c.languages, _shown(texts.get(c.results_id), lang)) for c in found]
+    headers = tuple(label(FIELD_LABELS, f) for f in ("topic_id", "audience", "period_start",
+                                                     "period_end", "languages", "results_id"))
+    return Table(headers, sorted(rows, key=lambda r: (r[2] or dt.date.min, r[0] or "")))
 
 
 def _walk(outcomes, parent: Outcome | None = None) -> Iterator[tuple[Outcome, Outcome | None]]:

@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
         self.list_menu = self.file_menu.addMenu(_("Export &list"))
         self.list_menu.addAction(self._action(_("&Meetings…"), lambda: self.sync.export_list("meetings")))
         self.list_menu.addAction(self._action(_("&Outcomes…"), lambda: self.sync.export_list("outcomes")))
+        self.list_menu.addAction(self._action(_("Or&ganisations…"), lambda: self.sync.export_list("organisations")))
+        self.list_menu.addAction(self._action(_("&Consultations…"), lambda: self.sync.export_list("consultations")))
         table_import_dialog.install(self, self.file_menu)
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.sync.backups_action, self.sync.settings_action])

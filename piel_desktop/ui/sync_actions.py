@@ -53,7 +53,7 @@ class SyncActions(QObject):
         return [self.import_action, self.export_action, self.undo_import_action, self.conflicts_action]
 
     def export_list(self, kind: str) -> None:
-        """Write the meetings or outcomes as a CSV or XLSX file for colleagues."""
+        """Write the records of ``kind`` (services.TABLE_KINDS) as a CSV or XLSX file."""
         if self.archive is None:
             return
         xlsx_filter, csv_filter = _("Spreadsheet (*.xlsx)"), _("Comma-separated values (*.csv)")
