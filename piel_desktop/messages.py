@@ -37,6 +37,7 @@ _ERRORS = {
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
     "invalid-value": N_("The value “{value}” is not valid for {field}."),
+    "table-unreadable": N_("{path} cannot be read as a table: {reason}. Nothing was added."),
     "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
                                 "as File → Export list names them."),
     "record-not-found": N_("The {kind} {id} is not in the archive (it may have been deleted)."),
@@ -81,6 +82,7 @@ _ERRORS = {
 }
 
 _REASONS = {
+    "format": N_("it is neither a CSV file in UTF-8 nor an XLSX workbook"),
     "no-file-name": N_("the path does not end in a file name"),
     "is-the-archive": N_("that is the archive itself"),
     "not-sqlite": N_("it is not a database file"),

@@ -124,3 +124,17 @@ def test_window_previews_then_adds_the_good_rows(qtbot, demo_path, tmp_path, mon
     assert seen == [["3"], "Add 1 row"]
     assert "Added 1 row." in window.statusBar().currentMessage()
     window.runner.wait()
+
+
+@pytest.mark.parametrize("name, content", [
+    ("broken.xlsx", b"PK\x03\x04not a workbook"), ("binary.csv", bytes(range(256))), ("gone.csv", None),
+])
+def test_files_that_are_not_tables_are_refused_with_a_sentence(demo, tmp_path, name, content):
+    from piel_desktop.domain.errors import TableUnreadable
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    before = fingerprint(demo)
+    with pytest.raises(TableUnreadable) as refused:
+        plan_import(demo, path, "meetings")
+    assert describe(refused.value).endswith("Nothing was added.") and fingerprint(demo) == before

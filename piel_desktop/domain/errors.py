@@ -253,3 +253,10 @@ class TableColumnsMissing(PielError):
     """A table to import lacks required columns. params: path, columns (field codes)"""
 
     code = "table-columns-missing"
+
+
+class TableUnreadable(PielError):
+    """A file given as a table to import is missing or is not a CSV/XLSX table we
+    read. params: path, reason ("missing" or "format")"""
+
+    code = "table-unreadable"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piel_desktop.domain.errors import (
-    InvalidValue, NotAFile, PielError, RecordNotFound, TableColumnsMissing,
+    InvalidValue, NotAFile, PielError, RecordNotFound, TableColumnsMissing, TableUnreadable,
 )
 from piel_desktop.domain.model import LANGUAGES, OutcomeKind, OutcomeStatus
 from piel_desktop.i18n import translation, ui_language
@@ -137,7 +137,10 @@ def _columns(kind: str, headers: tuple) -> tuple[dict[str, int], tuple[str, ...]
 
 def read_table(path: Path) -> Table:
     """The first sheet of an XLSX file, or a CSV file (UTF-8, with or without BOM).
-    Raises NotAFile, or InvalidValue (field "file") for an unreadable table."""
+    Raises NotAFile (a folder), or TableUnreadable for a missing file or another
+    format (a damaged workbook, a binary file)."""
+    if not path.exists():
+        raise TableUnreadable(path=str(path), reason="missing")
     if not path.is_file():
         raise NotAFile(path=str(path))
     try:
@@ -147,14 +150,14 @@ def read_table(path: Path) -> Table:
             rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
             return Table(rows[0] if rows else (), rows[1:])
         return read_csv(path)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as e:
-        raise InvalidValue(field="file", value=f"{path.name}: {e}") from e
+    except Exception as e:  # openpyxl and zipfile raise many kinds for a bad workbook
+        raise TableUnreadable(path=str(path), reason="format") from e
 
 
 def plan_import(archive: Archive, path: Path | str, kind: str) -> ImportPlan:
     """Read the table at ``path`` as ``kind`` (meetings or outcomes) and check every
     row against the archive, writing nothing. Raises KeyError for another kind,
-    TableColumnsMissing, InvalidValue (an unreadable file, too many rows) or NotAFile."""
+    TableColumnsMissing, TableUnreadable, InvalidValue (too many rows) or NotAFile."""
     path = Path(path)
     data = read_table(path)
     columns, ignored = _columns(kind, tuple(data.headers))
