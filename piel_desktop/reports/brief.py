@@ -68,8 +68,9 @@ def make_brief(archive: Archive, *, lang: str, out: Path | str,
                         parallel=parallel if parallel != lang else None, progress=progress)
 
 
-class _Phrases:
-    """The brief's sentences in its own language (not the interface's)."""
+class Phrases:
+    """A brief's sentences in its own language (not the interface's); also used by the
+    follow-up brief."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -149,7 +150,7 @@ class _Writer:
     """Makes the paragraphs of one language's brief; remembers whether any text had to
     be printed in another language."""
 
-    def __init__(self, phrases: _Phrases) -> None:
+    def __init__(self, phrases: Phrases) -> None:
         self.phrases, self.lang, self.fallback = phrases, phrases.lang, False
 
     def phrase(self, text: str, role: str, bullet: str | None = None) -> Flowable:
@@ -182,7 +183,7 @@ def _acronym(content: BriefContent, lang: str) -> str:
     return text.text if text else ""
 
 
-def _story(content: BriefContent, phrases: _Phrases) -> list[Flowable]:
+def _story(content: BriefContent, phrases: Phrases) -> list[Flowable]:
     """The brief's flowables in one language. The list has the same length and order
     for every language (an empty spacer where a note is not needed), so two languages
     can be set side by side row by row."""
@@ -244,15 +245,15 @@ def render_brief(content: BriefContent, *, lang: str, out: Path, made_on: dt.dat
     left column, ``parallel`` in the right, row by row.
     """
     register_fonts()
-    phrases = _Phrases(lang)
+    phrases = Phrases(lang)
     story = _story(content, phrases)
     acronym = _acronym(content, lang)
     numbers = [m.number for g in content.groups for m in g.meetings]
     title = phrases.title(numbers)
     width = WIDTH
     if parallel:
-        story = _side_by_side(story, _story(content, _Phrases(parallel)), width)
-        title = f"{title} | {_Phrases(parallel).title(numbers)}"
+        story = _side_by_side(story, _story(content, Phrases(parallel)), width)
+        title = f"{title} | {Phrases(parallel).title(numbers)}"
     pages = write_pdf(story, out=out, lang=lang, title=title, author=acronym,
                       header=f"{acronym} · {phrases.title(numbers)}",
                       footer=phrases.footer(made_on, content.fingerprint), page_label=phrases.page,

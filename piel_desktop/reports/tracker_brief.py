@@ -26,6 +26,7 @@ from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.i18n import format_date, format_number, translation
 from piel_desktop.messages import ADDRESSEE_LABELS, STATUS_LABELS
 from piel_desktop.reports import BRIEF_LANGUAGES
+from piel_desktop.reports.brief import Phrases
 from piel_desktop.reports.fonts import family_for
 from piel_desktop.reports.pages import WIDTH, checked_output, write_pdf
 from piel_desktop.reports.typeset import Role, is_rtl, paragraph, visual
@@ -79,21 +80,20 @@ def make_tracker_brief(archive: Archive, *, lang: str, out: Path | str,
         rows += page
         progress.step(len(rows), min(total, most) * 2, "")
     counts = tracker.status_counts(archive, flt)
-    t = translation(lang)
+    phrases = Phrases(lang)
     made_on = (made_at or dt.datetime.now(dt.UTC)).astimezone().date()
-    title = t.gettext("Follow-up of outcomes")
-    story = _story(rows, counts, total, lang, title, made_on)
+    title = phrases.gettext("Follow-up of outcomes")
+    story = _story(rows, counts, total, phrases, title, made_on)
     pages = write_pdf(
         story, out=out, lang=lang, title=title, author=title, header=title,
-        footer=t.gettext("Prepared on {date}").format(date=format_date(made_on, lang)),
-        page_label=lambda page, pages: t.gettext("Page {page} of {pages}").format(page=page, pages=pages),
-        progress=progress)
+        footer=phrases.gettext("Prepared on {date}").format(date=format_date(made_on, lang)),
+        page_label=phrases.page, progress=progress)
     return TrackerBriefResult(path=out, pages=pages, outcomes=total, listed=len(rows))
 
 
-def _story(rows: list[TrackerRow], counts: dict[int, dict[str, int]], total: int, lang: str,
+def _story(rows: list[TrackerRow], counts: dict[int, dict[str, int]], total: int, phrases: Phrases,
            title: str, made_on: dt.date) -> list[Flowable]:
-    t = translation(lang)
+    t, lang = phrases, phrases.lang
 
     def say(text: str, role: str) -> Flowable:
         return paragraph(text, lang, _ROLES[role])
@@ -112,22 +112,21 @@ def _story(rows: list[TrackerRow], counts: dict[int, dict[str, int]], total: int
             continue
         heading = say(f"{t.gettext(STATUS_LABELS[status.value])} ({format_number(len(group), lang)})",
                       "heading")
-        story.append(_table(heading, group, lang))
+        story.append(_table(heading, group, phrases))
     return story
 
 
-def _table(heading: Flowable, rows: list[TrackerRow], lang: str) -> Table:
+def _table(heading: Flowable, rows: list[TrackerRow], phrases: Phrases) -> Table:
     """The rows of one status under their heading, which repeats on every page the
     table runs over."""
-    t = translation(lang)
+    t, lang = phrases, phrases.lang
     widths = [18 * mm, WIDTH - 18 * mm - 38 * mm, 38 * mm]
     data = []
     for row in rows:
         text = paragraph(row.text, row.text_lang or lang, _ROLES["cell"],
                          suffix=f"[{row.text_lang}]" if row.text_lang and row.text_lang != lang else "")
         if text is None:  # no bundled font has every character
-            text = paragraph(t.gettext("[a text in {language}, which this brief cannot print yet]").format(
-                language=row.text_lang), lang, _ROLES["cell"])
+            text = paragraph(phrases.unprintable(row.text_lang), lang, _ROLES["cell"])
         addressee = t.gettext(ADDRESSEE_LABELS[row.addressee]) if row.addressee in ADDRESSEE_LABELS \
             else (row.addressee or "—")
         data.append([paragraph(format_number(row.meeting, lang), lang, _ROLES["cell"]), text,

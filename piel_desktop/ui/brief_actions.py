@@ -26,18 +26,27 @@ def print_brief(window) -> None:
         return
     numbers, lang, parallel = dialog.meeting_numbers(), dialog.brief_language(), dialog.parallel_language()
     span = f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else f"{numbers[0]}"
-    folder = Path(window.settings.get("brief_folder") or Path.home())
     # Translators: file name suggested for a brief; keep {lang} and {meetings}.
-    suggested = folder / _("brief-{lang}-{meetings}.pdf").format(
-        lang=f"{lang}-{parallel}" if parallel else lang, meetings=span)
-    name, _filter = QFileDialog.getSaveFileName(window, _("Save brief"), str(suggested),
-                                                _("PDF documents (*.pdf)"))
-    if name:
-        path = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
+    path = ask_pdf_path(window, window.settings, _("brief-{lang}-{meetings}.pdf").format(
+        lang=f"{lang}-{parallel}" if parallel else lang, meetings=span))
+    if path is not None:
         window.settings.set("brief_language", lang)
-        window.settings.set("brief_folder", str(path.parent))
         window.settings.save()
         write_brief(window, numbers, lang, path, parallel)
+
+
+def ask_pdf_path(parent, settings, file_name: str) -> Path | None:
+    """Ask where to save a PDF, offering ``file_name`` in the folder briefs were last
+    saved to (remembered in ``settings``); None if the person cancelled."""
+    folder = Path(settings.get("brief_folder") or Path.home())
+    name, _filter = QFileDialog.getSaveFileName(parent, _("Save brief"), str(folder / file_name),
+                                                _("PDF documents (*.pdf)"))
+    if not name:
+        return None
+    path = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
+    settings.set("brief_folder", str(path.parent))
+    settings.save()
+    return path
 
 
 def write_brief(window, numbers: list[int], lang: str, path: Path, parallel: str | None = None) -> None:

@@ -9,12 +9,10 @@ Double-clicking a row shows the outcome in the main window.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QHBoxLayout, QHeaderView,
     QLabel, QPushButton, QTableView, QVBoxLayout,
 )
 
@@ -23,6 +21,7 @@ from piel_desktop.reports.tracker_brief import make_tracker_brief
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import tracker
 from piel_desktop.services.tracker import TrackerFilter, TrackerRow
+from piel_desktop.ui.brief_actions import ask_pdf_path
 from piel_desktop.ui.dialogs import show_error
 
 PAGE = 200
@@ -47,14 +46,17 @@ class TrackerModel(QAbstractTableModel):
         self.filter = flt if flt is not None else self.filter
         self.total = tracker.count(self.archive, self.filter)
         self.rows = []
-        self._fetch()
+        self.rows = self._next_page()
         self.endResetModel()
 
-    def _fetch(self) -> list[TrackerRow]:
+    def _next_page(self) -> list[TrackerRow]:
+        """The page after the rows read so far (counted in ``fetches``). In meeting
+        order it follows the last row, so no rows are skipped over again."""
+        after = self.rows[-1] if self.sort_key == "meeting" and self.rows else None
         page = tracker.fetch(self.archive, self.filter, lang=self.lang, sort=self.sort_key,
-                             descending=self.descending, offset=len(self.rows), limit=PAGE)
+                             descending=self.descending, offset=0 if after else len(self.rows),
+                             limit=PAGE, after=after)
         self.fetches += 1
-        self.rows.extend(page)
         return page
 
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -70,15 +72,10 @@ class TrackerModel(QAbstractTableModel):
         if parent.isValid():
             return
         start = len(self.rows)
-        # In meeting order the next page follows the last row (no rows skipped again).
-        after = self.rows[-1] if self.sort_key == "meeting" and self.rows else None
-        page = tracker.fetch(self.archive, self.filter, lang=self.lang, sort=self.sort_key,
-                             descending=self.descending, offset=0 if after else start,
-                             limit=PAGE, after=after)
+        page = self._next_page()
         if page:
             self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
             self.rows.extend(page)
-            self.fetches += 1
             self.endInsertRows()
         else:  # rows were deleted meanwhile: stop asking
             self.total = len(self.rows)
@@ -211,14 +208,10 @@ class TrackerDialog(QDialog):
         """Save the follow-up brief of the rows shown (the current filter), in the
         interface language, on the worker thread."""
         window = self.window_
-        folder = Path(window.settings.get("brief_folder") or Path.home())
         # Translators: file name suggested for the follow-up brief; keep {lang}.
-        suggested = folder / _("follow-up-{lang}.pdf").format(lang=ui_language())
-        name, _filter = QFileDialog.getSaveFileName(self, _("Save brief"), str(suggested),
-                                                    _("PDF documents (*.pdf)"))
-        if not name:
+        path = ask_pdf_path(self, window.settings, _("follow-up-{lang}.pdf").format(lang=ui_language()))
+        if path is None:
             return
-        path = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
         archive, flt, lang = window.archive, self.current_filter(), ui_language()
 
         def done(result) -> None:
