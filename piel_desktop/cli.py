@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         description=_("Offline records manager for the ITU Council Working Group on Child "
                       "Online Protection. Without a command, opens the window."))
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help=_("check that this installation works (languages, fonts, briefs, "
+                               "packages) in a temporary folder, without a display, and exit"))
     parser.add_argument("--archive", type=Path, metavar="PATH",
                         help=_("archive file to use (default: $PIEL_ARCHIVE, else {path})")
                         .format(path=paths.default_archive_path()))
@@ -354,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
                                          candidates=system_language_candidates()))
         args = _parser().parse_args(argv)
         _check_interface_language(args.ui_lang)
+        if args.self_test:
+            from piel_desktop.ui.selftest import run_self_test
+            return run_self_test()
         if args.command is None:
             _check_display()
             return _run_window(args, settings)

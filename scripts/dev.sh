@@ -49,7 +49,7 @@ setup() {
   if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
     "$PYTHON" -m venv --clear .venv
   fi
-  .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test,build]"
   .venv/bin/pybabel --quiet compile
 }
 
