@@ -186,3 +186,22 @@ def test_tables_from_the_command_line(demo_path, tmp_path):
     assert (tmp_path / "outcomes.xlsx").stat().st_size > 1000
     refused = run("--archive", str(demo_path), "table", "efforts", "--out", str(tmp_path / "x.csv"))
     assert refused.returncode == 2 and "meetings" in refused.stderr
+
+
+def test_self_test_from_the_source_tree(tmp_path):
+    """The same checks the installer runs on its bundle pass from the source tree, and
+    a failing check shows as FAIL with a non-zero status."""
+    result = run("--self-test", env={"TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len([line for line in lines if line.startswith("ok ")]) == 17 and lines[-1] == "self-test: passed"
+    assert not list(tmp_path.glob("piel-self-test-*"))  # its folder is removed
+
+
+def test_self_test_reports_a_failing_check(monkeypatch, capsys):
+    from piel_desktop.ui import selftest
+    monkeypatch.setattr(selftest, "KNOWN_MESSAGE", "a message no catalog has")
+    assert cli.main(["--self-test"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  catalog fr: 'a message no catalog has' is not translated" in out
+    assert "ok    brief in fr" in out and out.splitlines()[-1] == "self-test: 5 checks failed"

@@ -278,3 +278,41 @@ def test_adding_a_language_version_beside_the_original(window, qtbot, monkeypatc
     outcome = window.current_outcome()
     assert outcome.text.get("fr").text == "envoyer par courriel ses observations"
     assert outcome.text.original.lang == "es"
+
+
+def test_welcome_dialog_offers_three_starts(qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialog
+    from piel_desktop.ui.dialogs import WelcomeDialog
+    dialog = WelcomeDialog(None, tmp_path / "office.piel")
+    qtbot.addWidget(dialog)
+    assert set(dialog.buttons) == {Start.DEMO, Start.EMPTY, Start.OPEN}
+    assert str(tmp_path / "office.piel") in dialog.buttons[Start.EMPTY].description()
+    dialog.buttons[Start.OPEN].click()
+    assert dialog.choice is Start.OPEN and dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_demo_chosen_at_first_run_leaves_the_default_archive_free(qtbot, monkeypatch):
+    from piel_desktop import paths
+    monkeypatch.setattr(ui_app, "ask_first_run", lambda parent, p: Start.DEMO)
+    win = MainWindow(Settings())
+    qtbot.addWidget(win)
+    assert ui_app.start_window(win, paths.default_archive_path())
+    assert win.archive.path == paths.demo_archive_path() and not paths.default_archive_path().exists()
+    # The choice is remembered: the next start opens the demo without asking.
+    assert Settings().get("last_archive") == str(paths.demo_archive_path().resolve())
+
+
+def test_about_names_version_archive_schema_and_licences(window, qtbot):
+    from piel_desktop import __version__
+    from piel_desktop.ui.about import AboutDialog
+    dialog = AboutDialog(window, window.archive.path, window.archive.schema_version)
+    qtbot.addWidget(dialog)
+    summary, licences = dialog.summary.text(), dialog.licences.toPlainText()
+    assert __version__ in summary and str(window.archive.path) in summary
+    assert f"{window.archive.schema_version}" in summary
+    for name, licence in [("Amiri", "OFL-1.1"), ("WenQuanYi Micro Hei", "Apache-2.0"),
+                          ("ReportLab", "BSD-3-Clause"), ("python-bidi", "LGPL-3.0-only")]:
+        lines = licences.splitlines()  # a table reads as name, version, licence
+        assert lines[lines.index(name) + 2] == licence, name
+    import reportlab
+    assert reportlab.Version in licences  # versions come from the installed distributions

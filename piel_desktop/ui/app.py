@@ -80,14 +80,22 @@ def start_window(window: MainWindow, path: Path, *, remembered: bool = False) ->
 
     ``remembered`` says the path is the archive opened last rather than one named by
     the user or the default: if it is gone (a drive not connected), nothing is created
-    in its place. Returns False if the user chose to quit.
+    in its place. Otherwise the welcome dialog offers the demo (created at ``path``, or
+    beside the default archive if ``path`` is the default), an empty archive at
+    ``path`` or another archive; the archive opened is remembered for the next start.
+    Returns False if the user chose to quit.
     """
     if path.exists():
         window.open_archive(path)
         return True
     choice = ask_missing_archive(window, path) if remembered else ask_first_run(window, path)
     if choice is Start.DEMO:
-        window.create_archive(path, demo=True)
+        # The demo never takes the place of the office's own (default) archive.
+        demo = paths.demo_archive_path() if path == paths.default_archive_path() else path
+        if demo.exists():
+            window.open_archive(demo)
+        else:
+            window.create_archive(demo, demo=True)
     elif choice is Start.EMPTY:
         window.create_archive(path, demo=False)
     elif choice is Start.OPEN:

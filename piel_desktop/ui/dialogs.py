@@ -1,4 +1,4 @@
-"""Dialogs: first run, a missing archive, archive files, brief options, about, errors."""
+"""Dialogs: first run, a missing archive, archive files, brief options, errors."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QComboBox, QCommandLinkButton, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
     QListWidget, QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget,
 )
 
-from piel_desktop import APP_NAME, __version__
+from piel_desktop import APP_NAME
 from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import Meeting
 from piel_desktop.i18n import _, format_date, language_name, ui_language
@@ -77,16 +77,57 @@ def _choose(parent: QWidget | None, text: str, detail: str,
     return choices.get(box.clickedButton(), Start.NOTHING)
 
 
+class WelcomeDialog(QDialog):
+    """First run: open the demo archive, create an empty one, or open an existing one.
+
+    ``choice`` is the Start the user picked (NOTHING if the dialog was closed).
+    """
+
+    def __init__(self, parent: QWidget | None, path: Path) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Welcome to PIeL Desktop"))
+        self.choice = Start.NOTHING
+        heading = QLabel(_("Welcome to PIeL Desktop"))
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        heading.setFont(font)
+        intro = QLabel(_("PIeL Desktop keeps the records of the Council Working Group on Child "
+                         "Online Protection on this computer; no network is needed. How would "
+                         "you like to start?"))
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        self.buttons: dict[Start, QCommandLinkButton] = {}
+        for start, title, detail in [
+            (Start.DEMO, _("Open the demo archive"),
+             _("The working group's 2018 report to Council: its mandate, meetings 9 to 14 "
+               "and their outcomes. A good way to look around.")),
+            (Start.EMPTY, _("Create an empty archive"),
+             _("For your office's own records, in {path}.").format(path=f"\u2066{path}\u2069")),
+            (Start.OPEN, _("Open an existing archive…"),
+             _("An archive file (.piel) from this computer, a USB drive or another office.")),
+        ]:
+            button = QCommandLinkButton(title, detail)
+            button.clicked.connect(lambda _checked=False, start=start: self._choose(start))
+            layout.addWidget(button)
+            self.buttons[start] = button
+        quit_box = QDialogButtonBox()
+        quit_box.addButton(_("Quit"), QDialogButtonBox.RejectRole).clicked.connect(
+            lambda: self._choose(Start.QUIT))
+        layout.addWidget(quit_box)
+        self.buttons[Start.DEMO].setFocus()
+
+    def _choose(self, start: Start) -> None:
+        self.choice = start
+        self.done(QDialog.Rejected if start is Start.QUIT else QDialog.Accepted)
+
+
 def ask_first_run(parent: QWidget | None, path: Path) -> Start:
     """Welcome: no archive at ``path`` yet (the one named, or the default)."""
-    return _choose(
-        parent, _("Welcome to PIeL Desktop. There is no archive at {path} yet.").format(path=path),
-        _("The demo archive holds the working group's 2018 report to Council: its mandate, "
-          "meetings 9 to 14 and their outcomes."),
-        [(_("Create the demo archive"), QMessageBox.AcceptRole, Start.DEMO),
-         (_("Create an empty archive"), QMessageBox.AcceptRole, Start.EMPTY),
-         (_("Open another archive…"), QMessageBox.ActionRole, Start.OPEN),
-         (_("Quit"), QMessageBox.RejectRole, Start.QUIT)])
+    dialog = WelcomeDialog(parent, path)
+    dialog.exec()
+    return dialog.choice
 
 
 def ask_missing_archive(parent: QWidget | None, path: Path) -> Start:
@@ -191,20 +232,3 @@ class BriefDialog(QDialog):
 
     def brief_language(self) -> str:
         return self.language.currentData()
-
-
-def show_about(parent: QWidget, archive_path: Path | None, schema_version: int | None) -> None:
-    archive = str(archive_path) if archive_path else _("none")
-    QMessageBox.about(parent, _("About PIeL Desktop"), "<p>" + "</p><p>".join([
-        f"<b>{APP_NAME}</b> {__version__}",
-        _("Offline records manager for the ITU Council Working Group on Child Online Protection."),
-        _("Archive: {path}").format(path=_escape(archive)),
-        _("Archive schema: {version}").format(version=schema_version or "–"),
-        _("Free software under the GNU General Public License, version 3 or later."),
-        _("Brief fonts: Noto Sans (SIL Open Font License 1.1). Built with Qt (LGPL), PySide6, "
-          "SQLAlchemy, Alembic, ReportLab, Babel and platformdirs."),
-    ]) + "</p>")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -26,7 +26,8 @@ from piel_desktop.services.history import History
 from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
-from piel_desktop.ui.dialogs import ask_archive_path, show_about, show_error
+from piel_desktop.ui.about import show_about
+from piel_desktop.ui.dialogs import ask_archive_path, show_error
 from piel_desktop.ui import (
     archive_safety, brief_actions, edit_actions, search_panel, table_import_dialog, tracker,
 )
