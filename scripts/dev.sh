@@ -19,6 +19,8 @@ APT_PACKAGES=(
   libxcb-xkb1 libxcb-sync1 libxcb-shm0 libx11-xcb1 libxcb-glx0 libxcb-util1
   # a font for the window's own text
   fonts-noto-core
+  # PyInstaller reads the libraries' dependencies with objdump (build_installer.py)
+  binutils
 )
 PYTHON=${PYTHON:-python3}
 

@@ -117,6 +117,7 @@ class WelcomeDialog(QDialog):
             lambda: self._choose(Start.QUIT))
         layout.addWidget(quit_box)
         self.buttons[Start.DEMO].setFocus()
+        self.setMinimumWidth(560)
 
     def _choose(self, start: Start) -> None:
         self.choice = start

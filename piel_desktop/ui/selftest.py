@@ -156,7 +156,7 @@ def run_self_test(keep: bool = False) -> int:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
     qInstallMessageHandler(_quiet_offscreen)
-    app = QApplication.instance() or QApplication(["piel-desktop"])  # noqa: F841 (kept alive)
+    app = QApplication.instance() or QApplication(["piel-desktop"])
     base = Path(tempfile.mkdtemp(prefix="piel-self-test-"))
     root = base / FOLDER
     root.mkdir(parents=True)
@@ -171,6 +171,7 @@ def run_self_test(keep: bool = False) -> int:
                     "".join(traceback.format_exception_only(error)).strip()
                 print(f"FAIL  {name}: {reason}", flush=True)
     finally:
+        app.processEvents()  # let the window's deferred deletion run before the files go
         if keep:
             print(f"Files kept in {root}")
         else:
