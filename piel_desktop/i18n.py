@@ -242,12 +242,13 @@ def country_name(code: str | None, lang: str) -> str:
 
 
 def format_size(size: int, lang: str) -> str:
-    """A file size in bytes as people read it in ``lang``: en "512 byte", "1.5 MB"
-    (decimal units, CLDR's short unit names, one decimal from kB up)."""
+    """A file size in bytes as people read it in ``lang``: en "512 bytes", "1.5 MB"
+    (decimal units, CLDR unit names, one decimal from kB up)."""
     from babel.units import format_unit
     units = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
     value, unit = float(size), 0
     while value >= 1000 and unit < len(units) - 1:
         value, unit = value / 1000, unit + 1
-    return format_unit(round(value, 1) if unit else int(value), units[unit], length="short",
+    return format_unit(round(value, 1) if unit else int(value), units[unit],
+                       length="short" if unit else "long",
                        format="#,##0.#", locale=babel_locale(lang))

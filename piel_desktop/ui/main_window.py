@@ -28,7 +28,7 @@ from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import ask_archive_path, show_about, show_error
 from piel_desktop.ui import (
-    archive_safety, brief_actions, edit_actions, search_panel, table_import_dialog, tracker,
+    archive_safety, brief_actions, edit_actions, registries, search_panel, table_import_dialog, tracker,
 )
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         edit_actions.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
+        registries.install(self)
 
     def _restore_window(self) -> None:
         saved = {k: v for k, v in (self.settings.get("window") or {}).items() if isinstance(v, str)}
