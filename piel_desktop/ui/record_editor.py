@@ -100,7 +100,7 @@ class RecordEditor(QDialog):
             return widget
         if f.kind in ("language", "organisation"):
             widget = QComboBox()
-            widget.addItem("", None)
+            widget.addItem(_("(as the symbol says)") if f.kind == "language" else "", None)
             items = ([(code, language_name(code, self.lang)) for code in LANGUAGES]
                      if f.kind == "language" else offered)
             for code, text in items:
