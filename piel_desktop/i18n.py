@@ -219,3 +219,36 @@ def meeting_ordinal(n: int, lang: str, *, spelled: bool = True) -> str:
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
         return f"{n}{suffix}"
     return format_number(n, lang)
+
+
+# ISO 3166-1 alpha-2 codes are the two-letter regions CLDR (Babel) names, less those
+# that are not assigned country codes: exceptionally reserved (AC, CP, CQ, DG, EA, IC,
+# TA), groupings (EU, EZ, UN), user-assigned (QO, XA, XB, XK) and unknown (ZZ).
+_NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN",
+                            "XA", "XB", "XK", "ZZ"})
+
+
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes ("FR", "KE", ...), from Babel's CLDR territory list."""
+    return frozenset(code for code in Locale("en").territories
+                     if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES)
+
+
+def country_name(code: str | None, lang: str) -> str:
+    """The name of country ``code`` in ``lang`` (es "Francia"); unknown codes as given."""
+    if not code:
+        return ""
+    return Locale.parse(babel_locale(lang)).territories.get(code, code)
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file size in bytes as people read it in ``lang``: en "512 bytes", "1.5 MB"
+    (decimal units, CLDR unit names, one decimal from kB up)."""
+    from babel.units import format_unit
+    units = ("digital-byte", "digital-kilobyte", "digital-megabyte", "digital-gigabyte")
+    value, unit = float(size), 0
+    while value >= 1000 and unit < len(units) - 1:
+        value, unit = value / 1000, unit + 1
+    return format_unit(round(value, 1) if unit else int(value), units[unit],
+                       length="short" if unit else "long",
+                       format="#,##0.#", locale=babel_locale(lang))

@@ -37,6 +37,11 @@ _ERRORS = {
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
     "invalid-value": N_("The value “{value}” is not valid for {field}."),
+    "value-required": N_("{field} must be filled in."),
+    "not-a-country": N_("“{value}” is not an ISO 3166 country code (two letters, such as KE or FR)."),
+    "year-out-of-range": N_("The year must be between {first} and {last}."),
+    "not-a-link": N_("“{value}” is not a web address; write one address per line, starting with https:// or http://."),
+    "file-unreadable": N_("The file {path} cannot be read: {reason}."),
     "table-unreadable": N_("{path} cannot be read as a table: {reason}. Nothing was added."),
     "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
                                 "as File → Export list names them."),
@@ -144,7 +149,7 @@ def describe(error: PielError) -> str:
     if ui_language() in RIGHT_TO_LEFT:  # a path keeps its own left-to-right order
         params.update({key: isolated(value) for key, value in params.items()
                        if key in ("path", "entry")})
-    if error.code == "invalid-value" and error.params.get("field") in FIELD_LABELS:
+    if error.code in ("invalid-value", "value-required") and error.params.get("field") in FIELD_LABELS:
         params["field"] = label(FIELD_LABELS, error.params["field"])
     if error.code == "table-columns-missing":
         params["columns"] = format_list([f"“{label(FIELD_LABELS, c)}”" for c in error.params["columns"]],
@@ -222,6 +227,9 @@ RECORD_KIND_LABELS = {
     "consultation": N_("Consultations"),
     "organisation": N_("Organisations"),
     "text_version": N_("Text versions"),
+    "country_effort": N_("Country efforts"),
+    "practice": N_("Good practices"),
+    "document": N_("Documents"),
 }
 
 
@@ -239,6 +247,12 @@ FIELD_LABELS = {
     "former_name": N_("Former name"), "meeting_id": N_("Meeting"), "_deleted": N_("Deleted or kept"),
     "meeting": N_("Meeting"), "text": N_("Text"), "original": N_("Original language"),
     "file": N_("File"), "rows": N_("Number of rows"),
+    "country": N_("Country"), "year": N_("Year"), "title": N_("Title"),
+    "description": N_("Description"), "links": N_("Links"), "contact": N_("Contact"),
+    "partners": N_("Partners"), "summary": N_("Summary"), "organisation_id": N_("Organisation"),
+    "documents": N_("Documents"), "language": N_("Language"), "public": N_("Public"),
+    "file_name": N_("File name"), "blob_sha256": N_("File"), "size": N_("Size"),
+    "document_id": N_("Document"), "practice_id": N_("Practice"),
 }
 
 #: One record of each kind, for previews and conflicts.
@@ -248,6 +262,8 @@ RECORD_KIND_SINGULAR = {
     "achievement": N_("Achievement"), "consultation": N_("Consultation"),
     "organisation": N_("Organisation"), "text": N_("Text"), "text_version": N_("Text"),
     "meeting_outcome": N_("Link"), "outcome_organisation": N_("Link"), "conflict": N_("Conflict"),
+    "country_effort": N_("Country effort"), "practice": N_("Good practice"),
+    "document": N_("Document"), "practice_document": N_("Link"),
 }
 
 ACTION_LABELS = {

@@ -320,3 +320,61 @@ def test_remembered_fingerprint_follows_every_change(demo):
     assert fingerprint(demo) == second  # what was remembered is what a fresh hash gives
     records.set_outcome_text(demo, outcome.id, "fr", "Créer un registre")
     assert fingerprint(demo) not in (first, second)
+
+
+def test_archive_at_schema_3_gains_the_registries(tmp_path):
+    """A file made by the previous schema (0003), with a consultation, opens: its
+    records are kept, the registries and documents exist and are tracked for sync."""
+    import uuid
+    from piel_desktop.services import registries, sync
+    path = tmp_path / "three.piel"
+    engine = storage_archive._make_engine(path, foreign_keys=False)
+    replica = uuid.uuid4().hex
+    with engine.begin() as connection:
+        cfg = storage_archive._alembic_config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0003")
+        run = connection.exec_driver_sql
+        run(f"PRAGMA application_id = {storage_archive.APPLICATION_ID}")
+        when = "2020-01-01T00:00:00.000000+00:00"
+        run("INSERT INTO replica (id, name, is_local, created_at) VALUES (?, 'HQ', 1, ?)", (replica, when))
+        stamp = f"{1 << 40:016x}.{replica}"
+        run("INSERT INTO changeset (stamp, context) VALUES (?, ?)", (stamp, json.dumps({replica: 1 << 40})))
+        run("UPDATE replica SET covered = ? WHERE id = ?", (1 << 40, replica))
+        run("UPDATE sync_state SET stamp = ?", (stamp,))
+        ids = {name: uuid.uuid4().hex for name in ("name", "topic", "body", "consultation")}
+        for text in ("name", "topic"):
+            run("INSERT INTO text (id, created_at, updated_at, changed_by) VALUES (?, ?, ?, ?)",
+                (ids[text], when, when, replica))
+            run("INSERT INTO text_version (id, created_at, updated_at, changed_by, text_id, lang, body, status,"
+                " revision) VALUES (?, ?, ?, ?, ?, 'es', ?, 'original', 1)",
+                (uuid.uuid5(uuid.UUID(ids[text]), "es").hex, when, when, replica, ids[text],
+                 "Grupo" if text == "name" else "Ciberacoso en los medios sociales"))
+        run("INSERT INTO body (id, created_at, updated_at, changed_by, name_id) VALUES (?, ?, ?, ?, ?)",
+            (ids["body"], when, when, replica, ids["name"]))
+        run("INSERT INTO consultation (id, created_at, updated_at, changed_by, body_id, topic_id, audience,"
+            " languages) VALUES (?, ?, ?, ?, ?, ?, 'youth', 'es')",
+            (ids["consultation"], when, when, replica, ids["body"], ids["topic"]))
+        run("UPDATE sync_state SET stamp = NULL")
+    engine.dispose()
+    assert _sql(path, "SELECT version_num FROM alembic_version") == [("0003",)]
+
+    with open_archive(path) as archive:
+        assert archive.schema_version == storage_archive.schema_head() >= 4
+        assert check_archive(archive).ok
+        consultation = uuid.UUID(ids["consultation"])
+        assert registries.values(archive, "consultation", consultation) == {
+            "topic_id": "Ciberacoso en los medios sociales", "period_start": None, "period_end": None,
+            "languages": "es", "partners": None, "results_id": None}
+        registries.edit(archive, "consultation", consultation, {"partners": "UNICEF"})
+        registries.create(archive, "effort", {"country": "ES", "year": 2017, "title": "Plan"})
+        registries.create(archive, "document", {"symbol": "C18/35-S", "title": "Informe"})
+        exported = sync.export_package(archive, tmp_path / "all.pielpkg", full=True)
+        assert exported.records == 8  # 2 texts, 2 versions, body, consultation, effort, document
+    assert (tmp_path / f"three.piel.before-schema-{storage_archive.schema_head()}").is_file()
+    triggers = {name for (name,) in _sql(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for table in ("country_effort", "document", "practice", "practice_document", "consultation"):
+        assert {f"sync_{table}_{verb}" for verb in ("insert", "update", "delete")} <= triggers
+    clock = json.loads(_sql(path, f"SELECT sync_clock FROM consultation WHERE id = '{ids['consultation']}'")[0][0])
+    assert set(clock) == {"*", "partners", "updated_at"} and clock["*"] == stamp  # only the edit is new
+    assert _sql(path, "SELECT count(*) FROM country_effort WHERE sync_clock IS NOT NULL") == [(1,)]

@@ -184,7 +184,9 @@ def test_tables_from_the_command_line(demo_path, tmp_path):
     done = run("--archive", str(demo_path), "table", "outcomes", "--out", str(tmp_path / "outcomes.xlsx"))
     assert done.returncode == 0 and "Wrote" in done.stdout and "rows" in done.stdout
     assert (tmp_path / "outcomes.xlsx").stat().st_size > 1000
-    refused = run("--archive", str(demo_path), "table", "efforts", "--out", str(tmp_path / "x.csv"))
+    efforts = run("--archive", str(demo_path), "table", "efforts", "--out", str(tmp_path / "e.csv"))
+    assert efforts.returncode == 0 and (tmp_path / "e.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    refused = run("--archive", str(demo_path), "table", "budgets", "--out", str(tmp_path / "x.csv"))
     assert refused.returncode == 2 and "meetings" in refused.stderr
 
 

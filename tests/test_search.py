@@ -201,8 +201,10 @@ def test_search_changes_no_content(demo):
 
 def test_migration_indexes_existing_texts(demo_path):
     """An archive of schema 2 with texts gets an index of all of them on opening."""
+    from schema_helpers import undo_schema_4
     con = sqlite3.connect(demo_path)
     with con:
+        undo_schema_4(con)
         for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'fts%'").fetchall():
             con.execute(f'DROP TRIGGER "{name}"')
         con.execute("DROP TABLE fts_text")

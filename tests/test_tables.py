@@ -90,3 +90,48 @@ def test_registries_as_tables_round_trip(demo, tmp_path, kind, rows, heading, ce
     back = read_csv(write_table(data, tmp_path / f"{kind}.csv"))
     as_text = [tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row) for row in data.rows]
     assert back.headers == data.headers and back.rows == as_text
+
+
+@pytest.fixture
+def registries_in_six_scripts(demo, tmp_path):
+    """An effort, a practice and a document per script, each text starting with a
+    character a spreadsheet would act on."""
+    from piel_desktop.services import registries
+    countries = {"es": "ES", "en": "GB", "fr": "FR", "ru": "RU", "ar": "EG", "zh": "CN"}
+    attached = tmp_path / "annex.pdf"
+    attached.write_bytes(b"%PDF-1.4 annex")
+    for n, (lang, text) in enumerate(TRICKY.items()):
+        registries.create(demo, "effort", {"country": countries[lang], "year": 2010 + n, "title": text,
+                                           "description": f"{text}\n{text}", "contact": "-" + lang})
+        doc = registries.create(demo, "document", {"symbol": f"C18/35-{'ACEFRS'[n]}", "title": text,
+                                                   "file": attached, "public": n % 2 == 0})
+        registries.create(demo, "practice", {"title": text, "country": countries[lang], "summary": "=" + text,
+                                             "documents": [doc]})
+    return demo
+
+
+@pytest.mark.parametrize("kind", ["efforts", "practices", "documents"])
+def test_registries_in_six_scripts_round_trip(registries_in_six_scripts, tmp_path, kind):
+    from openpyxl import load_workbook
+    data = table(registries_in_six_scripts, kind)
+    assert len(data.rows) == 6
+    texts = {v for row in data.rows for v in row if isinstance(v, str)}
+    assert {" ".join(t.split()) for t in TRICKY.values()} <= texts  # titles are one line
+    back = read_csv(write_table(data, tmp_path / f"{kind}.csv"))
+    assert back.headers == data.headers and back.rows == _plain(data.rows)
+    import csv
+    with (tmp_path / f"{kind}.csv").open(encoding="utf-8-sig", newline="") as f:
+        cells = [cell for row in csv.reader(f) for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]  # never a formula
+    sheet = load_workbook(write_table(data, tmp_path / f"{kind}.xlsx")).active
+    values = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    assert values[0] == data.headers and values[1:] == data.rows
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_registry_tables_keep_numbers_as_numbers(registries_in_six_scripts, tmp_path):
+    efforts = table(registries_in_six_scripts, "efforts")
+    assert sorted(row[2] for row in efforts.rows) == list(range(2010, 2016))
+    documents = table(registries_in_six_scripts, "documents")
+    assert {row[6] for row in documents.rows} == {14}  # size in bytes
+    assert [row[1] for row in documents.rows] == ["C18/35"] * 6  # one document, six languages

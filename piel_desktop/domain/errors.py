@@ -119,6 +119,36 @@ class InvalidValue(PielError):
     code = "invalid-value"
 
 
+class ValueRequired(InvalidValue):
+    """A field that must be filled in was left empty. params: field"""
+
+    code = "value-required"
+
+
+class NotACountry(InvalidValue):
+    """Not an ISO 3166-1 alpha-2 code. params: field, value"""
+
+    code = "not-a-country"
+
+
+class YearOutOfRange(InvalidValue):
+    """params: field, value, first, last"""
+
+    code = "year-out-of-range"
+
+
+class NotALink(InvalidValue):
+    """A line of a list of web addresses that is not one. params: field, value"""
+
+    code = "not-a-link"
+
+
+class FileUnreadable(InvalidValue):
+    """A file to attach cannot be read. params: field, path, reason"""
+
+    code = "file-unreadable"
+
+
 class RecordNotFound(PielError):
     """params: kind, id"""
 

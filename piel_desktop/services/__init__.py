@@ -5,4 +5,5 @@ The window and the command line call these; neither touches the database directl
 
 #: Record kinds that can be written as tables (services/tables.py). Here so that the
 #: command line can offer them without importing the database layer.
-TABLE_KINDS = ("meetings", "outcomes", "organisations", "consultations")
+TABLE_KINDS = ("meetings", "outcomes", "efforts", "practices", "consultations", "organisations",
+               "documents")

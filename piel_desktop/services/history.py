@@ -1,6 +1,8 @@
 """Undo and redo of edits, in the service layer (widgets only show the labels).
 
-A :class:`History` belongs to one open archive. Each edit made through it is applied
+A :class:`History` belongs to one open archive. A step is any edit: an outcome's
+fields, or adding, changing or deleting a registry record (services/registries.py),
+named for the menu ("Undo: edit country effort"). Each edit made through it is applied
 at once and remembered with what it replaced; undoing writes the earlier values back
 as an ordinary edit (its own changeset), so an undo travels to other offices like any
 other change and nothing is rewritten in the past. Undoing a status move writes the
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from piel_desktop.i18n import N_
-from piel_desktop.services import records
+from piel_desktop.services import records, registries
 from piel_desktop.storage import Archive
 
 #: Step names, translated when shown ("Undo: edit outcome status").
@@ -31,6 +33,22 @@ _FIELD_LABELS = {
 }
 _SEVERAL = N_("edit outcome")
 LIMIT = 100
+
+#: Step names of registry records, by (kind, action).
+_RECORD_LABELS = {
+    ("effort", "create"): N_("add country effort"),
+    ("effort", "edit"): N_("edit country effort"),
+    ("effort", "delete"): N_("delete country effort"),
+    ("practice", "create"): N_("add good practice"),
+    ("practice", "edit"): N_("edit good practice"),
+    ("practice", "delete"): N_("delete good practice"),
+    ("consultation", "create"): N_("add consultation"),
+    ("consultation", "edit"): N_("edit consultation"),
+    ("consultation", "delete"): N_("delete consultation"),
+    ("document", "create"): N_("add document"),
+    ("document", "edit"): N_("edit document"),
+    ("document", "delete"): N_("delete document"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,47 @@ class History:
             redo=lambda: records.edit_outcome(self.archive, outcome_id, lifecycle=False, **changes)))
         return True
 
+    def create(self, kind: str, values: dict) -> uuid.UUID:
+        """Add a registry record as registries.create does (same errors, nothing
+        written on error); undo deletes it, redo brings it back under the same id."""
+        record_id = registries.create(self.archive, kind, values)
+        made = registries.values(self.archive, kind, record_id)  # a file as its stored hash
+        self._push(Step(
+            _RECORD_LABELS[kind, "create"],
+            undo=lambda: registries.delete(self.archive, kind, record_id),
+            redo=lambda: registries.create(self.archive, kind, made, record_id=record_id)))
+        return record_id
+
+    def edit(self, kind: str, record_id: uuid.UUID, values: dict) -> bool:
+        """Change a registry record as registries.edit does, remembering what the
+        changed fields held. Returns False if nothing changed (no step)."""
+        before = registries.values(self.archive, kind, record_id)
+        values = {name: value for name, value in registries.check(kind, values).items()
+                  if name == "file" or not _same(before.get(name), value)}
+        if not values:
+            return False
+        registries.edit(self.archive, kind, record_id, values)
+        after = registries.values(self.archive, kind, record_id)
+        changed = [name for name in after if after[name] != before[name]]
+        if not changed:
+            return False
+        earlier, later = {n: before[n] for n in changed}, {n: after[n] for n in changed}
+        self._push(Step(
+            _RECORD_LABELS[kind, "edit"],
+            undo=lambda: registries.edit(self.archive, kind, record_id, earlier),
+            redo=lambda: registries.edit(self.archive, kind, record_id, later)))
+        return True
+
+    def delete(self, kind: str, record_id: uuid.UUID) -> None:
+        """Delete a registry record as registries.delete does; undo brings it back
+        under its own id with the values it had."""
+        before = registries.values(self.archive, kind, record_id)
+        registries.delete(self.archive, kind, record_id)
+        self._push(Step(
+            _RECORD_LABELS[kind, "delete"],
+            undo=lambda: registries.create(self.archive, kind, before, record_id=record_id),
+            redo=lambda: registries.delete(self.archive, kind, record_id)))
+
     def undo(self) -> None:
         """Take back the last step; raises what the service raises (the step is then
         dropped). Does nothing when there is nothing to undo."""
@@ -91,3 +150,9 @@ class History:
     def _push(self, step: Step) -> None:
         self._done = [*self._done, step][-LIMIT:]
         self._undone.clear()
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):  # linked records: order aside
+        return sorted(a) == sorted(b)
+    return a == b

@@ -6,7 +6,9 @@ Format (documented for people in docs/package-format.md): a ZIP file holding
   producing office (replica id, name, Ed25519 public key), what the package covers,
   counts, and the size and SHA-256 of every other entry;
 - ``manifest.sig``: the Ed25519 signature of the exact bytes of ``manifest.json``;
-- ``replicas.ndjson``, ``changesets.ndjson``, ``records.ndjson``: one JSON object a line.
+- ``replicas.ndjson``, ``changesets.ndjson``, ``records.ndjson``: one JSON object a line;
+- ``blobs.ndjson`` (only when documents travel): the files they name, in base64
+  chunks, stored uncompressed (so the ratio check below holds for any file).
 
 The signature covers the manifest and the manifest covers every entry, so one check
 of each proves the whole file came unchanged from the office that signed it.
@@ -22,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -43,7 +46,7 @@ FORMAT = "piel-package"
 FORMAT_VERSION = 1
 SUFFIX = ".pielpkg"
 MANIFEST, SIGNATURE = "manifest.json", "manifest.sig"
-DATA_ENTRIES = ("replicas.ndjson", "changesets.ndjson", "records.ndjson")
+DATA_ENTRIES = ("replicas.ndjson", "changesets.ndjson", "records.ndjson", "blobs.ndjson")
 
 #: Limits of what a package may hold; beyond them it is refused before reading on.
 MAX_ENTRIES = 16
@@ -105,10 +108,15 @@ class PackageWriter:
             raise OutputNotWritable(path=str(path), reason=e.strerror or str(e)) from e
         self._current = None
 
-    def lines(self, entry: str, items) -> int:
-        """Write an entry of one JSON object per line; return how many."""
+    def lines(self, entry: str, items, *, stored: bool = False) -> int:
+        """Write an entry of one JSON object per line; return how many. ``stored``
+        writes it uncompressed."""
         digest, size, count = hashlib.sha256(), 0, 0
-        with self._zip.open(entry, "w", force_zip64=True) as out:
+        name: str | zipfile.ZipInfo = entry
+        if stored:
+            name = zipfile.ZipInfo(entry, date_time=time.localtime()[:6])
+            name.compress_type = zipfile.ZIP_STORED
+        with self._zip.open(name, "w", force_zip64=True) as out:
             buffer = io.BufferedWriter(out, 1 << 20)
             for item in items:
                 line = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"

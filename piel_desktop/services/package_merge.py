@@ -6,7 +6,10 @@ Runs inside the import's transaction (services/sync.py opens it, previews and co
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
 import json
 import uuid
 
@@ -47,6 +50,60 @@ def check_since(con, package: Package) -> None:
     for replica, hlc in package.manifest["since"].items():
         if known.get(replica, -1) < hlc:
             raise PackageNeedsEarlier(path=str(package.path), office=package.producer["name"])
+
+
+#: Bytes of a file per line of ``blobs.ndjson`` (5.3 MiB of base64, under the line limit).
+BLOB_CHUNK = 4 << 20
+
+
+def blob_lines(con, hashes: set[str]):
+    """Package lines carrying the files with these SHA-256 hashes (those the archive
+    holds): ``{"h": hash, "i": chunk number from 0, "n": chunks, "d": base64}``."""
+    for sha in sorted(hashes):
+        row = con.execute("SELECT data FROM blob WHERE sha256 = ?", (sha,)).fetchone()
+        if row is None:
+            continue
+        data = bytes(row[0])
+        chunks = max(1, -(-len(data) // BLOB_CHUNK))
+        for i in range(chunks):
+            part = data[i * BLOB_CHUNK:(i + 1) * BLOB_CHUNK]
+            yield {"h": sha, "i": i, "n": chunks, "d": base64.b64encode(part).decode()}
+
+
+def add_blobs(con, package: Package) -> None:
+    """Store the files a package carries. Each is checked against its SHA-256 before it
+    is written; a file the archive has is skipped (the same hash is the same bytes).
+    Raises PackageRecordInvalid for a malformed line or a file that is not its hash."""
+    where = str(package.path)
+    sha, parts, expected = None, [], 0
+
+    def bad(number, problem):
+        return PackageRecordInvalid(path=where, line=f"blobs.ndjson:{number}", problem=problem)
+
+    def finish(number):
+        data = b"".join(parts)
+        if len(parts) != expected or hashlib.sha256(data).hexdigest() != sha:
+            raise bad(number, "a file that does not match its SHA-256")
+        con.execute("INSERT OR IGNORE INTO blob (sha256, size, data) VALUES (?, ?, ?)", (sha, len(data), data))
+
+    number = 0
+    for number, item in package.lines("blobs.ndjson"):
+        h, i, n, d = item.get("h"), item.get("i"), item.get("n"), item.get("d")
+        if not (isinstance(h, str) and len(h) == 64 and not h.strip("0123456789abcdef")
+                and type(i) is int and type(n) is int and 0 <= i < n and isinstance(d, str)):
+            raise bad(number, "bad file line")
+        if h != sha:
+            if sha is not None:
+                finish(number)
+            sha, parts, expected = h, [], n
+        if i != len(parts) or n != expected:
+            raise bad(number, "file chunks out of order")
+        try:
+            parts.append(base64.b64decode(d, validate=True))
+        except (binascii.Error, ValueError):
+            raise bad(number, "bad base64") from None
+    if sha is not None:
+        finish(number)
 
 
 def merge(con, package: Package, progress: Progress) -> Merger:

@@ -207,7 +207,7 @@ def set_text(archive: Archive, text_id: uuid.UUID, lang: str, body: str) -> None
     """
     _check_text(lang, body)
     with archive.unit_of_work() as uow:
-        _write_version(uow.session, text_id, lang, body)
+        write_version(uow.session, text_id, lang, body)
         uow.commit()
 
 
@@ -221,7 +221,7 @@ def set_outcome_text(archive: Archive, outcome_id: uuid.UUID, lang: str, body: s
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
-        _write_version(uow.session, outcome.text_id, lang, body)
+        write_version(uow.session, outcome.text_id, lang, body)
         uow.commit()
 
 
@@ -231,7 +231,10 @@ def _check_text(lang: str, body: str) -> None:
         raise InvalidValue(field=f"text ({lang})", value=body)
 
 
-def _write_version(s, text_id: uuid.UUID, lang: str, body: str) -> None:
+def write_version(s, text_id: uuid.UUID, lang: str, body: str) -> None:
+    """Within session ``s``: set the ``lang`` version of text ``text_id`` to ``body``
+    (a new working translation if there is none; a new revision if it changed).
+    Raises RecordNotFound."""
     text = s.get(m.Text, text_id)
     if text is None:
         raise RecordNotFound(kind="text", id=str(text_id))

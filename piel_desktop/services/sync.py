@@ -147,7 +147,10 @@ def export_package(archive: Archive, out: Path | str, *, to: str | None = None,
         writer = PackageWriter(out)
         try:
             stamps: set[str] = set()
-            count = writer.lines("records.ndjson", _records(con, since, stamps, progress))
+            files: set[str] = set()
+            count = writer.lines("records.ndjson", _records(con, since, stamps, progress, files))
+            if files:
+                writer.lines("blobs.ndjson", package_merge.blob_lines(con, files), stored=True)
             contexts = tracking.changeset_contexts(con, stamps)
             writer.lines("changesets.ndjson", ({"s": s, "x": contexts[s]} for s in sorted(contexts)))
             writer.lines("replicas.ndjson", _replicas(con, {s[17:] for s in stamps} | set(covers)))
@@ -180,12 +183,16 @@ def _check_output(archive: Archive, out: Path) -> None:
             raise OutputNotWritable(path=str(out), reason="not-a-package-file")
 
 
-def _records(con, since, stamps: set[str], progress: Progress) -> Iterator[dict]:
+def _records(con, since, stamps: set[str], progress: Progress, files: set[str]) -> Iterator[dict]:
+    """Records as package lines; collects the stamps they use and the files (SHA-256)
+    their documents name."""
     total = sum(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in m.SYNCED_TABLES) or 1
     for done, row in enumerate(tracking.iter_rows(con, since), 1):
         stamps.update(row.clock.values())
         if row.table == "conflict":
             stamps.add(row.values["stamp"])
+        if row.table == "document" and row.values.get("blob_sha256"):
+            files.add(row.values["blob_sha256"])
         if done % 1000 == 0:
             progress.step(min(done, total), total)
         yield {"t": row.table, **row.to_json()}
@@ -250,6 +257,7 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                 con = merging.con
                 package_merge.check_key(con, package)
                 package_merge.check_since(con, package)
+                package_merge.add_blobs(con, package)
                 merger = package_merge.merge(con, package, _Scaled(progress, 30, 95))
                 result.preview = describe_effects(con, merger.effects, +merger.more)
                 if not merger.changes and result.backup:  # nothing to undo: no copy needed

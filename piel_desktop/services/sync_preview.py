@@ -130,7 +130,8 @@ class _Lookup:
         text = self.label("text", [texts[0]]) if texts else ""
         if table == "outcome":
             return f"{values.get('label') or ''} {text}".strip()
-        return text or "/".join(str(k)[:8] for k in key)
+        named = " ".join(str(values[c]) for c in ("country", "year", "symbol", "title") if values.get(c))
+        return text or _cut(named) or "/".join(str(k)[:8] for k in key)
 
 
 def _cut(text: str, most: int = 80) -> str:

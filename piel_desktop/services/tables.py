@@ -25,7 +25,7 @@ from piel_desktop.i18n import _, language_name, ui_language
 from piel_desktop.messages import (
     ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS, label,
 )
-from piel_desktop.services import records
+from piel_desktop.services import records, registries
 from sqlalchemy import select
 
 from piel_desktop.storage import Archive, models as m
@@ -44,11 +44,13 @@ class Table:
 
 
 def table(archive: Archive, kind: str) -> Table:
-    """The records of ``kind`` (one of TABLE_KINDS: meetings, outcomes, organisations,
-    consultations) as a table, headings, texts and coded values in the interface
-    language (texts missing in it in their original). Raises KeyError for another kind."""
+    """The records of ``kind`` (one of TABLE_KINDS: meetings, outcomes, efforts,
+    practices, consultations, organisations, documents) as a table, headings, texts and
+    coded values in the interface language (texts missing in it in their original).
+    Raises KeyError for another kind."""
     return {"meetings": _meetings, "outcomes": _outcomes, "organisations": _organisations,
-            "consultations": _consultations}[kind](archive)
+            "consultations": _consultations, "efforts": _efforts, "practices": _practices,
+            "documents": _documents}[kind](archive)
 
 
 def _meetings(archive: Archive) -> Table:
@@ -102,6 +104,39 @@ def _consultations(archive: Archive) -> Table:
     headers = tuple(label(FIELD_LABELS, f) for f in ("topic_id", "audience", "period_start",
                                                      "period_end", "languages", "results_id"))
     return Table(headers, sorted(rows, key=lambda r: (r[2] or dt.date.min, r[0] or "")))
+
+
+def _efforts(archive: Archive) -> Table:
+    rows = [(r.values["country"], r.shown["country"], r.values["year"], r.values["title"],
+             r.values["description"], r.values["links"], r.values["contact"])
+            for r in registries.list_records(archive, "effort")]
+    headers = (_("Country code"), *(label(FIELD_LABELS, f) for f in (
+        "country", "year", "title", "description", "links", "contact")))
+    return Table(headers, rows)
+
+
+def _practices(archive: Archive) -> Table:
+    symbols = {r.id: r.values["symbol"] or r.values["title"]
+               for r in registries.list_records(archive, "document")}
+    rows = [(r.values["title"], r.values["country"], r.shown["country"] or None,
+             r.shown["organisation_id"] or None, r.values["summary"],
+             "\n".join(sorted(symbols[d] for d in r.values["documents"] if d in symbols)) or None)
+            for r in registries.list_records(archive, "practice")]
+    headers = (label(FIELD_LABELS, "title"), _("Country code"),
+               *(label(FIELD_LABELS, f) for f in ("country", "organisation_id", "summary", "documents")))
+    return Table(headers, rows)
+
+
+def _documents(archive: Archive) -> Table:
+    rows = [(r.values["symbol"], r.symbol.document if r.symbol.parsed else None,
+             r.values["language"], r.values["title"],
+             _("Public") if r.values["public"] else _("Restricted"),
+             r.values["file_name"], r.size, r.values["blob_sha256"])
+            for r in registries.list_records(archive, "document")]
+    headers = (label(FIELD_LABELS, "symbol"), _("Document (all languages)"),
+               *(label(FIELD_LABELS, f) for f in ("language", "title")), _("Access"),
+               *(label(FIELD_LABELS, f) for f in ("file_name", "size")), _("SHA-256"))
+    return Table(headers, rows)
 
 
 def _walk(outcomes, parent: Outcome | None = None) -> Iterator[tuple[Outcome, Outcome | None]]:

@@ -16,7 +16,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, Enum, ForeignKey, Index, Integer, MetaData,
+    Boolean, CheckConstraint, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary, MetaData,
     String, Table, Text as SAText, TypeDecorator, UniqueConstraint, Uuid,
 )
 from sqlalchemy import text as sql_text
@@ -263,6 +263,71 @@ class Consultation(Record, Base):
     results_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
     #: The outcome that records the decision to hold it.
     outcome_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
+    #: Partner organisations as written, one per line.
+    partners: Mapped[str | None] = mapped_column(SAText)
+
+
+class CountryEffort(Record, Base):
+    """An entry of the registry of countries' efforts for child online protection."""
+
+    __tablename__ = "country_effort"
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2, "KE"
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(SAText)
+    links: Mapped[str | None] = mapped_column(SAText)  # web addresses, one per line
+    contact: Mapped[str | None] = mapped_column(String(300))
+
+
+class Blob(Base):
+    """The bytes of an attached file, stored once per content.
+
+    Content-addressed and immutable, so it needs no clock: packages carry the blobs
+    their documents name (services/sync.py), and two offices holding the same hash hold
+    the same bytes. Not a content table; a document's ``blob_sha256`` is.
+    """
+
+    __tablename__ = "blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # lowercase hex
+    size: Mapped[int] = mapped_column(Integer)  # bytes
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Document(Record, Base):
+    """A document (an ITU symbol such as "C18/35-E", a title, a language, a file).
+
+    ``symbol`` is kept as typed; its parts come from domain/symbols.py when read.
+    """
+
+    __tablename__ = "document"
+    symbol: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str | None] = mapped_column(String(8))
+    #: Final documents are public (the mandate: without password); others restricted.
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blob.sha256"), index=True)
+
+
+practice_document = Table(
+    "practice_document", Base.metadata,
+    Column("practice_id", ForeignKey("practice.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", ForeignKey("document.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+    Column("sync_clock", SAText),
+)
+
+
+class Practice(Record, Base):
+    """A case study or good practice, of a country or an organisation."""
+
+    __tablename__ = "practice"
+    title: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(2))
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"))
+    summary: Mapped[str | None] = mapped_column(SAText)
+    documents: Mapped[list[Document]] = relationship(secondary=practice_document)
 
 
 class Conflict(Base):
@@ -336,7 +401,7 @@ class ImportRecord(Base):
 CONTENT_TABLES: tuple[str, ...] = (
     "text", "text_version", "body", "instrument", "clause", "meeting", "outcome",
     "meeting_outcome", "organisation", "outcome_organisation", "report", "achievement",
-    "consultation",
+    "consultation", "country_effort", "document", "practice", "practice_document",
 )
 
 #: Content tables that travel in packages, tracked by triggers.
@@ -345,5 +410,5 @@ SYNCED_TABLES: tuple[str, ...] = CONTENT_TABLES + ("conflict",)
 #: Record kinds counted by the integrity check, by table name.
 COUNTED_TABLES: tuple[str, ...] = (
     "body", "instrument", "clause", "meeting", "outcome", "report", "achievement",
-    "consultation", "organisation", "text_version",
+    "consultation", "organisation", "text_version", "country_effort", "practice", "document",
 )

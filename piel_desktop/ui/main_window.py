@@ -29,7 +29,7 @@ from piel_desktop.settings import Settings
 from piel_desktop.ui.about import show_about
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
 from piel_desktop.ui import (
-    archive_safety, brief_actions, edit_actions, search_panel, table_import_dialog, tracker,
+    archive_safety, brief_actions, edit_actions, registries, search_panel, table_import_dialog, tracker,
 )
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         edit_actions.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
+        registries.install(self)
 
     def _restore_window(self) -> None:
         saved = {k: v for k, v in (self.settings.get("window") or {}).items() if isinstance(v, str)}

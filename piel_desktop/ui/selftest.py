@@ -129,15 +129,20 @@ class SelfTest:
     def package(self) -> str:
         from piel_desktop.services.archive import create_archive, fingerprint, open_archive
         from piel_desktop.services.sync import export_package, import_package
+        from piel_desktop.services import registries
         package = self.root / "paquete.pielpkg"
+        attachment = self.root / "informe-niñez.txt"
+        attachment.write_text("Protección de la infancia en línea — 儿童在线保护\n", encoding="utf-8")
         with open_archive(self.demo) as archive:
+            registries.create(archive, "document", {
+                "symbol": "C18/35-S", "title": "Informe del GTC-PIeL", "file": attachment})
             export_package(archive, package, full=True)
             expected = fingerprint(archive)
         with create_archive(self.root / "copia.piel", office="Oficina") as copy:
             import_package(copy, package, receipt_dir=self.root)
             got = fingerprint(copy)
         _require(got == expected, f"the imported copy differs ({got[:12]} ≠ {expected[:12]})")
-        return f"fingerprints equal ({got[:12]})"
+        return f"fingerprints equal ({got[:12]}), with a document and its file"
 
 
 def _quiet_offscreen(_kind, _context, message: str) -> None:

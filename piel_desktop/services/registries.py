@@ -1,0 +1,498 @@
+"""The registries the group asked for: country efforts, good practices, youth
+consultations, and documents with their files.
+
+Each kind is described once (:data:`KINDS`: its fields and what they take); one set of
+functions reads, checks, creates, changes and deletes records of any kind, one
+transaction each, so a refused value leaves the archive exactly as it was.
+
+Values travel as plain dicts, field name -> value: text (``str`` or None), years
+(``int``), dates (``datetime.date``), flags (``bool``), ids (``uuid.UUID``), a practice's
+``documents`` (tuple of document ids). :func:`values` gives a record's dict in the form
+:func:`create` and :func:`edit` take it, so undo can write it back (services/history.py).
+
+A document's file is stored inside the archive (``blob``, one row per SHA-256, so the
+same file attached twice is stored once); ``file`` in the values of :func:`create` or
+:func:`edit` is a path to read and attach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from piel_desktop.domain.errors import (
+    FileUnreadable, InvalidValue, NotACountry, NotALink, RecordNotFound, ValueRequired,
+    YearOutOfRange,
+)
+from piel_desktop.domain.model import LANGUAGES, TranslationStatus
+from piel_desktop.domain.symbols import DocumentSymbol, parse_symbol
+from piel_desktop.i18n import country_codes, country_name, ui_language
+from piel_desktop.services.records import write_version
+from piel_desktop.storage import Archive, models as m, queries
+from piel_desktop.storage.texts import load_texts, new_text
+
+#: Earliest year of a country effort (the Convention on the Rights of the Child, 1989,
+#: rounded down); the latest is next year (efforts announced ahead).
+FIRST_YEAR = 1980
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a registry record.
+
+    ``kind``: line (one line of text, at most ``most`` characters), text (several
+    lines), links (web addresses, one a line), country (ISO 3166-1 alpha-2), year,
+    date, flag, language (one of the six), languages (several, stored "ar,en"),
+    organisation (an organisation's id), documents (document ids), anchor (a text
+    record: its original version), file (a document's file; see the module).
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    most: int | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # "effort", "practice", "consultation", "document"
+    model: type
+    fields: tuple[Field, ...]
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("effort", m.CountryEffort, (
+        Field("country", "country", required=True), Field("year", "year", required=True),
+        Field("title", "line", required=True, most=300), Field("description", "text"),
+        Field("links", "links"), Field("contact", "line", most=300))),
+    Kind("practice", m.Practice, (
+        Field("title", "line", required=True, most=300), Field("country", "country"),
+        Field("organisation_id", "organisation"), Field("summary", "text"),
+        Field("documents", "documents"))),
+    Kind("consultation", m.Consultation, (
+        Field("topic_id", "anchor", required=True), Field("period_start", "date"),
+        Field("period_end", "date"), Field("languages", "languages"), Field("partners", "text"),
+        Field("results_id", "anchor"))),
+    Kind("document", m.Document, (
+        Field("symbol", "line", most=64), Field("title", "line", required=True, most=300),
+        Field("language", "language"), Field("public", "flag"), Field("file", "file"))),
+)}
+
+_LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def kind(name: str) -> Kind:
+    """Raises KeyError for a name not in KINDS."""
+    return KINDS[name]
+
+
+# -- checking values ----------------------------------------------------------------
+
+def check(kind_name: str, values: Mapping) -> dict:
+    """``values`` checked and normalised (texts stripped, countries upper case), with
+    only the kind's fields. Raises InvalidValue (or a subclass: ValueRequired,
+    NotACountry, YearOutOfRange, NotALink) naming the first wrong field."""
+    spec = kind(kind_name)
+    unknown = set(values) - {f.name for f in spec.fields} - {"file_name", "blob_sha256"}
+    if unknown:
+        raise InvalidValue(field=sorted(unknown)[0], value="")
+    checked = {}
+    for f in spec.fields:
+        if f.name not in values:
+            continue
+        value = _PARSERS[f.kind](f, values[f.name])
+        if f.required and value in (None, "", ()):
+            raise ValueRequired(field=f.name)
+        checked[f.name] = value
+    for name in ("file_name", "blob_sha256"):
+        if name in values:
+            checked[name] = values[name] or None
+    if kind_name == "consultation":
+        start, end = checked.get("period_start"), checked.get("period_end")
+        if start and end and end < start:
+            raise InvalidValue(field="period_end", value=end.isoformat())
+    return checked
+
+
+def _line(f: Field, value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue(field=f.name, value=str(value))
+    value = " ".join(value.split())
+    if f.most and len(value) > f.most:
+        raise InvalidValue(field=f.name, value=value)
+    return value or None
+
+
+def _text(f: Field, value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue(field=f.name, value=str(value))
+    return value.strip() or None
+
+
+def _links(f: Field, value) -> str | None:
+    lines = [line.strip() for line in (_text(f, value) or "").splitlines() if line.strip()]
+    for line in lines:
+        if not _LINK.match(line):
+            raise NotALink(field=f.name, value=line)
+    return "\n".join(lines) or None
+
+
+def _country(f: Field, value) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    code = value.strip().upper() if isinstance(value, str) else value
+    if code not in country_codes():
+        raise NotACountry(field=f.name, value=str(value))
+    return code
+
+
+def _year(f: Field, value) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidValue(field=f.name, value=str(value))
+    last = dt.date.today().year + 1
+    if not FIRST_YEAR <= value <= last:
+        raise YearOutOfRange(field=f.name, value=value, first=FIRST_YEAR, last=last)
+    return value
+
+
+def _date(f: Field, value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValue(field=f.name, value=value) from None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidValue(field=f.name, value=str(value))
+    return value
+
+
+def _flag(f: Field, value) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(field=f.name, value=str(value))
+    return value
+
+
+def _language(f: Field, value) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in LANGUAGES:
+        raise InvalidValue(field=f.name, value=str(value))
+    return value
+
+
+def _languages(f: Field, value) -> str | None:
+    codes = value.replace(" ", "").split(",") if isinstance(value, str) else list(value or ())
+    codes = [c for c in codes if c]
+    for code in codes:
+        if code not in LANGUAGES:
+            raise InvalidValue(field=f.name, value=str(code))
+    return ",".join(c for c in LANGUAGES if c in codes) or None
+
+
+def _id(f: Field, value) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise InvalidValue(field=f.name, value=str(value)) from None
+
+
+def _ids(f: Field, value) -> tuple[uuid.UUID, ...]:
+    return tuple(dict.fromkeys(_id(f, v) for v in (value or ()) if v))
+
+
+def _file(f: Field, value) -> Path | None:
+    if value in (None, ""):
+        return None
+    return Path(value)
+
+
+_PARSERS = {"line": _line, "text": _text, "links": _links, "country": _country, "year": _year,
+            "date": _date, "flag": _flag, "language": _language, "languages": _languages,
+            "organisation": _id, "documents": _ids, "anchor": _text, "file": _file}
+
+
+# -- reading ------------------------------------------------------------------------
+
+def values(archive: Archive, kind_name: str, record_id: uuid.UUID) -> dict:
+    """The fields of a record as :func:`create` and :func:`edit` take them (a
+    document's file as ``file_name`` and ``blob_sha256``). Raises RecordNotFound."""
+    with archive.unit_of_work() as uow:
+        return _values(uow.session, kind(kind_name), _get(uow.session, kind(kind_name), record_id))
+
+
+def _get(s, spec: Kind, record_id: uuid.UUID):
+    record = s.get(spec.model, record_id)
+    if record is None:
+        raise RecordNotFound(kind=spec.model.__tablename__, id=str(record_id))
+    return record
+
+
+def _values(s, spec: Kind, record) -> dict:
+    found = {}
+    for f in spec.fields:
+        if f.kind == "anchor":
+            text_id = getattr(record, f.name)
+            text = load_texts(s, [text_id]).get(text_id) if text_id else None
+            version = text.original or (text.versions[0] if text and text.versions else None) if text else None
+            found[f.name] = version.text if version else None
+        elif f.kind == "documents":
+            found[f.name] = tuple(sorted(d.id for d in record.documents))
+        elif f.kind == "file":
+            found["file_name"], found["blob_sha256"] = record.file_name, record.blob_sha256
+        else:
+            found[f.name] = getattr(record, f.name)
+    return found
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One record as a list shows it: ``values`` (see :func:`values`) and what is
+    derived for showing: ``shown`` (field -> text in the interface language, for
+    filtering and the list's cells), a document's ``size`` in bytes and parsed
+    ``symbol``."""
+
+    id: uuid.UUID
+    values: dict
+    shown: dict
+    size: int | None = None
+    symbol: DocumentSymbol | None = None
+
+
+def list_records(archive: Archive, kind_name: str, *, text: str = "", country: str | None = None,
+                 year: int | None = None) -> list[Listed]:
+    """Records of a kind, in their registry's order (efforts: newest year first, then
+    country; practices by title; consultations by period; documents by symbol, so the
+    language versions of one document stand together), keeping those whose shown texts
+    contain ``text`` (case and accents as typed, case folded) and, when given, of that
+    ``country`` and ``year``."""
+    spec, lang = kind(kind_name), ui_language()
+    needle = text.casefold().strip()
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        records = s.scalars(select(spec.model)).all()
+        sizes = dict(s.execute(select(m.Blob.sha256, m.Blob.size)).all()) if kind_name == "document" else {}
+        names = organisation_names(s)
+        found = []
+        for record in records:
+            vals = _values(s, spec, record)
+            if country and vals.get("country") != country:
+                continue
+            if year and vals.get("year") != year:
+                continue
+            shown = _shown(spec, vals, names, lang)
+            if needle and not any(needle in v.casefold() for v in shown.values()):
+                continue
+            found.append(Listed(record.id, vals, shown, sizes.get(vals.get("blob_sha256")),
+                                parse_symbol(vals["symbol"] or "") if kind_name == "document" else None))
+    return sorted(found, key=_ORDER[kind_name])
+
+
+def _shown(spec: Kind, vals: dict, organisations: dict, lang: str) -> dict[str, str]:
+    shown = {}
+    for f in spec.fields:
+        value = vals.get(f.name)
+        if f.kind == "country":
+            shown[f.name] = country_name(value, lang)
+        elif f.kind == "organisation":
+            shown[f.name] = organisations.get(value, "")
+        elif f.kind == "file":
+            shown[f.name] = vals.get("file_name") or ""
+        elif f.kind in ("documents", "flag"):
+            continue
+        else:
+            shown[f.name] = "" if value is None else str(value)
+    return shown
+
+
+_ORDER = {
+    "effort": lambda r: (-r.values["year"], r.shown["country"], r.values["title"].casefold()),
+    "practice": lambda r: r.values["title"].casefold(),
+    "consultation": lambda r: (r.values["period_start"] or dt.date.max, r.shown["topic_id"]),
+    "document": lambda r: (r.symbol.document.casefold(), r.values["language"] or "",
+                           r.values["title"].casefold()),
+}
+
+
+def organisation_names(s) -> dict[uuid.UUID, str]:
+    """Organisation id -> its acronym, else name, in the interface language."""
+    lang = ui_language()
+    found = s.scalars(select(m.Organisation)).all()
+    texts = load_texts(s, [o.name_id for o in found] + [o.acronym_id for o in found])
+    names = {}
+    for o in found:
+        for text_id in (o.acronym_id, o.name_id):
+            version = texts[text_id].pick(lang) if text_id in texts else None
+            if version:
+                names[o.id] = version.text
+                break
+    return names
+
+
+def organisations(archive: Archive) -> list[tuple[uuid.UUID, str]]:
+    """(id, acronym or name) of every organisation, by name: what a practice can name."""
+    with archive.unit_of_work() as uow:
+        names = organisation_names(uow.session)
+    return sorted(names.items(), key=lambda item: item[1].casefold())
+
+
+def document_choices(archive: Archive) -> list[tuple[uuid.UUID, str]]:
+    """(id, "symbol — title") of every document, in list order: what a practice links."""
+    return [(r.id, " — ".join(v for v in (r.values["symbol"], r.values["title"]) if v))
+            for r in list_records(archive, "document")]
+
+
+# -- writing ------------------------------------------------------------------------
+
+def create(archive: Archive, kind_name: str, new: Mapping, *, record_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Add a record of ``kind_name`` with the fields ``new``; return its id.
+
+    ``record_id`` gives it an id (an undo bringing a deleted record back under its own
+    id). Raises InvalidValue (see :func:`check`), FileUnreadable, RecordNotFound for a
+    linked record that is not there; nothing is written then.
+    """
+    spec = kind(kind_name)
+    checked = check(kind_name, new)
+    missing = [f.name for f in spec.fields if f.required and f.name not in checked]
+    if missing:
+        raise ValueRequired(field=missing[0])
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        record = spec.model(id=record_id or uuid.uuid4())
+        if kind_name == "consultation":
+            the_body = queries.body(s)
+            if the_body is None:
+                raise InvalidValue(field="body", value="")
+            record.body_id, record.audience = the_body.id, "youth"
+        if kind_name == "document" and "public" not in checked:
+            record.public = True
+        _write(s, spec, record, checked)
+        s.add(record)
+        s.flush()
+        uow.commit()
+        return record.id
+
+
+def edit(archive: Archive, kind_name: str, record_id: uuid.UUID, changes: Mapping) -> None:
+    """Change the fields ``changes`` of a record (only those are written, so only they
+    travel to other offices). Raises RecordNotFound, InvalidValue, FileUnreadable;
+    nothing is written then."""
+    spec = kind(kind_name)
+    checked = check(kind_name, changes)
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        _write(s, spec, _get(s, spec, record_id), checked)
+        s.flush()
+        uow.commit()
+
+
+def delete(archive: Archive, kind_name: str, record_id: uuid.UUID) -> None:
+    """Delete a record (its links to documents go with it); it leaves a tombstone that
+    travels to other offices. A document's file stays in the archive (an undo may need
+    it). Raises RecordNotFound."""
+    spec = kind(kind_name)
+    with archive.unit_of_work() as uow:
+        uow.session.delete(_get(uow.session, spec, record_id))
+        uow.commit()
+
+
+def _write(s, spec: Kind, record, checked: dict) -> None:
+    for f in spec.fields:
+        if f.name not in checked:
+            continue
+        value = checked[f.name]
+        if f.kind == "anchor":
+            _write_anchor(s, record, f.name, value)
+        elif f.kind == "documents":
+            found = [s.get(m.Document, i) for i in value]
+            if None in found:
+                raise RecordNotFound(kind="document", id=str(value[found.index(None)]))
+            record.documents = found
+        elif f.kind == "organisation":
+            if value is not None and s.get(m.Organisation, value) is None:
+                raise RecordNotFound(kind="organisation", id=str(value))
+            record.organisation_id = value
+        elif f.kind == "file":
+            if value is not None:
+                record.blob_sha256, size = store_file(s, value)
+                record.file_name = value.name
+        else:
+            setattr(record, f.name, value)
+    if "blob_sha256" in checked:  # an undo putting back the file a document had
+        sha = checked["blob_sha256"]
+        if sha is not None and s.get(m.Blob, sha) is None:
+            raise RecordNotFound(kind="file", id=sha)
+        record.blob_sha256, record.file_name = sha, checked.get("file_name")
+    if spec.name == "document" and "symbol" in checked and not checked.get("language"):
+        record.language = record.language or parse_symbol(record.symbol or "").language
+
+
+def _write_anchor(s, record, column: str, body: str | None) -> None:
+    text_id = getattr(record, column)
+    if body is None:
+        setattr(record, column, None)  # the old text stays, unowned (nothing else reads it)
+    elif text_id is None:
+        setattr(record, column, new_text(s, {ui_language(): body}, original=ui_language()))
+    else:
+        text = s.get(m.Text, text_id)
+        original = next((v for v in text.versions if v.status is TranslationStatus.ORIGINAL), None)
+        lang = original.lang if original else (text.versions[0].lang if text.versions else ui_language())
+        write_version(s, text_id, lang, body)
+
+
+def store_file(s, path: Path) -> tuple[str, int]:
+    """Keep the bytes of the file at ``path`` in the archive, once per content; return
+    (SHA-256 in lowercase hex, size in bytes). Raises FileUnreadable."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise FileUnreadable(field="file", path=str(path), reason=e.strerror or str(e)) from e
+    sha = hashlib.sha256(data).hexdigest()
+    if s.get(m.Blob, sha) is None:
+        s.execute(insert(m.Blob).values(sha256=sha, size=len(data), data=data))
+    return sha, len(data)
+
+
+def document_file(archive: Archive, document_id: uuid.UUID, folder: Path) -> Path:
+    """Write a document's file into ``folder`` under its own name (made safe) and return
+    the path: to open it with the system's viewer. Raises RecordNotFound (also for a
+    document without a file), OutputNotWritable."""
+    from piel_desktop.domain.errors import OutputNotWritable
+    from piel_desktop.services.sync import safe_file_name
+    with archive.unit_of_work() as uow:
+        record = _get(uow.session, kind("document"), document_id)
+        blob = uow.session.get(m.Blob, record.blob_sha256) if record.blob_sha256 else None
+        if blob is None:
+            raise RecordNotFound(kind="file", id=str(document_id))
+        name = safe_file_name(record.file_name or blob.sha256[:16])
+        data = blob.data
+    out = Path(folder) / name
+    try:
+        out.write_bytes(data)
+    except OSError as e:
+        raise OutputNotWritable(path=str(out), reason=e.strerror or str(e)) from e
+    return out
+
+
+def blob_count(archive: Archive) -> int:
+    """How many distinct files the archive holds."""
+    with archive.unit_of_work() as uow:
+        return len(uow.session.scalars(select(m.Blob.sha256)).all())
