@@ -343,13 +343,13 @@ def test_archive_at_schema_3_gains_the_registries(tmp_path):
         run("UPDATE replica SET covered = ? WHERE id = ?", (1 << 40, replica))
         run("UPDATE sync_state SET stamp = ?", (stamp,))
         ids = {name: uuid.uuid4().hex for name in ("name", "topic", "body", "consultation")}
-        for text in ("name", "topic"):
+        for owner in ("name", "topic"):
             run("INSERT INTO text (id, created_at, updated_at, changed_by) VALUES (?, ?, ?, ?)",
-                (ids[text], when, when, replica))
+                (ids[owner], when, when, replica))
             run("INSERT INTO text_version (id, created_at, updated_at, changed_by, text_id, lang, body, status,"
                 " revision) VALUES (?, ?, ?, ?, ?, 'es', ?, 'original', 1)",
-                (uuid.uuid5(uuid.UUID(ids[text]), "es").hex, when, when, replica, ids[text],
-                 "Grupo" if text == "name" else "Ciberacoso en los medios sociales"))
+                (uuid.uuid5(uuid.UUID(ids[owner]), "es").hex, when, when, replica, ids[owner],
+                 "Grupo" if owner == "name" else "Ciberacoso en los medios sociales"))
         run("INSERT INTO body (id, created_at, updated_at, changed_by, name_id) VALUES (?, ?, ?, ?, ?)",
             (ids["body"], when, when, replica, ids["name"]))
         run("INSERT INTO consultation (id, created_at, updated_at, changed_by, body_id, topic_id, audience,"
