@@ -46,6 +46,11 @@ _ERRORS = {
     "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
                                 "as File → Export list names them."),
     "record-not-found": N_("The {kind} {id} is not in the archive (it may have been deleted)."),
+    "restore-needs-parent": N_("“{label}” cannot be restored: a record it belongs to is deleted "
+                               "too. Restore that one first."),
+    "restore-clash": N_("“{label}” cannot be restored: a record added since has the same "
+                        "number. Change or delete that one first."),
+    "nothing-to-restore": N_("That deletion is no longer in the trash; it was restored already."),
     "cancelled": N_("Cancelled; nothing was changed."),
     "no-display": N_("The window needs a graphical display and none was found; the commands "
                      "(see piel-desktop --help) work without one."),
@@ -230,6 +235,18 @@ RECORD_KIND_LABELS = {
     "country_effort": N_("Country efforts"),
     "practice": N_("Good practices"),
     "document": N_("Documents"),
+}
+
+
+#: One record of each kind, by table name (the trash, lists of mixed records).
+RECORD_NAMES = {
+    "body": N_("Body"), "instrument": N_("Instrument"), "clause": N_("Clause"),
+    "meeting": N_("Meeting"), "outcome": N_("Outcome"), "report": N_("Report"),
+    "achievement": N_("Achievement"), "consultation": N_("Consultation"),
+    "organisation": N_("Organisation"), "text": N_("Text"), "text_version": N_("Language version"),
+    "country_effort": N_("Country effort"), "practice": N_("Good practice"),
+    "document": N_("Document"), "meeting_outcome": N_("Link"), "outcome_organisation": N_("Link"),
+    "practice_document": N_("Link"),
 }
 
 

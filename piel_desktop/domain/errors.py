@@ -155,6 +155,26 @@ class RecordNotFound(PielError):
     code = "record-not-found"
 
 
+class RestoreNeedsParent(PielError):
+    """A deleted record cannot come back because a record it belongs to is deleted
+    too. params: label"""
+
+    code = "restore-needs-parent"
+
+
+class RestoreClash(PielError):
+    """A deleted record cannot come back because a record made since holds its number.
+    params: label"""
+
+    code = "restore-clash"
+
+
+class NothingToRestore(PielError):
+    """The deletion asked for is not in the trash (restored since). params: none"""
+
+    code = "nothing-to-restore"
+
+
 class NoDisplay(PielError):
     """The window was asked for where there is no graphical display."""
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from piel_desktop.domain.errors import ConflictNotOpen, InvalidValue, PackageMissingReference
 from piel_desktop.domain.sync import DELETED, Stamp, edits_unseen_by_delete, is_open_conflict, stamp_of
-from piel_desktop.services.sync_preview import _Lookup
+from piel_desktop.services.sync_preview import RecordLookup
 from piel_desktop.storage import Archive
 from piel_desktop.storage import sync as tracking
 from piel_desktop.storage.merge import Merger, MissingReference
 from piel_desktop.storage.models import utcnow
+from piel_desktop.storage.trash import restore_record
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def list_conflicts(archive: Archive) -> list[ConflictItem]:
         con = uow.sqlite
         contexts = tracking.Contexts(con)
         names = {r: n or r[:8] for r, n in con.execute("SELECT id, name FROM replica")}
-        lookup = _Lookup(con)
+        lookup = RecordLookup(con)
         items = []
         by_field = defaultdict(list)
         for cid, table, key, field, value, stamp in con.execute(
@@ -170,7 +171,7 @@ def resolve_conflict(archive: Archive, conflict_id: str, keep: str, value: objec
         elif keep == "current":
             _stamp_tombstone(con, item.table, tracking.dumps(list(item.key)), stamp)
         else:
-            _restore(con, item.table, list(item.key), stamp)
+            restore_record(con, item.table, list(item.key), stamp)
         try:
             Merger(con, tracking.Contexts(con), lambda: stamp).finish()
         except MissingReference as e:
@@ -219,7 +220,7 @@ def _set_deleted(con, table: str, key: list, deleted: bool, stamp: str) -> None:
         if deleted:
             _stamp_tombstone(con, table, key_text, stamp)
         else:
-            _restore(con, table, key, stamp)
+            restore_record(con, table, key, stamp)
         return
     clock = json.loads(row[-1])
     clock[DELETED] = stamp
@@ -239,29 +240,3 @@ def _stamp_tombstone(con, table: str, key_text: str, stamp: str) -> None:
     clock[DELETED] = stamp
     con.execute("UPDATE tombstone SET sync_clock = ?, deleted = 1 WHERE tbl = ? AND row_key = ?",
                 (tracking.dumps(clock), table, key_text))
-
-
-def _restore(con, table: str, key: list, stamp: str, depth: int = 0) -> None:
-    """Bring a deleted record back, with the deleted records it refers to and those
-    deleted together with it (the same delete)."""
-    key_text = tracking.dumps(key)
-    row = con.execute("SELECT data, sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
-                      (table, key_text)).fetchone()
-    if row is None or depth > 20:
-        return
-    s = tracking.shape(table)
-    data, clock = json.loads(row[0]), json.loads(row[1])
-    deleted_by = str(stamp_of(clock, DELETED))
-    clock[DELETED] = stamp
-    con.execute("DELETE FROM tombstone WHERE tbl = ? AND row_key = ?", (table, key_text))
-    cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns, "sync_clock"))
-    con.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * (len(s.keys) + len(s.columns) + 1))})',
-                (*key, *(data.get(c) for c in s.columns), tracking.dumps(clock)))
-    for column, parent, _ in s.references:
-        if data.get(column) is not None:
-            _restore(con, parent, [data[column]], stamp, depth + 1)
-    if deleted_by:
-        for other_table, other_key, other_clock in con.execute(
-                "SELECT tbl, row_key, sync_clock FROM tombstone WHERE deleted = 1").fetchall():
-            if str(stamp_of(json.loads(other_clock), DELETED)) == deleted_by:
-                _restore(con, other_table, json.loads(other_key), stamp, depth + 1)

@@ -54,7 +54,7 @@ class Preview:
         return not self.counts
 
 
-class _Lookup:
+class RecordLookup:
     """Reads records whether live or tombstones, by primary key or index, remembering
     what a record belongs to (an import touches many records of one outcome)."""
 
@@ -143,7 +143,7 @@ def _cut(text: str, most: int = 80) -> str:
 _RANK = {"new": 3, "deleted": 2, "restored": 1, "changed": 0}
 
 
-def _as_people_see_it(lookup: _Lookup, effects: Iterable[Effect]) -> list[Effect]:
+def _as_people_see_it(lookup: RecordLookup, effects: Iterable[Effect]) -> list[Effect]:
     """One effect per record as people know records: a text or text version counts as
     a change of the record it belongs to, and a record met twice (hidden, then back)
     counts once."""
@@ -170,7 +170,7 @@ def describe_effects(con, effects: Iterable[Effect], more: Counter | None = None
     ``more`` counts the effects beyond those the merge kept one by one (a very large
     import): they are counted, in a group of their own, not sorted by meeting.
     """
-    lookup = _Lookup(con)
+    lookup = RecordLookup(con)
     preview = Preview()
     groups: dict[int | None, PreviewGroup] = {}
     for effect in _as_people_see_it(lookup, effects):

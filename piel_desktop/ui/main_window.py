@@ -30,6 +30,7 @@ from piel_desktop.ui.about import show_about
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
 from piel_desktop.ui import (
     archive_safety, brief_actions, edit_actions, registries, search_panel, table_import_dialog, tracker,
+    trash,
 )
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.versions_action)
         self.search = search_panel.install(self)
         self.tracker_action = tracker.install(self)
+        self.trash_action = trash.install(self)
         edit_actions.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
