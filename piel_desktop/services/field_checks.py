@@ -30,7 +30,7 @@ class Field:
     lines), links (web addresses, one a line), country (ISO 3166-1 alpha-2), year,
     date, flag, language (one of the six), languages (several, stored "ar,en"),
     organisation (an organisation's id), documents (document ids), anchor (a text
-    record: its original version), file (a document's file, a path), number (a whole
+    record: its original version; one line when ``most`` is given), file (a document's file, a path), number (a whole
     number from 1), meetings (other meetings' numbers, as "10, 11" or a tuple).
     """
 
@@ -147,6 +147,10 @@ def _file(f: Field, value) -> Path | None:
     return Path(value)
 
 
+def _anchor(f: Field, value) -> str | None:
+    return _line(f, value) if f.most else _text(f, value)
+
+
 def _number(f: Field, value) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -164,7 +168,7 @@ def _numbers(f: Field, value) -> tuple[int, ...]:
 
 _PARSERS = {"line": _line, "text": _text, "links": _links, "country": _country, "year": _year,
             "date": _date, "flag": _flag, "language": _language, "languages": _languages,
-            "organisation": _id, "documents": _ids, "anchor": _text, "file": _file,
+            "organisation": _id, "documents": _ids, "anchor": _anchor, "file": _file,
             "number": _number, "meetings": _numbers}
 
 

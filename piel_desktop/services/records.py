@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import (
-    InvalidValue, NothingToPrint, RecordNotFound, StatusMoveRefused, UnknownMeetings,
+    InvalidValue, NothingToPrint, RecordNotFound, StatusMoveRefused, UnknownMeetings, ValueRequired,
 )
 from piel_desktop.domain.meetings import group_reported_together
 from piel_desktop.services import snapshots
@@ -97,8 +97,14 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
     """Record an outcome (``text`` original in ``lang``) after the existing ones.
 
     A top-level outcome needs ``meeting_ids``; a sub-item names its ``parent_id`` and
-    inherits the parent's meetings. Raises InvalidValue or RecordNotFound.
+    inherits the parent's meetings. Raises ValueRequired for an empty text,
+    InvalidValue (a label over 16 or an addressee over 64 characters, an unknown
+    language, kind or status) or RecordNotFound; nothing is written then.
     """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueRequired(field="text")
+    d.check_language(lang)
+    label, addressee = _short_text(label, "label", 16), _short_text(addressee, "addressee", 64)
     with archive.unit_of_work() as uow:
         outcome_id = insert_outcome(uow.session, texts={lang: text}, original=lang,
                                     meeting_ids=meeting_ids, parent_id=parent_id, kind=kind,

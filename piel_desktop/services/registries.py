@@ -62,9 +62,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Field("language", "language"), Field("public", "flag"), Field("file", "file"))),
     Kind("meeting", m.Meeting, (
         Field("number", "number", required=True), Field("start_date", "date", required=True),
-        Field("end_date", "date"), Field("venue_id", "anchor"), Field("reported_with", "meetings"))),
+        Field("end_date", "date"), Field("venue_id", "anchor", most=200),
+        Field("reported_with", "meetings"))),
     Kind("organisation", m.Organisation, (
-        Field("name_id", "anchor", required=True), Field("acronym_id", "anchor"),
+        Field("name_id", "anchor", required=True, most=300), Field("acronym_id", "anchor", most=32),
         Field("former_name", "line", most=200))),
 )}
 
