@@ -33,7 +33,7 @@ from piel_desktop.domain.model import TranslationStatus
 from piel_desktop.domain.symbols import DocumentSymbol, parse_symbol
 from piel_desktop.i18n import country_name, ui_language
 from piel_desktop.services import meeting_records, snapshots
-from piel_desktop.services.field_checks import FIRST_YEAR, Field, parse  # noqa: F401 (FIRST_YEAR: the registries' year)
+from piel_desktop.services.field_checks import Field, parse
 from piel_desktop.services.records import write_version
 from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import load_texts, new_text

@@ -13,7 +13,6 @@ Functions of the main window (passed as ``window``: ``archive``, ``history``,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
