@@ -41,6 +41,12 @@ _ERRORS = {
     "not-a-country": N_("“{value}” is not an ISO 3166 country code (two letters, such as KE or FR)."),
     "year-out-of-range": N_("The year must be between {first} and {last}."),
     "not-a-link": N_("“{value}” is not a web address; write one address per line, starting with https:// or http://."),
+    "end-before-start": N_("The end ({value}) is before the start ({start})."),
+    "number-in-use": N_("Another meeting already has the number {value}."),
+    "not-a-meeting": N_("The archive has no meeting numbered {value}."),
+    "no-shared-outcomes": N_("Meetings are reported together through the outcomes they share; "
+                             "record this meeting's outcomes first."),
+    "step-not-possible": N_("That step cannot be taken: the records it concerns have changed since."),
     "file-unreadable": N_("The file {path} cannot be read: {reason}."),
     "table-unreadable": N_("{path} cannot be read as a table: {reason}. Nothing was added."),
     "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
@@ -270,6 +276,7 @@ FIELD_LABELS = {
     "documents": N_("Documents"), "language": N_("Language"), "public": N_("Public"),
     "file_name": N_("File name"), "blob_sha256": N_("File"), "size": N_("Size"),
     "document_id": N_("Document"), "practice_id": N_("Practice"),
+    "reported_with": N_("Reported together with"),
 }
 
 #: One record of each kind, for previews and conflicts.

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from conftest import open_window
 from piel_desktop.domain.errors import (
-    InvalidValue, NotACountry, NotALink, ValueRequired, YearOutOfRange,
+    EndBeforeStart, InvalidValue, NoSharedOutcomes, NotACountry, NotALink, NotAMeeting, NumberInUse,
+    ValueRequired, YearOutOfRange,
 )
 from piel_desktop.services import registries
 from piel_desktop.services.archive import fingerprint
@@ -30,6 +31,10 @@ CASES = {
                      {"topic_id": "Digital literacy and empowerment", "partners": "UNICEF"}, "topic_id"),
     "document": ({"symbol": "C18/35-E", "title": "Report of the group"},
                  {"title": "Report of the group to Council 2018"}, "title"),
+    "meeting": ({"number": 15, "start_date": dt.date(2019, 9, 20), "venue_id": "Geneva"},
+                {"end_date": dt.date(2019, 9, 21), "venue_id": "Ginebra"}, "venue_id"),
+    "organisation": ({"name_id": "End Violence Partnership", "acronym_id": "EVAC"},
+                     {"former_name": "Global Partnership to End Violence"}, "former_name"),
 }
 
 
@@ -68,6 +73,15 @@ def test_create_edit_undo_redo_through_the_history(demo, kind):
      "period_end", InvalidValue),
     ("consultation", {"topic_id": "t", "languages": "en,xx"}, "languages", InvalidValue),
     ("document", {"title": "t", "language": "de"}, "language", InvalidValue),
+    ("meeting", {"number": 14, "start_date": "2019-01-01"}, "number", NumberInUse),
+    ("meeting", {"number": 0, "start_date": "2019-01-01"}, "number", InvalidValue),
+    ("meeting", {"number": 15, "start_date": "2019-02-01", "end_date": "2019-01-31"}, "end_date", EndBeforeStart),
+    ("meeting", {"number": 15}, "start_date", ValueRequired),
+    ("meeting", {"number": 15, "start_date": "2019-02-01", "reported_with": "99"}, "reported_with", NotAMeeting),
+    ("meeting", {"number": 15, "start_date": "2019-02-01", "reported_with": "14"}, "reported_with",
+     NoSharedOutcomes),
+    ("organisation", {"acronym_id": "X"}, "name_id", ValueRequired),
+    ("organisation", {"name_id": "N", "acronym_id": "X" * 33}, "acronym_id", InvalidValue),
 ])
 def test_bad_values_are_refused_naming_the_field_and_change_nothing(demo, kind, values, field, error):
     history = History(demo)
@@ -120,7 +134,7 @@ def fill(editor, **values) -> None:
     """Type ``values`` into an editor's widgets, as a person would."""
     for name, value in values.items():
         widget, field = editor.widgets[name], next(f for f in editor.spec.fields if f.name == name)
-        if field.kind in ("text", "links", "anchor"):
+        if hasattr(widget, "setPlainText"):
             widget.setPlainText(value)
         elif field.kind == "country":
             widget.setEditText(value)
@@ -148,6 +162,8 @@ EDITOR_CASES = {
                      "Ciberacoso en las redes"),
     "document": (("title", ""), {"symbol": "CWG-COP-14/3-E", "title": "Draft report"},
                  {"language": None, "title": ""}, {"title": "Final report"}, "Final report"),
+    "organisation": (("name_id", ""), {"name_id": "Child Helpline International", "acronym_id": "CHI"},
+                     {"acronym_id": "C" * 40}, {"former_name": "Child Helpline Intl"}, "Child Helpline Intl"),
 }
 
 
@@ -242,7 +258,8 @@ def test_records_menu_and_shortcuts_do_not_clash(window):
     keys = [a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
     assert len(keys) == len(set(keys)), keys
     assert [a.text() for a in window.records_menu.actions()] == [
-        "Country &efforts…", "&Good practices…", "Youth &consultations…", "&Documents…"]
+        "Country &efforts…", "&Good practices…", "Youth &consultations…", "&Documents…",
+        "&Organisations…"]
     exported = [a.text() for a in window.list_menu.actions()]
     assert {"Country &efforts…", "&Good practices…", "&Documents…"} <= set(exported)
 

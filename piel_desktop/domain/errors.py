@@ -149,6 +149,32 @@ class FileUnreadable(InvalidValue):
     code = "file-unreadable"
 
 
+class EndBeforeStart(InvalidValue):
+    """An end date before its start date. params: field (the end's), value, start
+    (ISO dates)"""
+
+    code = "end-before-start"
+
+
+class NumberInUse(InvalidValue):
+    """Another meeting has this number. params: field, value"""
+
+    code = "number-in-use"
+
+
+class NotAMeeting(InvalidValue):
+    """No meeting of the archive has this number. params: field, value"""
+
+    code = "not-a-meeting"
+
+
+class NoSharedOutcomes(InvalidValue):
+    """A meeting without outcomes cannot be reported together with others (the link is
+    the outcomes they share). params: field, value"""
+
+    code = "no-shared-outcomes"
+
+
 class RecordNotFound(PielError):
     """params: kind, id"""
 
@@ -278,6 +304,12 @@ class UnknownOffice(PielError):
     """params: office, known (tuple of names)"""
 
     code = "unknown-office"
+
+
+class StepNotPossible(PielError):
+    """An undo or redo whose records changed since (one came back another way)."""
+
+    code = "step-not-possible"
 
 
 class UndoNotPossible(PielError):

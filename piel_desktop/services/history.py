@@ -1,8 +1,10 @@
 """Undo and redo of edits, in the service layer (widgets only show the labels).
 
-A :class:`History` belongs to one open archive. A step is any edit: an outcome's
-fields, or adding, changing or deleting a registry record (services/registries.py),
-named for the menu ("Undo: edit country effort"). Each edit made through it is applied
+A :class:`History` belongs to one open archive. A step is any edit: adding, moving,
+deleting an outcome or changing its fields, or adding, changing or deleting a record
+of services/registries.py (meetings and organisations among them), named for the menu
+("Undo: edit country effort"). The undo of a delete writes back the exact rows the
+delete removed (services/snapshots.py): a meeting's outcomes, sub-items and links. Each edit made through it is applied
 at once and remembered with what it replaced; undoing writes the earlier values back
 as an ordinary edit (its own changeset), so an undo travels to other offices like any
 other change and nothing is rewritten in the past. Undoing a status move writes the
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from piel_desktop.i18n import N_
-from piel_desktop.services import records, registries
+from piel_desktop.services import records, registries, snapshots
 from piel_desktop.storage import Archive
 
 #: Step names, translated when shown ("Undo: edit outcome status").
@@ -48,6 +50,12 @@ _RECORD_LABELS = {
     ("document", "create"): N_("add document"),
     ("document", "edit"): N_("edit document"),
     ("document", "delete"): N_("delete document"),
+    ("meeting", "create"): N_("add meeting"),
+    ("meeting", "edit"): N_("edit meeting"),
+    ("meeting", "delete"): N_("delete meeting"),
+    ("organisation", "create"): N_("add organisation"),
+    ("organisation", "edit"): N_("edit organisation"),
+    ("organisation", "delete"): N_("delete organisation"),
 }
 
 
@@ -125,13 +133,45 @@ class History:
 
     def delete(self, kind: str, record_id: uuid.UUID) -> None:
         """Delete a registry record as registries.delete does; undo brings it back
-        under its own id with the values it had."""
-        before = registries.values(self.archive, kind, record_id)
-        registries.delete(self.archive, kind, record_id)
+        exactly (its id, values, links; a meeting's outcomes with it)."""
+        removed = registries.delete(self.archive, kind, record_id)
         self._push(Step(
             _RECORD_LABELS[kind, "delete"],
-            undo=lambda: registries.create(self.archive, kind, before, record_id=record_id),
+            undo=lambda: snapshots.restore(self.archive, removed),
             redo=lambda: registries.delete(self.archive, kind, record_id)))
+
+    def add_outcome(self, **fields) -> uuid.UUID:
+        """Add an outcome as records.add_outcome does (same arguments and errors,
+        nothing written on error); undo deletes it, redo brings it back exactly."""
+        outcome_id = records.add_outcome(self.archive, **fields)
+        removed: list[snapshots.Snapshot] = []
+
+        def undo() -> None:
+            removed[:] = [records.delete_outcome(self.archive, outcome_id)]
+
+        self._push(Step(N_("add outcome"), undo=undo,
+                        redo=lambda: snapshots.restore(self.archive, removed[0])))
+        return outcome_id
+
+    def delete_outcome(self, outcome_id: uuid.UUID) -> None:
+        """Delete an outcome with its sub-items (records.delete_outcome); undo brings
+        them back exactly."""
+        removed = records.delete_outcome(self.archive, outcome_id)
+        self._push(Step(N_("delete outcome"),
+                        undo=lambda: snapshots.restore(self.archive, removed),
+                        redo=lambda: records.delete_outcome(self.archive, outcome_id)))
+
+    def move_outcome(self, outcome_id: uuid.UUID, step: int, meeting_id: uuid.UUID | None = None) -> bool:
+        """Move an outcome among its siblings (records.move_outcome: ``step`` -1 up,
+        +1 down). Returns False when it cannot move further (no step)."""
+        earlier = records.move_outcome(self.archive, outcome_id, step, meeting_id)
+        if not earlier:
+            return False
+        later = records.outcome_positions(self.archive, earlier)
+        self._push(Step(N_("move outcome"),
+                        undo=lambda: records.set_positions(self.archive, earlier),
+                        redo=lambda: records.set_positions(self.archive, later)))
+        return True
 
     def undo(self) -> None:
         """Take back the last step; raises what the service raises (the step is then

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import (
-    InvalidValue, NothingToPrint, RecordNotFound, StatusMoveRefused, UnknownMeetings,
+    InvalidValue, NothingToPrint, RecordNotFound, StatusMoveRefused, UnknownMeetings, ValueRequired,
 )
 from piel_desktop.domain.meetings import group_reported_together
+from piel_desktop.services import snapshots
 from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import new_text
 
@@ -96,8 +97,14 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
     """Record an outcome (``text`` original in ``lang``) after the existing ones.
 
     A top-level outcome needs ``meeting_ids``; a sub-item names its ``parent_id`` and
-    inherits the parent's meetings. Raises InvalidValue or RecordNotFound.
+    inherits the parent's meetings. Raises ValueRequired for an empty text,
+    InvalidValue (a label over 16 or an addressee over 64 characters, an unknown
+    language, kind or status) or RecordNotFound; nothing is written then.
     """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueRequired(field="text")
+    d.check_language(lang)
+    label, addressee = _short_text(label, "label", 16), _short_text(addressee, "addressee", 64)
     with archive.unit_of_work() as uow:
         outcome_id = insert_outcome(uow.session, texts={lang: text}, original=lang,
                                     meeting_ids=meeting_ids, parent_id=parent_id, kind=kind,
@@ -251,15 +258,74 @@ def write_version(s, text_id: uuid.UUID, lang: str, body: str) -> None:
             version.source_revision = original.revision
 
 
-def delete_outcome(archive: Archive, outcome_id: uuid.UUID) -> None:
+def delete_outcome(archive: Archive, outcome_id: uuid.UUID) -> snapshots.Snapshot:
     """Delete an outcome with its sub-items and links; each leaves a tombstone that
-    travels to other offices. Raises RecordNotFound."""
+    travels to other offices (its text stays). Returns what was removed, for
+    snapshots.restore. Raises RecordNotFound."""
     with archive.unit_of_work() as uow:
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        snapshot = snapshots.capture(uow.session, {"outcome": [outcome_id]})
         uow.session.delete(outcome)
         uow.commit()
+    return snapshot
+
+
+def move_outcome(archive: Archive, outcome_id: uuid.UUID, step: int,
+                 meeting_id: uuid.UUID | None = None) -> dict[uuid.UUID, int]:
+    """Move an outcome ``step`` places (-1 up, +1 down) among its siblings: the
+    sub-items of its parent, or for a top-level outcome those shown with it under
+    meeting ``meeting_id`` (same first meeting). Returns the earlier positions of the
+    outcomes whose position changed (id -> position), empty when it cannot move
+    further. Raises RecordNotFound."""
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        outcome = s.get(m.Outcome, outcome_id)
+        if outcome is None:
+            raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        if outcome.parent_id is not None:
+            siblings = s.scalars(select(m.Outcome).where(m.Outcome.parent_id == outcome.parent_id)).all()
+        else:
+            first = min(mt.number for mt in outcome.meetings)
+            shown = meeting_id or next(mt.id for mt in outcome.meetings if mt.number == first)
+            siblings = [o for o in s.scalars(
+                select(m.Outcome).join(m.meeting_outcome, m.meeting_outcome.c.outcome_id == m.Outcome.id)
+                .where(m.meeting_outcome.c.meeting_id == shown, m.Outcome.parent_id.is_(None)))
+                if min(mt.number for mt in o.meetings) == first]
+        order = sorted(siblings, key=lambda o: (o.position, o.id))
+        here = order.index(outcome)
+        if not 0 <= here + step < len(order):
+            return {}
+        earlier = {o.id: o.position for o in order}
+        slots = sorted(earlier.values())
+        if len(set(slots)) < len(slots):  # equal positions: number them as they stand
+            slots = list(range(1, len(order) + 1))
+        order[here], order[here + step] = order[here + step], order[here]
+        for o, position in zip(order, slots):
+            o.position = position
+        changed = {o.id: earlier[o.id] for o in order if o.position != earlier[o.id]}
+        uow.commit()
+    return changed
+
+
+def set_positions(archive: Archive, positions: dict[uuid.UUID, int]) -> None:
+    """Write outcome positions (id -> position) in one transaction: the undo and redo
+    of a move. Raises RecordNotFound."""
+    with archive.unit_of_work() as uow:
+        for outcome_id, position in positions.items():
+            outcome = uow.session.get(m.Outcome, outcome_id)
+            if outcome is None:
+                raise RecordNotFound(kind="outcome", id=str(outcome_id))
+            outcome.position = position
+        uow.commit()
+
+
+def outcome_positions(archive: Archive, ids) -> dict[uuid.UUID, int]:
+    """Current positions of the outcomes ``ids`` (those found)."""
+    with archive.unit_of_work() as uow:
+        return dict(uow.session.execute(select(m.Outcome.id, m.Outcome.position)
+                                        .where(m.Outcome.id.in_(list(ids)))).all())
 
 
 @dataclass(frozen=True)

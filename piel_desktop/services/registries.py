@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,41 +27,19 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from piel_desktop.domain.errors import (
-    FileUnreadable, InvalidValue, NotACountry, NotALink, RecordNotFound, ValueRequired,
-    YearOutOfRange,
+    EndBeforeStart, FileUnreadable, InvalidValue, RecordNotFound, ValueRequired,
 )
-from piel_desktop.domain.model import LANGUAGES, TranslationStatus
+from piel_desktop.domain.model import TranslationStatus
 from piel_desktop.domain.symbols import DocumentSymbol, parse_symbol
-from piel_desktop.i18n import country_codes, country_name, ui_language
+from piel_desktop.i18n import country_name, ui_language
+from piel_desktop.services import meeting_records, snapshots
+from piel_desktop.services.field_checks import Field, parse
 from piel_desktop.services.records import write_version
 from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import load_texts, new_text
-
-#: Earliest year of a country effort (the Convention on the Rights of the Child, 1989,
-#: rounded down); the latest is next year (efforts announced ahead).
-FIRST_YEAR = 1980
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a registry record.
-
-    ``kind``: line (one line of text, at most ``most`` characters), text (several
-    lines), links (web addresses, one a line), country (ISO 3166-1 alpha-2), year,
-    date, flag, language (one of the six), languages (several, stored "ar,en"),
-    organisation (an organisation's id), documents (document ids), anchor (a text
-    record: its original version), file (a document's file; see the module).
-    """
-
-    name: str
-    kind: str
-    required: bool = False
-    most: int | None = None
-
-
 @dataclass(frozen=True)
 class Kind:
-    name: str  # "effort", "practice", "consultation", "document"
+    name: str  # "effort", "practice", "consultation", "document", "meeting", "organisation"
     model: type
     fields: tuple[Field, ...]
 
@@ -83,9 +60,17 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("document", m.Document, (
         Field("symbol", "line", most=64), Field("title", "line", required=True, most=300),
         Field("language", "language"), Field("public", "flag"), Field("file", "file"))),
+    Kind("meeting", m.Meeting, (
+        Field("number", "number", required=True), Field("start_date", "date", required=True),
+        Field("end_date", "date"), Field("venue_id", "anchor", most=200),
+        Field("reported_with", "meetings"))),
+    Kind("organisation", m.Organisation, (
+        Field("name_id", "anchor", required=True, most=300), Field("acronym_id", "anchor", most=32),
+        Field("former_name", "line", most=200))),
 )}
 
-_LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+#: Kinds with a period: (start field, end field); the end may not come before the start.
+_PERIODS = {"consultation": ("period_start", "period_end"), "meeting": ("start_date", "end_date")}
 
 
 def kind(name: str) -> Kind:
@@ -107,127 +92,19 @@ def check(kind_name: str, values: Mapping) -> dict:
     for f in spec.fields:
         if f.name not in values:
             continue
-        value = _PARSERS[f.kind](f, values[f.name])
+        value = parse(f, values[f.name])
         if f.required and value in (None, "", ()):
             raise ValueRequired(field=f.name)
         checked[f.name] = value
     for name in ("file_name", "blob_sha256"):
         if name in values:
             checked[name] = values[name] or None
-    if kind_name == "consultation":
-        start, end = checked.get("period_start"), checked.get("period_end")
+    if kind_name in _PERIODS:
+        first, last = _PERIODS[kind_name]
+        start, end = checked.get(first), checked.get(last)
         if start and end and end < start:
-            raise InvalidValue(field="period_end", value=end.isoformat())
+            raise EndBeforeStart(field=last, value=end.isoformat(), start=start.isoformat())
     return checked
-
-
-def _line(f: Field, value) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidValue(field=f.name, value=str(value))
-    value = " ".join(value.split())
-    if f.most and len(value) > f.most:
-        raise InvalidValue(field=f.name, value=value)
-    return value or None
-
-
-def _text(f: Field, value) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidValue(field=f.name, value=str(value))
-    return value.strip() or None
-
-
-def _links(f: Field, value) -> str | None:
-    lines = [line.strip() for line in (_text(f, value) or "").splitlines() if line.strip()]
-    for line in lines:
-        if not _LINK.match(line):
-            raise NotALink(field=f.name, value=line)
-    return "\n".join(lines) or None
-
-
-def _country(f: Field, value) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    code = value.strip().upper() if isinstance(value, str) else value
-    if code not in country_codes():
-        raise NotACountry(field=f.name, value=str(value))
-    return code
-
-
-def _year(f: Field, value) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidValue(field=f.name, value=str(value))
-    last = dt.date.today().year + 1
-    if not FIRST_YEAR <= value <= last:
-        raise YearOutOfRange(field=f.name, value=value, first=FIRST_YEAR, last=last)
-    return value
-
-
-def _date(f: Field, value) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidValue(field=f.name, value=value) from None
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValue(field=f.name, value=str(value))
-    return value
-
-
-def _flag(f: Field, value) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidValue(field=f.name, value=str(value))
-    return value
-
-
-def _language(f: Field, value) -> str | None:
-    if value in (None, ""):
-        return None
-    if value not in LANGUAGES:
-        raise InvalidValue(field=f.name, value=str(value))
-    return value
-
-
-def _languages(f: Field, value) -> str | None:
-    codes = value.replace(" ", "").split(",") if isinstance(value, str) else list(value or ())
-    codes = [c for c in codes if c]
-    for code in codes:
-        if code not in LANGUAGES:
-            raise InvalidValue(field=f.name, value=str(code))
-    return ",".join(c for c in LANGUAGES if c in codes) or None
-
-
-def _id(f: Field, value) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise InvalidValue(field=f.name, value=str(value)) from None
-
-
-def _ids(f: Field, value) -> tuple[uuid.UUID, ...]:
-    return tuple(dict.fromkeys(_id(f, v) for v in (value or ()) if v))
-
-
-def _file(f: Field, value) -> Path | None:
-    if value in (None, ""):
-        return None
-    return Path(value)
-
-
-_PARSERS = {"line": _line, "text": _text, "links": _links, "country": _country, "year": _year,
-            "date": _date, "flag": _flag, "language": _language, "languages": _languages,
-            "organisation": _id, "documents": _ids, "anchor": _text, "file": _file}
 
 
 # -- reading ------------------------------------------------------------------------
@@ -258,6 +135,8 @@ def _values(s, spec: Kind, record) -> dict:
             found[f.name] = tuple(sorted(d.id for d in record.documents))
         elif f.kind == "file":
             found["file_name"], found["blob_sha256"] = record.file_name, record.blob_sha256
+        elif f.kind == "meetings":
+            found[f.name] = meeting_records.reported_with(s, record.id)
         else:
             found[f.name] = getattr(record, f.name)
     return found
@@ -318,6 +197,8 @@ def _shown(spec: Kind, vals: dict, organisations: dict, lang: str) -> dict[str, 
             shown[f.name] = vals.get("file_name") or ""
         elif f.kind in ("documents", "flag"):
             continue
+        elif f.kind == "meetings":
+            shown[f.name] = ", ".join(map(str, value or ()))
         else:
             shown[f.name] = "" if value is None else str(value)
     return shown
@@ -329,6 +210,8 @@ _ORDER = {
     "consultation": lambda r: (r.values["period_start"] or dt.date.max, r.shown["topic_id"]),
     "document": lambda r: (r.symbol.document.casefold(), r.values["language"] or "",
                            r.values["title"].casefold()),
+    "meeting": lambda r: (r.values["start_date"], r.values["number"]),
+    "organisation": lambda r: (r.shown["acronym_id"] or r.shown["name_id"]).casefold(),
 }
 
 
@@ -377,11 +260,13 @@ def create(archive: Archive, kind_name: str, new: Mapping, *, record_id: uuid.UU
     with archive.unit_of_work() as uow:
         s = uow.session
         record = spec.model(id=record_id or uuid.uuid4())
-        if kind_name == "consultation":
+        if kind_name in ("consultation", "meeting"):
             the_body = queries.body(s)
             if the_body is None:
                 raise InvalidValue(field="body", value="")
-            record.body_id, record.audience = the_body.id, "youth"
+            record.body_id = the_body.id
+            if kind_name == "consultation":
+                record.audience = "youth"
         if kind_name == "document" and "public" not in checked:
             record.public = True
         _write(s, spec, record, checked)
@@ -404,14 +289,23 @@ def edit(archive: Archive, kind_name: str, record_id: uuid.UUID, changes: Mappin
         uow.commit()
 
 
-def delete(archive: Archive, kind_name: str, record_id: uuid.UUID) -> None:
-    """Delete a record (its links to documents go with it); it leaves a tombstone that
-    travels to other offices. A document's file stays in the archive (an undo may need
-    it). Raises RecordNotFound."""
+def delete(archive: Archive, kind_name: str, record_id: uuid.UUID) -> snapshots.Snapshot:
+    """Delete a record (its links go with it; a meeting takes the outcomes it alone
+    reported, with their sub-items); each leaves a tombstone that travels to other
+    offices. A document's file and a record's texts stay in the archive (an undo may
+    need them). Returns what was removed, for snapshots.restore. Raises RecordNotFound."""
     spec = kind(kind_name)
     with archive.unit_of_work() as uow:
-        uow.session.delete(_get(uow.session, spec, record_id))
+        s = uow.session
+        record = _get(s, spec, record_id)
+        outcomes = meeting_records.own_outcomes(s, record_id) if kind_name == "meeting" else []
+        snapshot = snapshots.capture(s, {spec.model.__tablename__: [record_id], "outcome": outcomes})
+        for outcome_id in outcomes:
+            s.delete(s.get(m.Outcome, outcome_id))
+        s.flush()
+        s.delete(record)
         uow.commit()
+    return snapshot
 
 
 def _write(s, spec: Kind, record, checked: dict) -> None:
@@ -434,7 +328,11 @@ def _write(s, spec: Kind, record, checked: dict) -> None:
             if value is not None:
                 record.blob_sha256, size = store_file(s, value)
                 record.file_name = value.name
+        elif f.kind == "meetings":
+            meeting_records.set_reported_with(s, record, value)
         else:
+            if f.name == "number" and spec.name == "meeting":
+                meeting_records.check_number_free(s, record, value)
             setattr(record, f.name, value)
     if "blob_sha256" in checked:  # an undo putting back the file a document had
         sha = checked["blob_sha256"]

@@ -13,50 +13,71 @@ Functions of the main window (passed as ``window``: ``archive``, ``history``,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QVBoxLayout, QWidget,
 )
 
 from piel_desktop.domain.errors import InvalidValue, PielError
-from piel_desktop.domain.model import STATUS_MOVES, Outcome, OutcomeStatus
-from piel_desktop.i18n import _
+from piel_desktop.domain.model import LANGUAGES, STATUS_MOVES, Outcome, OutcomeStatus
+from piel_desktop.i18n import _, language_name, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, describe, label
+from piel_desktop.ui import record_actions
 from piel_desktop.ui.dialogs import show_error
 
 
 class OutcomeDialog(QDialog):
-    """The fields of one outcome. ``values()`` gives them as the services take them."""
+    """The fields of one outcome (``outcome``), or of a new one (None): then also its
+    text, the text's language (the interface language first) and its place, one of
+    ``places`` [(text, parent outcome id or None for top level)]. ``values()`` gives
+    the fields as the services take them."""
 
-    def __init__(self, outcome: Outcome, parent: QWidget | None = None) -> None:
+    def __init__(self, outcome: Outcome | None, parent: QWidget | None = None, *,
+                 places: list[tuple[str, object]] = ()) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Edit outcome"))
+        self.setWindowTitle(_("Edit outcome") if outcome is not None else _("New outcome"))
+        self.setMinimumWidth(480)
         self.outcome = outcome
         self.kind = QComboBox()
         for code, text in KIND_LABELS.items():
             self.kind.addItem(_(text), code)
-        self.kind.setCurrentIndex(self.kind.findData(outcome.kind.value))
+        self.kind.setCurrentIndex(self.kind.findData(outcome.kind.value if outcome else "recommendation"))
         self.status = QComboBox()
-        current = OutcomeStatus(outcome.status)
-        for status in [current, *sorted(STATUS_MOVES[current], key=list(OutcomeStatus).index)]:
+        current = OutcomeStatus(outcome.status) if outcome else None
+        offered = ([current, *sorted(STATUS_MOVES[current], key=list(OutcomeStatus).index)]
+                   if current else list(OutcomeStatus))
+        for status in offered:
             self.status.addItem(label(STATUS_LABELS, status.value), status.value)
         self.addressee = QComboBox()
         self.addressee.setEditable(True)
         self.addressee.addItem("", None)
         for code, text in ADDRESSEE_LABELS.items():
             self.addressee.addItem(_(text), code)
-        index = self.addressee.findData(outcome.addressee)
+        index = self.addressee.findData(outcome.addressee if outcome else None)
         if index >= 0:
             self.addressee.setCurrentIndex(index)
         else:
             self.addressee.setEditText(outcome.addressee or "")
-        self.label = QLineEdit(outcome.label or "")
-        self.problems = {name: QLabel() for name in ("kind", "status", "addressee", "label")}
+        self.label = QLineEdit(outcome.label or "" if outcome else "")
+        self.label.setMaximumWidth(100)
+        rows = [("kind", self.kind, _("Kind")), ("status", self.status, _("Status")),
+                ("addressee", self.addressee, _("Addressee")), ("label", self.label, _("Label"))]
+        if outcome is None:
+            self.place = QComboBox()
+            for text, parent_id in places:
+                self.place.addItem(text, parent_id)
+            self.text = QPlainTextEdit()
+            self.text.setTabChangesFocus(True)
+            self.text.setMinimumHeight(110)
+            self.lang = QComboBox()
+            for code in sorted(LANGUAGES, key=lambda c: c != ui_language()):
+                self.lang.addItem(language_name(code, ui_language()), code)
+            rows[:0] = [("place", self.place, _("Place")), ("text", self.text, _("Text")),
+                        ("lang", self.lang, _("Language"))]
+        self.problems = {name: QLabel() for name, _widget, _text in rows}
         form = QFormLayout()
-        for name, widget, text in (("kind", self.kind, _("Kind")), ("status", self.status, _("Status")),
-                                   ("addressee", self.addressee, _("Addressee")),
-                                   ("label", self.label, _("Label"))):
+        for name, widget, text in rows:
             column = QVBoxLayout()
             column.addWidget(widget)
             problem = self.problems[name]
@@ -73,16 +94,22 @@ class OutcomeDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def values(self) -> dict:
-        """kind, status, addressee (a code, else the text typed), label."""
+        """kind, status, addressee (a code, else the text typed), label; for a new
+        outcome also text, lang and parent_id (None: top level)."""
         typed = self.addressee.currentText().strip()
         index = self.addressee.findText(typed)
         addressee = self.addressee.itemData(index) if index >= 0 else typed or None
-        return {"kind": self.kind.currentData(), "status": self.status.currentData(),
-                "addressee": addressee, "label": self.label.text().strip() or None}
+        found = {"kind": self.kind.currentData(), "status": self.status.currentData(),
+                 "addressee": addressee, "label": self.label.text().strip() or None}
+        if self.outcome is None:
+            found.update(text=self.text.toPlainText().strip(), lang=self.lang.currentData(),
+                         parent_id=self.place.currentData())
+        return found
 
     def show_problem(self, error: PielError) -> bool:
         """Show ``error`` next to its field; False if it belongs to no field."""
         field = error.params.get("field") if isinstance(error, InvalidValue) else None
+        field = "lang" if getattr(error, "code", "") == "unsupported-language" else field
         for widget in self.problems.values():
             widget.hide()
         if field not in self.problems:
@@ -103,6 +130,7 @@ def install(window) -> None:
     menu.insertSeparator(first)
     menu.addAction(window.edit_outcome_action)
     window.outcome_view.activated.connect(lambda _index: edit_outcome(window))
+    record_actions.install(window)
     update(window)
 
 
@@ -127,6 +155,7 @@ def update(window) -> None:
         else:
             action.setText(_("&Redo: {step}").format(step=_(step)))
     window.edit_outcome_action.setEnabled(window.archive is not None and window.current_outcome() is not None)
+    record_actions.update(window)
 
 
 def edit_outcome(window) -> bool:
@@ -143,7 +172,7 @@ def edit_outcome(window) -> bool:
                 continue  # said next to the field: let the person correct it
             show_error(window, error)
             return False
-        _refresh(window, outcome.id)
+        refresh(window, outcome.id)
         return changed
     return False
 
@@ -157,13 +186,16 @@ def _step(window, direction: str) -> None:
     except PielError as error:
         show_error(window, error)
     outcome = window.current_outcome()
-    _refresh(window, outcome.id if outcome else None)
+    refresh(window, outcome.id if outcome else None)
 
 
-def _refresh(window, outcome_id) -> None:
-    window._meeting_changed(QModelIndex(), QModelIndex())
+def refresh(window, outcome_id=None, meeting_number: int | None = None) -> None:
+    """Read the meetings and the selected meeting's outcomes again, keeping the selected
+    meeting (or selecting ``meeting_number``), and select ``outcome_id`` (if given)."""
+    window.reload()
+    if meeting_number is not None:
+        window.select_meeting(meeting_number)
     if outcome_id is not None:
         window.select_outcome(outcome_id)
     window.sync.refresh()
     update(window)
-

@@ -1,5 +1,5 @@
-"""The editor of one registry record (country effort, good practice, consultation,
-document), built from the kind's field description in services/registries.py: one
+"""The editor of one record of services/registries.py (country effort, good practice,
+consultation, document, meeting, organisation), built from the kind's field description in services/registries.py: one
 widget per field kind, and under each field a line that says what is wrong with it.
 
 OK hands the values to ``save`` (a History step in practice); a refused value is shown
@@ -36,6 +36,11 @@ def _country_combo(lang: str) -> QComboBox:
     for name, code in sorted((country_name(c, lang), c) for c in country_codes()):
         combo.addItem(f"{name} ({code})", code)
     return combo
+
+
+def _several_lines(f: Field) -> bool:
+    """Fields edited in a box of several lines (an anchor with a length limit is one line)."""
+    return f.kind in ("text", "links") or (f.kind == "anchor" and not f.most)
 
 
 class RecordEditor(QDialog):
@@ -88,7 +93,7 @@ class RecordEditor(QDialog):
 
     def _widget(self, f: Field, current: dict, offered: list) -> QWidget:
         value = current.get(f.name)
-        if f.kind in ("text", "links", "anchor"):
+        if _several_lines(f):
             widget = QPlainTextEdit(value or "")
             widget.setTabChangesFocus(True)
             widget.setFixedHeight(64 if f.kind != "links" else 52)
@@ -144,9 +149,14 @@ class RecordEditor(QDialog):
             row.addWidget(widget.name, 1)
             row.addWidget(button)
             return widget
-        text = "" if value is None else str(value)
+        text = ", ".join(map(str, value or ())) if f.kind == "meetings" else "" if value is None else str(value)
         widget = QLineEdit(text)
-        if f.kind == "year":
+        if f.kind == "number":
+            widget.setMaximumWidth(100)
+        elif f.kind == "meetings":
+            widget.setPlaceholderText(_("numbers, such as 10, 11"))
+            widget.setMaximumWidth(220)
+        elif f.kind == "year":
             widget.setPlaceholderText("2019")
             widget.setMaximumWidth(100)
         elif f.kind == "date":
@@ -171,7 +181,7 @@ class RecordEditor(QDialog):
         found = {}
         for f in self.spec.fields:
             widget = self.widgets[f.name]
-            if f.kind in ("text", "links", "anchor"):
+            if _several_lines(f):
                 found[f.name] = widget.toPlainText()
             elif f.kind == "country":
                 typed = widget.currentText().strip()

@@ -1,5 +1,5 @@
 """The registries window (Records menu): country efforts, good practices, youth
-consultations and documents, each as a list with filters, New / Edit / Delete, and
+consultations, documents and organisations, each as a list with filters, New / Edit / Delete, and
 Undo / Redo of those steps (services/history.py, shared with the Edit menu).
 
 One dialog class serves every kind; what differs (columns, filters, the file buttons
@@ -57,6 +57,8 @@ _LISTS = {
     "document": _List(N_("Documents"), N_("Document"),
                       ("group", "symbol", "language", "title", "access", "file", "size"),
                       N_("&Documents…"), "Ctrl+Shift+D", "documents", N_("&Documents…")),
+    "organisation": _List(N_("Organisations"), N_("Organisation"), ("acronym_id", "name_id", "former_name"),
+                          N_("&Organisations…"), "Ctrl+Shift+O", ""),
 }
 
 _HEADINGS = {"group": N_("Document (all languages)"), "access": N_("Access"), "size": N_("Size"),
@@ -154,8 +156,8 @@ class RegistryDialog(QDialog):
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(self.spec.columns.index("title") if "title" in self.spec.columns else 0,
-                                    QHeaderView.Stretch)
+        wide = next((c for c in ("title", "name_id") if c in self.spec.columns), self.spec.columns[0])
+        header.setSectionResizeMode(self.spec.columns.index(wide), QHeaderView.Stretch)
         self.view.doubleClicked.connect(lambda _index: self.edit())
         self.count = QLabel()
         buttons = QHBoxLayout()
@@ -307,7 +309,7 @@ class RegistryDialog(QDialog):
         row, history = self.current(), self.window_.history
         if row is None or history is None:
             return False
-        name = row.values.get("title") or row.values.get("topic_id") or row.values.get("symbol") or ""
+        name = next((row.values[k] for k in ("title", "topic_id", "name_id", "symbol") if row.values.get(k)), "")
         answer = QMessageBox.question(
             self, APP_NAME, _("Delete the record “{name}” ({kind})? Undo brings it back.").format(
                 name=name, kind=_(self.spec.singular)))
