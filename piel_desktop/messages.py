@@ -41,6 +41,7 @@ _ERRORS = {
     "not-a-country": N_("“{value}” is not an ISO 3166 country code (two letters, such as KE or FR)."),
     "year-out-of-range": N_("The year must be between {first} and {last}."),
     "not-a-link": N_("“{value}” is not a web address; write one address per line, starting with https:// or http://."),
+    "date-in-future": N_("The date {value} is later than today ({today}); write the date it happened."),
     "file-unreadable": N_("The file {path} cannot be read: {reason}."),
     "table-unreadable": N_("{path} cannot be read as a table: {reason}. Nothing was added."),
     "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
@@ -230,6 +231,7 @@ RECORD_KIND_LABELS = {
     "country_effort": N_("Country efforts"),
     "practice": N_("Good practices"),
     "document": N_("Documents"),
+    "follow_up_note": N_("Follow-up notes"),
 }
 
 
@@ -253,6 +255,7 @@ FIELD_LABELS = {
     "documents": N_("Documents"), "language": N_("Language"), "public": N_("Public"),
     "file_name": N_("File name"), "blob_sha256": N_("File"), "size": N_("Size"),
     "document_id": N_("Document"), "practice_id": N_("Practice"),
+    "due_date": N_("Due date"), "note_id": N_("Follow-up note"),
 }
 
 #: One record of each kind, for previews and conflicts.
@@ -264,6 +267,7 @@ RECORD_KIND_SINGULAR = {
     "meeting_outcome": N_("Link"), "outcome_organisation": N_("Link"), "conflict": N_("Conflict"),
     "country_effort": N_("Country effort"), "practice": N_("Good practice"),
     "document": N_("Document"), "practice_document": N_("Link"),
+    "follow_up_note": N_("Follow-up note"), "follow_up_document": N_("Link"),
 }
 
 ACTION_LABELS = {

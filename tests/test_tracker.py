@@ -79,7 +79,8 @@ def test_sorting_by_each_column(archive, key):
     for descending in (False, True):
         rows = tracker.fetch(archive, TrackerFilter(), lang="en", sort=key, descending=descending, limit=1000)
         values = [{"meeting": r.meeting, "date": r.date, "text": r.text.lower(), "kind": r.kind,
-                   "status": r.status, "addressee": r.addressee or ""}[key] for r in rows]
+                   "status": r.status, "addressee": r.addressee or "",
+                   "due_date": r.due_date or dt.date.min}[key] for r in rows]
         assert values == sorted(values, reverse=descending)
 
 

@@ -1,7 +1,8 @@
 """Undo and redo of edits, in the service layer (widgets only show the labels).
 
 A :class:`History` belongs to one open archive. A step is any edit: an outcome's
-fields, or adding, changing or deleting a registry record (services/registries.py),
+fields, adding, changing or deleting a follow-up note (services/follow_up.py), or
+adding, changing or deleting a registry record (services/registries.py),
 named for the menu ("Undo: edit country effort"). Each edit made through it is applied
 at once and remembered with what it replaced; undoing writes the earlier values back
 as an ordinary edit (its own changeset), so an undo travels to other offices like any
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from piel_desktop.i18n import N_
-from piel_desktop.services import records, registries
+from piel_desktop.services import follow_up, records, registries
 from piel_desktop.storage import Archive
 
 #: Step names, translated when shown ("Undo: edit outcome status").
@@ -30,6 +31,7 @@ _FIELD_LABELS = {
     "addressee": N_("edit outcome addressee"),
     "label": N_("edit outcome label"),
     "position": N_("move outcome"),
+    "due_date": N_("edit outcome due date"),
 }
 _SEVERAL = N_("edit outcome")
 LIMIT = 100
@@ -48,6 +50,9 @@ _RECORD_LABELS = {
     ("document", "create"): N_("add document"),
     ("document", "edit"): N_("edit document"),
     ("document", "delete"): N_("delete document"),
+    ("note", "create"): N_("add follow-up note"),
+    ("note", "edit"): N_("edit follow-up note"),
+    ("note", "delete"): N_("delete follow-up note"),
 }
 
 
@@ -132,6 +137,49 @@ class History:
             _RECORD_LABELS[kind, "delete"],
             undo=lambda: registries.create(self.archive, kind, before, record_id=record_id),
             redo=lambda: registries.delete(self.archive, kind, record_id)))
+
+    def add_note(self, outcome_id: uuid.UUID, new: dict) -> uuid.UUID:
+        """Add a follow-up note as follow_up.add_note does (moving the outcome to the
+        note's status, by the lifecycle; same errors, nothing written on error). Undo
+        deletes the note and puts back the status the outcome had."""
+        before = records.outcome_fields(self.archive, outcome_id)["status"]
+        note_id = follow_up.add_note(self.archive, outcome_id, new)
+        made = follow_up.values(self.archive, note_id)
+        moved = made["status"] not in (None, before)
+        made = {name: made[name] for name in follow_up.FIELDS}
+        self._push(Step(
+            _RECORD_LABELS["note", "create"],
+            undo=lambda: follow_up.delete_note(self.archive, note_id, outcome_status=before if moved else None),
+            redo=lambda: follow_up.add_note(self.archive, outcome_id, made, note_id=note_id, move=moved,
+                                            lifecycle=False)))
+        return note_id
+
+    def edit_note(self, note_id: uuid.UUID, changes: dict) -> bool:
+        """Change a note's date, text or documents as follow_up.edit_note does,
+        remembering what they held. Returns False if nothing changed (no step)."""
+        before = follow_up.values(self.archive, note_id)
+        changes = {name: value for name, value in follow_up.check(changes).items()
+                   if not _same(before.get(name), value)}
+        if not changes:
+            return False
+        follow_up.edit_note(self.archive, note_id, changes)
+        earlier = {name: before[name] for name in changes}
+        self._push(Step(
+            _RECORD_LABELS["note", "edit"],
+            undo=lambda: follow_up.edit_note(self.archive, note_id, earlier),
+            redo=lambda: follow_up.edit_note(self.archive, note_id, changes)))
+        return True
+
+    def delete_note(self, note_id: uuid.UUID) -> None:
+        """Delete a note as follow_up.delete_note does (the outcome keeps its status);
+        undo brings the note back under its own id."""
+        before = follow_up.values(self.archive, note_id)
+        outcome_id = before.pop("outcome_id")
+        follow_up.delete_note(self.archive, note_id)
+        self._push(Step(
+            _RECORD_LABELS["note", "delete"],
+            undo=lambda: follow_up.add_note(self.archive, outcome_id, before, note_id=note_id, move=False),
+            redo=lambda: follow_up.delete_note(self.archive, note_id)))
 
     def undo(self) -> None:
         """Take back the last step; raises what the service raises (the step is then

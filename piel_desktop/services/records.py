@@ -144,6 +144,7 @@ _OUTCOME_FIELDS = {
     "label": lambda v: _short_text(v, "label", 16),
     "addressee": lambda v: _short_text(v, "addressee", 64),
     "position": lambda v: _whole(v, "position"),
+    "due_date": lambda v: parse_date(v, "due_date"),
 }
 
 
@@ -151,6 +152,21 @@ def _short_text(value, field: str, most: int) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) > most:
+        raise InvalidValue(field=field, value=str(value))
+    return value
+
+
+def parse_date(value, field: str) -> dt.date | None:
+    """A date (``datetime.date`` or ISO text "2026-03-31"), or None for none (None or
+    ""). Raises InvalidValue(field, value) for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValue(field=field, value=value) from None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise InvalidValue(field=field, value=str(value))
     return value
 
@@ -163,18 +179,21 @@ def _whole(value, field: str) -> int:
 
 def outcome_fields(archive: Archive, outcome_id: uuid.UUID) -> dict:
     """The editable fields of an outcome as edit_outcome takes them (coded values as
-    their text): kind, status, label, addressee, position. Raises RecordNotFound."""
+    their text): kind, status, label, addressee, position, due_date (a date or None).
+    Raises RecordNotFound."""
     with archive.unit_of_work() as uow:
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
         return {"kind": outcome.kind.value, "status": outcome.status.value, "label": outcome.label,
-                "addressee": outcome.addressee, "position": outcome.position}
+                "addressee": outcome.addressee, "position": outcome.position,
+                "due_date": outcome.due_date}
 
 
 def edit_outcome(archive: Archive, outcome_id: uuid.UUID, *, lifecycle: bool = True,
                  **changes) -> None:
-    """Change fields of an outcome: kind, status, label, addressee, position.
+    """Change fields of an outcome: kind, status, label, addressee, position, due_date
+    (a ``datetime.date``, ISO text, or None to clear it).
 
     Only the fields given are written (and so only they travel to other offices). A
     status may only move as ``domain.model.STATUS_MOVES`` allows, unless ``lifecycle``
@@ -190,13 +209,22 @@ def edit_outcome(archive: Archive, outcome_id: uuid.UUID, *, lifecycle: bool = T
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
-        new = parsed.get("status")
-        if lifecycle and new is not None and not d.can_move(outcome.status, new):
-            raise StatusMoveRefused(current=outcome.status.value, new=new.value, allowed=tuple(
-                sorted(s.value for s in d.STATUS_MOVES[outcome.status])))
+        if "status" in parsed:
+            move_status(outcome, parsed.pop("status"), lifecycle=lifecycle)
         for name, value in parsed.items():
             setattr(outcome, name, value)
         uow.commit()
+
+
+def move_status(outcome: m.Outcome, new: d.OutcomeStatus, *, lifecycle: bool = True) -> None:
+    """Set the status of ``outcome`` (a row of the caller's session) to ``new``, as
+    ``domain.model.STATUS_MOVES`` allows unless ``lifecycle`` is False. Raises
+    StatusMoveRefused (nothing changed)."""
+    if lifecycle and not d.can_move(outcome.status, new):
+        raise StatusMoveRefused(current=outcome.status.value, new=new.value, allowed=tuple(
+            sorted(s.value for s in d.STATUS_MOVES[outcome.status])))
+    if outcome.status != new:
+        outcome.status = new
 
 
 def set_text(archive: Archive, text_id: uuid.UUID, lang: str, body: str) -> None:

@@ -34,7 +34,7 @@ from piel_desktop.domain.errors import (
 from piel_desktop.domain.model import LANGUAGES, TranslationStatus
 from piel_desktop.domain.symbols import DocumentSymbol, parse_symbol
 from piel_desktop.i18n import country_codes, country_name, ui_language
-from piel_desktop.services.records import write_version
+from piel_desktop.services.records import parse_date, write_version
 from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import load_texts, new_text
 
@@ -171,16 +171,7 @@ def _year(f: Field, value) -> int | None:
 
 
 def _date(f: Field, value) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidValue(field=f.name, value=value) from None
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValue(field=f.name, value=str(value))
-    return value
+    return parse_date(value, f.name)
 
 
 def _flag(f: Field, value) -> bool:
@@ -355,9 +346,15 @@ def organisations(archive: Archive) -> list[tuple[uuid.UUID, str]]:
 
 
 def document_choices(archive: Archive) -> list[tuple[uuid.UUID, str]]:
-    """(id, "symbol — title") of every document, in list order: what a practice links."""
-    return [(r.id, " — ".join(v for v in (r.values["symbol"], r.values["title"]) if v))
+    """(id, "symbol — title") of every document, in list order: what a practice or a
+    follow-up note links."""
+    return [(r.id, document_label(r.values["symbol"], r.values["title"]))
             for r in list_records(archive, "document")]
+
+
+def document_label(symbol: str | None, title: str | None) -> str:
+    """"C18/35-E — Report of the group": how a linked document is named."""
+    return " — ".join(v for v in (symbol, title) if v)
 
 
 # -- writing ------------------------------------------------------------------------
