@@ -22,11 +22,15 @@ from sqlalchemy import select
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import DateInFuture, InvalidValue, RecordNotFound, ValueRequired
 from piel_desktop.services.records import move_status, parse_date
-from piel_desktop.services.registries import document_label
+from piel_desktop.services.registries import Field, Kind, document_label
 from piel_desktop.storage import Archive, models as m
 
-#: The fields a note has, in the order an editor shows them.
-FIELDS = ("date", "text", "status", "documents")
+#: A note's fields as an editor shows them (ui/record_editor.py).
+NOTE = Kind("note", m.FollowUpNote, (
+    Field("date", "date", required=True), Field("text", "text", required=True),
+    Field("status", "choice"), Field("documents", "documents")))
+#: The fields a note has.
+FIELDS = tuple(f.name for f in NOTE.fields)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class History:
         written on error), remembering the values they replace. Returns False if no
         field changed (nothing written, no step)."""
         before = records.outcome_fields(self.archive, outcome_id)
-        changes = {k: v for k, v in changes.items() if before.get(k) != v}
+        changes = {k: v for k, v in records.check_outcome_fields(changes).items() if before.get(k) != v}
         if not changes:
             return False
         records.edit_outcome(self.archive, outcome_id, **changes)

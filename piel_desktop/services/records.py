@@ -177,6 +177,16 @@ def _whole(value, field: str) -> int:
     return value
 
 
+def check_outcome_fields(changes: Mapping) -> dict:
+    """``changes`` to an outcome's fields as edit_outcome writes them (coded values as
+    enums, which compare equal to their text; a due date as a date; empty text as
+    None). Raises InvalidValue naming the first wrong or unknown field."""
+    unknown = set(changes) - set(_OUTCOME_FIELDS)
+    if unknown:
+        raise InvalidValue(field=sorted(unknown)[0], value="")
+    return {name: _OUTCOME_FIELDS[name](value) for name, value in changes.items()}
+
+
 def outcome_fields(archive: Archive, outcome_id: uuid.UUID) -> dict:
     """The editable fields of an outcome as edit_outcome takes them (coded values as
     their text): kind, status, label, addressee, position, due_date (a date or None).
@@ -201,10 +211,7 @@ def edit_outcome(archive: Archive, outcome_id: uuid.UUID, *, lifecycle: bool = T
     RecordNotFound, StatusMoveRefused, or InvalidValue naming the field; nothing is
     written then.
     """
-    unknown = set(changes) - set(_OUTCOME_FIELDS)
-    if unknown:
-        raise InvalidValue(field=sorted(unknown)[0], value="")
-    parsed = {name: _OUTCOME_FIELDS[name](value) for name, value in changes.items()}
+    parsed = check_outcome_fields(changes)
     with archive.unit_of_work() as uow:
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:

@@ -51,7 +51,8 @@ class Field:
     lines), links (web addresses, one a line), country (ISO 3166-1 alpha-2), year,
     date, flag, language (one of the six), languages (several, stored "ar,en"),
     organisation (an organisation's id), documents (document ids), anchor (a text
-    record: its original version), file (a document's file; see the module).
+    record: its original version), file (a document's file; see the module), choice
+    (one of the values an editor offers; a follow-up note's status).
     """
 
     name: str

@@ -1,8 +1,8 @@
 """Editing outcomes from the window, with undo and redo (Edit menu).
 
 - Edit → Edit outcome… (F2, or Enter on the outcome list): kind, status (only the
-  moves the lifecycle allows are offered), addressee and label, with what is wrong
-  said next to the field.
+  moves the lifecycle allows are offered), addressee, label and due date, with what
+  is wrong said next to the field.
 - Edit → Undo / Redo (Ctrl+Z / Ctrl+Shift+Z), named after the step ("Undo: edit
   outcome status"). The history lives in the service layer (services/history.py);
   this module only shows it.
@@ -52,11 +52,14 @@ class OutcomeDialog(QDialog):
         else:
             self.addressee.setEditText(outcome.addressee or "")
         self.label = QLineEdit(outcome.label or "")
-        self.problems = {name: QLabel() for name in ("kind", "status", "addressee", "label")}
+        self.due_date = QLineEdit(outcome.due_date.isoformat() if outcome.due_date else "")
+        self.due_date.setPlaceholderText(_("yyyy-mm-dd"))
+        self.due_date.setMaximumWidth(140)
+        self.problems = {name: QLabel() for name in ("kind", "status", "addressee", "label", "due_date")}
         form = QFormLayout()
         for name, widget, text in (("kind", self.kind, _("Kind")), ("status", self.status, _("Status")),
                                    ("addressee", self.addressee, _("Addressee")),
-                                   ("label", self.label, _("Label"))):
+                                   ("label", self.label, _("Label")), ("due_date", self.due_date, _("Due date"))):
             column = QVBoxLayout()
             column.addWidget(widget)
             problem = self.problems[name]
@@ -73,12 +76,14 @@ class OutcomeDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def values(self) -> dict:
-        """kind, status, addressee (a code, else the text typed), label."""
+        """kind, status, addressee (a code, else the text typed), label, due_date (as
+        typed, "" for none: the service reads it)."""
         typed = self.addressee.currentText().strip()
         index = self.addressee.findText(typed)
         addressee = self.addressee.itemData(index) if index >= 0 else typed or None
         return {"kind": self.kind.currentData(), "status": self.status.currentData(),
-                "addressee": addressee, "label": self.label.text().strip() or None}
+                "addressee": addressee, "label": self.label.text().strip() or None,
+                "due_date": self.due_date.text().strip() or None}
 
     def show_problem(self, error: PielError) -> bool:
         """Show ``error`` next to its field; False if it belongs to no field."""
@@ -113,19 +118,26 @@ def _action(window, text, slot, shortcut) -> QAction:
     return action
 
 
+def step_texts(history) -> tuple[tuple[bool, str], tuple[bool, str]]:
+    """(enabled, text) of Undo and of Redo for ``history`` (None: nothing to undo),
+    named after their steps: "&Undo: edit outcome status"."""
+    undo, redo = (getattr(history, name, None) if history is not None else None
+                  for name in ("undo_label", "redo_label"))
+    return ((undo is not None, _("&Undo: {step}").format(step=_(undo)) if undo else _("&Undo")),
+            (redo is not None, _("&Redo: {step}").format(step=_(redo)) if redo else _("&Redo")))
+
+
+def show_steps(history, undo, redo) -> None:
+    """Name the ``undo`` and ``redo`` actions or buttons after their steps; disable
+    them when there is none."""
+    for widget, (enabled, text) in zip((undo, redo), step_texts(history)):
+        widget.setEnabled(enabled)
+        widget.setText(text)
+
+
 def update(window) -> None:
     """Name the Undo and Redo actions after their steps; disable them when empty."""
-    history = getattr(window, "history", None)
-    for action, name, plain in ((window.undo_action, "undo_label", _("&Undo")),
-                                (window.redo_action, "redo_label", _("&Redo"))):
-        step = getattr(history, name, None) if history is not None else None
-        action.setEnabled(step is not None)
-        if step is None:
-            action.setText(plain)
-        elif action is window.undo_action:
-            action.setText(_("&Undo: {step}").format(step=_(step)))
-        else:
-            action.setText(_("&Redo: {step}").format(step=_(step)))
+    show_steps(getattr(window, "history", None), window.undo_action, window.redo_action)
     window.edit_outcome_action.setEnabled(window.archive is not None and window.current_outcome() is not None)
 
 
@@ -143,7 +155,7 @@ def edit_outcome(window) -> bool:
                 continue  # said next to the field: let the person correct it
             show_error(window, error)
             return False
-        _refresh(window, outcome.id)
+        refresh(window, outcome.id)
         return changed
     return False
 
@@ -157,10 +169,10 @@ def _step(window, direction: str) -> None:
     except PielError as error:
         show_error(window, error)
     outcome = window.current_outcome()
-    _refresh(window, outcome.id if outcome else None)
+    refresh(window, outcome.id if outcome else None)
 
 
-def _refresh(window, outcome_id) -> None:
+def refresh(window, outcome_id) -> None:
     window._meeting_changed(QModelIndex(), QModelIndex())
     if outcome_id is not None:
         window.select_outcome(outcome_id)
