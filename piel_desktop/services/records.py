@@ -109,7 +109,8 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
 def insert_outcome(s, *, texts: Mapping[str, str], original: str,
                    meeting_ids: Iterable[uuid.UUID] = (), parent_id: uuid.UUID | None = None,
                    kind=d.OutcomeKind.RECOMMENDATION, status=d.OutcomeStatus.PROPOSED,
-                   label: str | None = None, addressee: str | None = None) -> uuid.UUID:
+                   label: str | None = None, addressee: str | None = None,
+                   due_date: dt.date | None = None) -> uuid.UUID:
     """add_outcome's work inside the caller's session; ``texts`` maps languages to the
     text (``original`` among them, the others official translations)."""
     meeting_ids = list(meeting_ids)
@@ -130,7 +131,8 @@ def insert_outcome(s, *, texts: Mapping[str, str], original: str,
     outcome = m.Outcome(id=uuid.uuid4(), parent_id=parent_id, position=position, label=label,
                         kind=d.parse_enum(d.OutcomeKind, kind, "kind"),
                         status=d.parse_enum(d.OutcomeStatus, status, "status"),
-                        addressee=addressee, text_id=new_text(s, texts, original=original),
+                        addressee=addressee, due_date=parse_date(due_date, "due_date"),
+                        text_id=new_text(s, texts, original=original),
                         meetings=meetings)
     s.add(outcome)
     s.flush()
