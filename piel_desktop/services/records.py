@@ -92,7 +92,8 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
                 meeting_ids: Iterable[uuid.UUID] = (), parent_id: uuid.UUID | None = None,
                 kind: d.OutcomeKind = d.OutcomeKind.RECOMMENDATION,
                 status: d.OutcomeStatus = d.OutcomeStatus.PROPOSED,
-                label: str | None = None, addressee: str | None = None) -> uuid.UUID:
+                label: str | None = None, addressee: str | None = None,
+                due_date: dt.date | None = None) -> uuid.UUID:
     """Record an outcome (``text`` original in ``lang``) after the existing ones.
 
     A top-level outcome needs ``meeting_ids``; a sub-item names its ``parent_id`` and
@@ -101,7 +102,7 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
     with archive.unit_of_work() as uow:
         outcome_id = insert_outcome(uow.session, texts={lang: text}, original=lang,
                                     meeting_ids=meeting_ids, parent_id=parent_id, kind=kind,
-                                    status=status, label=label, addressee=addressee)
+                                    status=status, label=label, addressee=addressee, due_date=due_date)
         uow.commit()
         return outcome_id
 
