@@ -178,3 +178,90 @@ def test_a_package_carries_a_note_with_its_document(hq_africa, tmp_path):
     assert follow_up.values(hq, note)["text"] == "Registry online since September"
     assert follow_up.values(hq, note)["documents"] == ()
     assert fingerprint(hq) == fingerprint(africa)
+
+
+def test_archive_at_schema_4_gains_due_dates_and_notes(demo_path):
+    """A file of schema 0004 (the demo, taken back) opens: its outcomes are kept,
+    unchanged for sync, and take due dates and notes that are tracked."""
+    import json
+    import sqlite3
+
+    from schema_helpers import undo_schema_5
+    from piel_desktop.services.archive import check_archive, open_archive
+    from piel_desktop.storage import archive as storage_archive
+    con = sqlite3.connect(demo_path)
+    with con:
+        undo_schema_5(con)
+        con.execute("UPDATE alembic_version SET version_num = '0004'")
+        before = con.execute("SELECT id, status, sync_clock FROM outcome ORDER BY id").fetchall()
+    con.close()
+    with open_archive(demo_path) as archive:
+        assert archive.schema_version == storage_archive.schema_head() >= 5
+        assert check_archive(archive).ok
+        con = sqlite3.connect(demo_path)
+        assert con.execute("SELECT id, status, sync_clock FROM outcome ORDER BY id").fetchall() == before
+        outcome = __import__("uuid").UUID(before[0][0])
+        records.edit_outcome(archive, outcome, due_date=dt.date(2019, 1, 31))
+        note = follow_up.add_note(archive, outcome, {"date": dt.date(2018, 2, 1), "text": "Started"})
+        clock = json.loads(con.execute("SELECT sync_clock FROM outcome WHERE id = ?", (before[0][0],)).fetchone()[0])
+        assert "due_date" in clock  # the new column is tracked
+        assert con.execute("SELECT sync_clock IS NOT NULL FROM follow_up_note WHERE id = ?",
+                           (note.hex,)).fetchone() == (1,)
+        triggers = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        con.close()
+    for table in ("outcome", "follow_up_note", "follow_up_document"):
+        assert {f"sync_{table}_{verb}" for verb in ("insert", "update", "delete")} <= triggers
+    assert (demo_path.parent / f"{demo_path.name}.before-schema-{storage_archive.schema_head()}").is_file()
+
+
+def test_outcomes_table_carries_the_due_date(demo, tmp_path):
+    from piel_desktop.services import tables
+    outcome = _outcome(demo)
+    records.edit_outcome(demo, outcome, due_date=dt.date(2019, 6, 30))
+    data = tables.table(demo, "outcomes")
+    column = data.headers.index("Due date")
+    assert dt.date(2019, 6, 30) in [row[column] for row in data.rows]
+    back = tables.read_csv(tables.write_table(data, tmp_path / "outcomes.csv"))
+    assert "2019-06-30" in {str(row[column]) for row in back.rows}
+
+
+def test_follow_up_dialog_adds_a_note_and_undoes_it(qtbot, demo_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from conftest import open_window
+    from piel_desktop.ui import follow_up as follow_up_ui
+    window = open_window(qtbot, demo_path)
+    outcome = window.current_outcome()
+    assert outcome is not None and window.follow_up_action.isEnabled()
+    status = outcome.status.value
+    dialog = follow_up_ui.open_notes(window)
+    assert dialog.view.topLevelItemCount() == 0 and not dialog.undo_button.isEnabled()
+    editor = dialog.add()
+    assert editor.widgets["date"].text() == dt.date.today().isoformat()
+    editor.widgets["text"].setPlainText("   ")
+    editor.accept()  # refused next to the field; the editor stays open
+    assert editor.isVisible() and editor.problems["text"].isVisibleTo(editor)
+    editor.widgets["text"].setPlainText("Registry online since March")
+    editor.widgets["date"].setText("2018-03-15")
+    moves = [editor.widgets["status"].itemData(i) for i in range(editor.widgets["status"].count())]
+    assert moves[0] is None and status not in moves[1:]  # only moves the lifecycle allows
+    editor.widgets["status"].setCurrentIndex(1)
+    moved_to = moves[1]
+    editor.accept()
+    assert not editor.isVisible()
+    assert dialog.view.topLevelItemCount() == 1
+    assert dialog.view.topLevelItem(0).text(2) == "Registry online since March"
+    assert records.outcome_fields(window.archive, outcome.id)["status"] == moved_to
+    assert "Registry online since March" in window.detail.toPlainText()  # the detail pane shows it
+    assert dialog.undo_button.text() == "&Undo: add follow-up note"
+    dialog.undo_button.click()
+    assert dialog.view.topLevelItemCount() == 0
+    assert records.outcome_fields(window.archive, outcome.id)["status"] == status
+    dialog.redo_button.click()
+    assert dialog.view.topLevelItemCount() == 1
+    dialog.view.setCurrentItem(dialog.view.topLevelItem(0))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    assert dialog.delete()
+    assert dialog.view.topLevelItemCount() == 0
+    dialog.close()
+    window.close_archive()
