@@ -100,10 +100,12 @@ class TrackerModel(QAbstractTableModel):
                 "text": row.text if row.text_lang == self.lang else f"{row.text} [{row.text_lang}]",
                 "kind": label(KIND_LABELS, row.kind), "status": label(STATUS_LABELS, row.status),
                 "addressee": label(ADDRESSEE_LABELS, row.addressee),
-                "due_date": follow_up.due_text(row.due_date, row.status, self.lang),
+                "due_date": format_date(row.due_date, self.lang, "medium") if row.due_date else "",
             }[key]
         if role == Qt.ToolTipRole and key == "text":
             return row.text
+        if role == Qt.ToolTipRole and key == "due_date":  # red in the cell, said in the tip
+            return follow_up.due_text(row.due_date, row.status, self.lang) or None
         if role == Qt.ForegroundRole and key == "due_date" and follow_up.is_overdue(row.due_date, row.status):
             return QColor("#b00020")
         if role == Qt.TextAlignmentRole and key == "meeting":
