@@ -47,6 +47,7 @@ _ERRORS = {
     "no-shared-outcomes": N_("Meetings are reported together through the outcomes they share; "
                              "record this meeting's outcomes first."),
     "step-not-possible": N_("That step cannot be taken: the records it concerns have changed since."),
+    "date-in-future": N_("The date {value} is later than today ({today}); write the date it happened."),
     "file-unreadable": N_("The file {path} cannot be read: {reason}."),
     "table-unreadable": N_("{path} cannot be read as a table: {reason}. Nothing was added."),
     "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
@@ -241,6 +242,7 @@ RECORD_KIND_LABELS = {
     "country_effort": N_("Country efforts"),
     "practice": N_("Good practices"),
     "document": N_("Documents"),
+    "follow_up_note": N_("Follow-up notes"),
 }
 
 
@@ -277,6 +279,7 @@ FIELD_LABELS = {
     "file_name": N_("File name"), "blob_sha256": N_("File"), "size": N_("Size"),
     "document_id": N_("Document"), "practice_id": N_("Practice"),
     "reported_with": N_("Reported together with"),
+    "due_date": N_("Due date"), "note_id": N_("Follow-up note"),
 }
 
 #: One record of each kind, for previews and conflicts.
@@ -288,6 +291,7 @@ RECORD_KIND_SINGULAR = {
     "meeting_outcome": N_("Link"), "outcome_organisation": N_("Link"), "conflict": N_("Conflict"),
     "country_effort": N_("Country effort"), "practice": N_("Good practice"),
     "document": N_("Document"), "practice_document": N_("Link"),
+    "follow_up_note": N_("Follow-up note"), "follow_up_document": N_("Link"),
 }
 
 ACTION_LABELS = {

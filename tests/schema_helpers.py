@@ -9,18 +9,31 @@ from piel_desktop.storage.sync_triggers import create_triggers, drop_triggers
 
 #: What migration 0004 added: tables, and the consultation's column.
 _TABLES_4 = ("practice_document", "practice", "document", "blob", "country_effort")
+#: What migration 0005 added: tables, and the outcome's column.
+_TABLES_5 = ("follow_up_document", "follow_up_note")
+
+
+def undo_schema_5(con: sqlite3.Connection) -> None:
+    """Remove what migration 0005 added (inside the caller's transaction)."""
+    _undo(con, _TABLES_5, "outcome", "due_date")
 
 
 def undo_schema_4(con: sqlite3.Connection) -> None:
-    """Remove what migration 0004 added (inside the caller's transaction)."""
-    for table in _TABLES_4:
-        for statement in drop_triggers(table):
+    """Remove what migrations 0005 and 0004 added (inside the caller's transaction)."""
+    undo_schema_5(con)
+    _undo(con, _TABLES_4, "consultation", "partners")
+
+
+def _undo(con: sqlite3.Connection, tables, table: str, column: str) -> None:
+    """Drop ``tables`` and ``table``'s ``column``, with the triggers made again."""
+    for name in tables:
+        for statement in drop_triggers(name):
             con.execute(statement)
-        con.execute(f'DROP TABLE "{table}"')
-    for statement in drop_triggers("consultation"):
+        con.execute(f'DROP TABLE "{name}"')
+    for statement in drop_triggers(table):
         con.execute(statement)
-    con.execute("ALTER TABLE consultation DROP COLUMN partners")
-    info = con.execute('PRAGMA table_info("consultation")').fetchall()
-    for statement in create_triggers("consultation", [r[1] for r in info if r[5]],
+    con.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    info = con.execute(f'PRAGMA table_info("{table}")').fetchall()
+    for statement in create_triggers(table, [r[1] for r in info if r[5]],
                                      [r[1] for r in info if not r[5] and r[1] != "sync_clock"]):
         con.execute(statement)

@@ -17,29 +17,64 @@ from piel_desktop.ui.main_window import MainWindow
 from piel_desktop.ui.tracker import PAGE, TrackerDialog, TrackerModel
 
 ADDRESSEES = (None, "secretariat", "member_states", "itu")
+#: Words an outcome's text is about (the topic filter finds them, accents aside).
+TOPICS = ("helpline", "registry", "ciberacoso", "children's privacy")
+DUE_DATES = (None, None, dt.date(2016, 6, 30), dt.date(2019, 12, 31), dt.date(2024, 3, 1))
+#: Organisations of the generated archive by acronym; "itu" is also an addressee code.
+ORGANISATIONS = ("ITU", "UNICEF", "ECPAT")
+
+
+def _add_organisations(archive) -> dict[str, object]:
+    import uuid
+
+    from piel_desktop.storage import models as m
+    from piel_desktop.storage.texts import new_text
+    made = {}
+    with archive.unit_of_work() as uow:
+        for acronym in ORGANISATIONS:
+            made[acronym] = uuid.uuid4()
+            uow.session.add(m.Organisation(id=made[acronym], acronym_id=new_text(uow.session, {"en": acronym},
+                                                                                    original="en")))
+        uow.commit()
+    return made
+
+
+def _link(archive, links: list[tuple]) -> None:
+    from piel_desktop.storage import models as m
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        outcomes = {o: s.get(m.Outcome, o) for o, _g in links}  # held, so no row is let go mid-way
+        for outcome_id, organisation_id in links:
+            outcomes[outcome_id].organisations.append(s.get(m.Organisation, organisation_id))
+        uow.commit()
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """An archive of 8 meetings and 450 outcomes with random status, kind, addressee;
-    returns (path, expected rows as dicts)."""
+    """An archive of 8 meetings and 450 outcomes with random status, kind, addressee,
+    due date, topic and organisations mentioned (links); returns (path, expected rows
+    as dicts, organisation ids by acronym)."""
     path = tmp_path_factory.mktemp("tracker") / "generated.piel"
     rng = random.Random(5)
     archive = create_archive(path)
     meetings = {n: records.add_meeting(archive, number=n, start_date=dt.date(2014 + n // 2, 1 + n, 10))
                 for n in range(1, 9)}
-    expected = []
+    organisations = _add_organisations(archive)
+    expected, links = [], []
     for i in range(450):
         number = rng.choice(list(meetings))
         row = dict(meeting=number, date=dt.date(2014 + number // 2, 1 + number, 10),
                    status=rng.choice(list(OutcomeStatus)), kind=rng.choice(list(OutcomeKind)),
-                   addressee=rng.choice(ADDRESSEES), text=f"Outcome {i:03d}")
-        row["id"] = records.add_outcome(archive, text=row["text"], lang="en",
+                   addressee=rng.choice(ADDRESSEES), text=f"Outcome {i:03d}", topic=rng.choice(TOPICS),
+                   due_date=rng.choice(DUE_DATES), mentions=set(rng.sample(ORGANISATIONS, rng.choice((0, 0, 1, 2)))))
+        row["id"] = records.add_outcome(archive, text=f"{row['text']} on {row['topic']}", lang="en",
                                         meeting_ids=[meetings[number]], status=row["status"],
-                                        kind=row["kind"], addressee=row["addressee"])
+                                        kind=row["kind"], addressee=row["addressee"], due_date=row["due_date"])
+        links += [(row["id"], organisations[acronym]) for acronym in row["mentions"]]
         expected.append(row)
+    _link(archive, links)
     archive.close()
-    return path, expected
+    return path, expected, organisations
 
 
 @pytest.fixture
@@ -67,11 +102,82 @@ FILTERS = [
 
 @pytest.mark.parametrize("flt, keep", FILTERS)
 def test_filters_give_exactly_the_matching_outcomes(generated, archive, flt, keep):
-    _path, expected = generated
+    _path, expected, _organisations = generated
     wanted = {r["id"] for r in expected if keep(r)}
     rows = tracker.fetch(archive, flt, lang="en", limit=1000)
     assert {row.id for row in rows} == wanted
     assert tracker.count(archive, flt) == len(wanted)
+
+
+TODAY = dt.date(2020, 1, 1)
+
+
+def _overdue(r) -> bool:
+    return r["due_date"] is not None and r["due_date"] < TODAY and r["status"] not in (
+        "implemented", "superseded", "withdrawn")
+
+
+def _about_itu(r) -> bool:
+    return "ITU" in r["mentions"] or r["addressee"] == "itu"
+
+
+# (filter given the organisation ids by acronym, which outcomes it keeps)
+NEW_FILTERS = [
+    (lambda o: TrackerFilter(overdue=True, today=TODAY), _overdue),
+    (lambda o: TrackerFilter(topic="helpline"), lambda r: r["topic"] == "helpline"),
+    (lambda o: TrackerFilter(topic="CIBERACÓSO"), lambda r: r["topic"] == "ciberacoso"),  # case, accents
+    (lambda o: TrackerFilter(topic='"children\'s privacy"'), lambda r: r["topic"] == "children's privacy"),
+    (lambda o: TrackerFilter(topic="regis*"), lambda r: r["topic"] == "registry"),
+    (lambda o: TrackerFilter(topic="helpline registry"), lambda r: False),  # words are ANDed
+    (lambda o: TrackerFilter(topic="!!!"), lambda r: False),  # no words: nothing
+    (lambda o: TrackerFilter(topic="Outcome 007"), lambda r: r["text"] == "Outcome 007"),
+    (lambda o: TrackerFilter(organisation=o["UNICEF"]), lambda r: "UNICEF" in r["mentions"]),
+    (lambda o: TrackerFilter(organisation=o["ITU"]), _about_itu),  # mentioned, or the addressee
+    (lambda o: TrackerFilter(organisation=o["ECPAT"], statuses=("agreed", "proposed")),
+     lambda r: "ECPAT" in r["mentions"] and r["status"] in ("agreed", "proposed")),
+    (lambda o: TrackerFilter(topic="registry", overdue=True, today=TODAY, meeting=4),
+     lambda r: r["topic"] == "registry" and _overdue(r) and r["meeting"] == 4),
+    (lambda o: TrackerFilter(topic="helpline", organisation=o["ITU"], since=dt.date(2016, 1, 1)),
+     lambda r: r["topic"] == "helpline" and _about_itu(r) and r["date"] >= dt.date(2016, 1, 1)),
+    (lambda o: TrackerFilter(organisation=o["UNICEF"], overdue=True, today=TODAY, kinds=("decision", "request")),
+     lambda r: "UNICEF" in r["mentions"] and _overdue(r) and r["kind"] in ("decision", "request")),
+]
+
+
+@pytest.mark.parametrize("make, keep", NEW_FILTERS)
+def test_topic_organisation_and_overdue_filters(generated, archive, make, keep):
+    _path, expected, organisations = generated
+    flt = make(organisations)
+    wanted = {r["id"] for r in expected if keep(r)}
+    assert tracker.count(archive, flt) == len(wanted)
+    for descending in (False, True):  # read in pages that follow each other, as the view does
+        rows, after = [], None
+        while page := tracker.fetch(archive, flt, lang="en", descending=descending, limit=40, after=after):
+            rows += page
+            after = page[-1]
+        assert [r.id for r in rows if r.id in wanted] == [r.id for r in rows] and {r.id for r in rows} == wanted
+    by_due = tracker.fetch(archive, flt, lang="en", sort="due_date", limit=1000)
+    assert {r.id for r in by_due} == wanted
+    counted = tracker.status_counts(archive, flt)
+    assert sum(n for statuses in counted.values() for n in statuses.values()) == len(wanted)
+
+
+def test_rows_carry_their_due_date(generated, archive):
+    _path, expected, _organisations = generated
+    due = {r["id"]: r["due_date"] for r in expected}
+    assert all(row.due_date == due[row.id] for row in tracker.fetch(archive, TrackerFilter(), lang="en", limit=1000))
+
+
+def test_model_stays_lazy_with_the_new_filters(generated, archive):
+    _path, expected, organisations = generated
+    model = TrackerModel(archive)
+    model.reload(TrackerFilter(topic="helpline registry*"))
+    assert model.total == 0 and model.rowCount() == 0
+    model.reload(TrackerFilter(organisation=organisations["ITU"]))
+    wanted = sum(_about_itu(r) for r in expected)
+    assert model.total == wanted > PAGE and model.rowCount() == PAGE and model.fetches == 2
+    model.fetchMore()
+    assert model.rowCount() == wanted and model.fetches == 3
 
 
 @pytest.mark.parametrize("key", sorted(tracker.SORT_KEYS))
@@ -79,7 +185,8 @@ def test_sorting_by_each_column(archive, key):
     for descending in (False, True):
         rows = tracker.fetch(archive, TrackerFilter(), lang="en", sort=key, descending=descending, limit=1000)
         values = [{"meeting": r.meeting, "date": r.date, "text": r.text.lower(), "kind": r.kind,
-                   "status": r.status, "addressee": r.addressee or ""}[key] for r in rows]
+                   "status": r.status, "addressee": r.addressee or "",
+                   "due_date": r.due_date or dt.date.min}[key] for r in rows]
         assert values == sorted(values, reverse=descending)
 
 
@@ -128,7 +235,7 @@ def test_model_fetches_lazily(archive):
 
 
 def test_tracker_dialog_filters_sorts_and_shows_an_outcome(qtbot, generated, tmp_path, monkeypatch):
-    path, expected = generated
+    path, expected, _organisations = generated
     window = MainWindow(Settings())
     qtbot.addWidget(window)
     assert window.open_archive(path)
@@ -172,7 +279,7 @@ def test_follow_up_brief_lists_every_outcome_under_its_status(generated, archive
     from conftest import render_page
     from piel_desktop.i18n import translation
     from piel_desktop.reports.tracker_brief import make_tracker_brief
-    _path, expected = generated
+    _path, expected, _organisations = generated
     out = tmp_path / "followup.pdf"
     result = make_tracker_brief(archive, lang="en", out=out)
     assert result.outcomes == result.listed == 450

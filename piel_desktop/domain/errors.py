@@ -143,6 +143,13 @@ class NotALink(InvalidValue):
     code = "not-a-link"
 
 
+class DateInFuture(InvalidValue):
+    """A date of something that has happened is later than today. params: field, value
+    (the date, ISO), today (ISO)"""
+
+    code = "date-in-future"
+
+
 class FileUnreadable(InvalidValue):
     """A file to attach cannot be read. params: field, path, reason"""
 

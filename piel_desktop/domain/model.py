@@ -66,6 +66,11 @@ STATUS_MOVES: dict[OutcomeStatus, frozenset[OutcomeStatus]] = {
 }
 
 
+#: Statuses after which an outcome is no longer awaited: one past its due date with
+#: another status is overdue.
+SETTLED: frozenset[OutcomeStatus] = frozenset({OutcomeStatus.IMPLEMENTED}) | _ENDINGS
+
+
 def can_move(current: OutcomeStatus, new: OutcomeStatus) -> bool:
     """True if an outcome may go from ``current`` to ``new`` (staying put is allowed)."""
     return new == current or new in STATUS_MOVES[current]
@@ -147,6 +152,7 @@ class Outcome:
     status: OutcomeStatus
     text: LocalizedText
     addressee: str | None = None
+    due_date: dt.date | None = None
     meeting_numbers: tuple[int, ...] = ()
     organisations: tuple[str, ...] = ()
     children: tuple[Outcome, ...] = field(default=())

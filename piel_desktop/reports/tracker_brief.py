@@ -3,8 +3,10 @@
 Layout: a title block, a stacked bar chart of statuses per meeting (ReportLab
 graphics; the last 20 meetings when there are more), then the outcomes grouped by
 status in lifecycle order, each as a row of meeting, text (in the brief's language,
-else the original marked with its code) and addressee. At most ``most`` outcomes are
-listed; the chart and the counts always cover all of them.
+else the original marked with its code; under it the newest follow-up note, dated, when
+it is at most ``NOTE_MOST`` characters long) and addressee with the due date ("overdue"
+when passed). At most ``most`` outcomes are listed; the chart and the counts always
+cover all of them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from piel_desktop.reports.brief import Phrases
 from piel_desktop.reports.fonts import family_for
 from piel_desktop.reports.pages import WIDTH, checked_output, write_pdf
 from piel_desktop.reports.typeset import Role, is_rtl, paragraph, visual
-from piel_desktop.services import tracker
+from piel_desktop.domain.model import SETTLED
+from piel_desktop.services import follow_up, tracker
 from piel_desktop.services.tracker import TrackerFilter, TrackerRow
 from piel_desktop.storage import Archive
 
@@ -46,6 +49,8 @@ _ROLES = {
     "note": Role(8.5, 11, italic=True, color="#5f6b7a"),
 }
 MOST_MEETINGS_CHARTED = 20
+#: Longest follow-up note printed under its outcome, in characters.
+NOTE_MOST = 300
 
 
 @dataclass(frozen=True)
@@ -80,10 +85,12 @@ def make_tracker_brief(archive: Archive, *, lang: str, out: Path | str,
         rows += page
         progress.step(len(rows), min(total, most) * 2, "")
     counts = tracker.status_counts(archive, flt)
+    notes = {outcome: found[0] for outcome, found in follow_up.latest(archive, [r.id for r in rows]).items()
+             if len(found[0].text) <= NOTE_MOST}
     phrases = Phrases(lang)
     made_on = (made_at or dt.datetime.now(dt.UTC)).astimezone().date()
     title = phrases.gettext("Follow-up of outcomes")
-    story = _story(rows, counts, total, phrases, title, made_on)
+    story = _story(rows, counts, total, phrases, title, made_on, notes)
     pages = write_pdf(
         story, out=out, lang=lang, title=title, author=title, header=title,
         footer=phrases.gettext("Prepared on {date}").format(date=format_date(made_on, lang)),
@@ -92,7 +99,7 @@ def make_tracker_brief(archive: Archive, *, lang: str, out: Path | str,
 
 
 def _story(rows: list[TrackerRow], counts: dict[int, dict[str, int]], total: int, phrases: Phrases,
-           title: str, made_on: dt.date) -> list[Flowable]:
+           title: str, made_on: dt.date, notes: dict) -> list[Flowable]:
     t, lang = phrases, phrases.lang
 
     def say(text: str, role: str) -> Flowable:
@@ -112,13 +119,14 @@ def _story(rows: list[TrackerRow], counts: dict[int, dict[str, int]], total: int
             continue
         heading = say(f"{t.gettext(STATUS_LABELS[status.value])} ({format_number(len(group), lang)})",
                       "heading")
-        story.append(_table(heading, group, phrases))
+        story.append(_table(heading, group, phrases, notes, made_on))
     return story
 
 
-def _table(heading: Flowable, rows: list[TrackerRow], phrases: Phrases) -> Table:
+def _table(heading: Flowable, rows: list[TrackerRow], phrases: Phrases, notes: dict,
+           made_on: dt.date) -> Table:
     """The rows of one status under their heading, which repeats on every page the
-    table runs over."""
+    table runs over; ``notes``: outcome id -> the follow-up note to print under it."""
     t, lang = phrases, phrases.lang
     widths = [18 * mm, WIDTH - 18 * mm - 38 * mm, 38 * mm]
     data = []
@@ -127,8 +135,17 @@ def _table(heading: Flowable, rows: list[TrackerRow], phrases: Phrases) -> Table
                          suffix=f"[{row.text_lang}]" if row.text_lang and row.text_lang != lang else "")
         if text is None:  # no bundled font has every character
             text = paragraph(phrases.unprintable(row.text_lang), lang, _ROLES["cell"])
+        note = notes.get(row.id)
+        if note is not None:  # the newest note, in the language it was written in
+            shown = paragraph(f"{format_date(note.date, lang, 'medium')}: {note.text}", lang, _ROLES["note"])
+            text = [text, shown] if shown is not None else text
         addressee = t.gettext(ADDRESSEE_LABELS[row.addressee]) if row.addressee in ADDRESSEE_LABELS \
             else (row.addressee or "—")
+        if row.due_date is not None:
+            due = t.gettext("due {date}").format(date=format_date(row.due_date, lang, "medium"))
+            if row.due_date < made_on and row.status not in SETTLED:
+                due = t.gettext("due {date}, overdue").format(date=format_date(row.due_date, lang, "medium"))
+            addressee = f"{addressee} · {due}"
         data.append([paragraph(format_number(row.meeting, lang), lang, _ROLES["cell"]), text,
                      paragraph(addressee, lang, _ROLES["cell"]) or paragraph("—", lang, _ROLES["cell"])])
     if is_rtl(lang):  # read from the right: meeting, text, addressee

@@ -30,8 +30,10 @@ class Field:
     lines), links (web addresses, one a line), country (ISO 3166-1 alpha-2), year,
     date, flag, language (one of the six), languages (several, stored "ar,en"),
     organisation (an organisation's id), documents (document ids), anchor (a text
-    record: its original version; one line when ``most`` is given), file (a document's file, a path), number (a whole
-    number from 1), meetings (other meetings' numbers, as "10, 11" or a tuple).
+    record: its original version; one line when ``most`` is given), file (a
+    document's file, a path), number (a whole number from 1), meetings (other
+    meetings' numbers, as "10, 11" or a tuple), choice (one of the values an editor
+    offers, checked by the service that owns the field: a follow-up note's status).
     """
 
     name: str
@@ -92,17 +94,23 @@ def _year(f: Field, value) -> int | None:
     return value
 
 
-def _date(f: Field, value) -> dt.date | None:
+def parse_date(value, field: str) -> dt.date | None:
+    """A date (``datetime.date`` or ISO text "2026-03-31"), or None for none (None or
+    ""). Raises InvalidValue(field, value) for anything else."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise InvalidValue(field=f.name, value=value) from None
+            raise InvalidValue(field=field, value=value) from None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValue(field=f.name, value=str(value))
+        raise InvalidValue(field=field, value=str(value))
     return value
+
+
+def _date(f: Field, value) -> dt.date | None:
+    return parse_date(value, f.name)
 
 
 def _flag(f: Field, value) -> bool:

@@ -1,8 +1,9 @@
 """Undo and redo of edits, in the service layer (widgets only show the labels).
 
 A :class:`History` belongs to one open archive. A step is any edit: adding, moving,
-deleting an outcome or changing its fields, or adding, changing or deleting a record
-of services/registries.py (meetings and organisations among them), named for the menu
+deleting an outcome or changing its fields, adding, changing or deleting a follow-up
+note (services/follow_up.py), or adding, changing or deleting a record of
+services/registries.py (meetings and organisations among them), named for the menu
 ("Undo: edit country effort"). The undo of a delete writes back the exact rows the
 delete removed (services/snapshots.py): a meeting's outcomes, sub-items and links. Each edit made through it is applied
 at once and remembered with what it replaced; undoing writes the earlier values back
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from piel_desktop.i18n import N_
-from piel_desktop.services import records, registries, snapshots
+from piel_desktop.services import follow_up, records, registries, snapshots
 from piel_desktop.storage import Archive
 
 #: Step names, translated when shown ("Undo: edit outcome status").
@@ -32,6 +33,7 @@ _FIELD_LABELS = {
     "addressee": N_("edit outcome addressee"),
     "label": N_("edit outcome label"),
     "position": N_("move outcome"),
+    "due_date": N_("edit outcome due date"),
 }
 _SEVERAL = N_("edit outcome")
 LIMIT = 100
@@ -56,6 +58,9 @@ _RECORD_LABELS = {
     ("organisation", "create"): N_("add organisation"),
     ("organisation", "edit"): N_("edit organisation"),
     ("organisation", "delete"): N_("delete organisation"),
+    ("note", "create"): N_("add follow-up note"),
+    ("note", "edit"): N_("edit follow-up note"),
+    ("note", "delete"): N_("delete follow-up note"),
 }
 
 
@@ -88,7 +93,7 @@ class History:
         written on error), remembering the values they replace. Returns False if no
         field changed (nothing written, no step)."""
         before = records.outcome_fields(self.archive, outcome_id)
-        changes = {k: v for k, v in changes.items() if before.get(k) != v}
+        changes = {k: v for k, v in records.check_outcome_fields(changes).items() if before.get(k) != v}
         if not changes:
             return False
         records.edit_outcome(self.archive, outcome_id, **changes)
@@ -172,6 +177,49 @@ class History:
                         undo=lambda: records.set_positions(self.archive, earlier),
                         redo=lambda: records.set_positions(self.archive, later)))
         return True
+
+    def add_note(self, outcome_id: uuid.UUID, new: dict) -> uuid.UUID:
+        """Add a follow-up note as follow_up.add_note does (moving the outcome to the
+        note's status, by the lifecycle; same errors, nothing written on error). Undo
+        deletes the note and puts back the status the outcome had."""
+        before = records.outcome_fields(self.archive, outcome_id)["status"]
+        note_id = follow_up.add_note(self.archive, outcome_id, new)
+        made = follow_up.values(self.archive, note_id)
+        moved = made["status"] not in (None, before)
+        made = {name: made[name] for name in follow_up.FIELDS}
+        self._push(Step(
+            _RECORD_LABELS["note", "create"],
+            undo=lambda: follow_up.delete_note(self.archive, note_id, outcome_status=before if moved else None),
+            redo=lambda: follow_up.add_note(self.archive, outcome_id, made, note_id=note_id, move=moved,
+                                            lifecycle=False)))
+        return note_id
+
+    def edit_note(self, note_id: uuid.UUID, changes: dict) -> bool:
+        """Change a note's date, text or documents as follow_up.edit_note does,
+        remembering what they held. Returns False if nothing changed (no step)."""
+        before = follow_up.values(self.archive, note_id)
+        changes = {name: value for name, value in follow_up.check(changes).items()
+                   if not _same(before.get(name), value)}
+        if not changes:
+            return False
+        follow_up.edit_note(self.archive, note_id, changes)
+        earlier = {name: before[name] for name in changes}
+        self._push(Step(
+            _RECORD_LABELS["note", "edit"],
+            undo=lambda: follow_up.edit_note(self.archive, note_id, earlier),
+            redo=lambda: follow_up.edit_note(self.archive, note_id, changes)))
+        return True
+
+    def delete_note(self, note_id: uuid.UUID) -> None:
+        """Delete a note as follow_up.delete_note does (the outcome keeps its status);
+        undo brings the note back under its own id."""
+        before = follow_up.values(self.archive, note_id)
+        outcome_id = before.pop("outcome_id")
+        follow_up.delete_note(self.archive, note_id)
+        self._push(Step(
+            _RECORD_LABELS["note", "delete"],
+            undo=lambda: follow_up.add_note(self.archive, outcome_id, before, note_id=note_id, move=False),
+            redo=lambda: follow_up.delete_note(self.archive, note_id)))
 
     def undo(self) -> None:
         """Take back the last step; raises what the service raises (the step is then

@@ -16,6 +16,7 @@ from piel_desktop.domain.errors import (
 )
 from piel_desktop.domain.meetings import group_reported_together
 from piel_desktop.services import snapshots
+from piel_desktop.services.field_checks import parse_date
 from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import new_text
 
@@ -93,8 +94,10 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
                 meeting_ids: Iterable[uuid.UUID] = (), parent_id: uuid.UUID | None = None,
                 kind: d.OutcomeKind = d.OutcomeKind.RECOMMENDATION,
                 status: d.OutcomeStatus = d.OutcomeStatus.PROPOSED,
-                label: str | None = None, addressee: str | None = None) -> uuid.UUID:
-    """Record an outcome (``text`` original in ``lang``) after the existing ones.
+                label: str | None = None, addressee: str | None = None,
+                due_date: dt.date | str | None = None) -> uuid.UUID:
+    """Record an outcome (``text`` original in ``lang``) after the existing ones; a
+    ``due_date`` may be ISO text ("2026-03-31").
 
     A top-level outcome needs ``meeting_ids``; a sub-item names its ``parent_id`` and
     inherits the parent's meetings. Raises ValueRequired for an empty text,
@@ -105,10 +108,11 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
         raise ValueRequired(field="text")
     d.check_language(lang)
     label, addressee = _short_text(label, "label", 16), _short_text(addressee, "addressee", 64)
+    due_date = parse_date(due_date, "due_date")
     with archive.unit_of_work() as uow:
         outcome_id = insert_outcome(uow.session, texts={lang: text}, original=lang,
                                     meeting_ids=meeting_ids, parent_id=parent_id, kind=kind,
-                                    status=status, label=label, addressee=addressee)
+                                    status=status, label=label, addressee=addressee, due_date=due_date)
         uow.commit()
         return outcome_id
 
@@ -116,7 +120,8 @@ def add_outcome(archive: Archive, *, text: str, lang: str,
 def insert_outcome(s, *, texts: Mapping[str, str], original: str,
                    meeting_ids: Iterable[uuid.UUID] = (), parent_id: uuid.UUID | None = None,
                    kind=d.OutcomeKind.RECOMMENDATION, status=d.OutcomeStatus.PROPOSED,
-                   label: str | None = None, addressee: str | None = None) -> uuid.UUID:
+                   label: str | None = None, addressee: str | None = None,
+                   due_date: dt.date | None = None) -> uuid.UUID:
     """add_outcome's work inside the caller's session; ``texts`` maps languages to the
     text (``original`` among them, the others official translations)."""
     meeting_ids = list(meeting_ids)
@@ -137,7 +142,8 @@ def insert_outcome(s, *, texts: Mapping[str, str], original: str,
     outcome = m.Outcome(id=uuid.uuid4(), parent_id=parent_id, position=position, label=label,
                         kind=d.parse_enum(d.OutcomeKind, kind, "kind"),
                         status=d.parse_enum(d.OutcomeStatus, status, "status"),
-                        addressee=addressee, text_id=new_text(s, texts, original=original),
+                        addressee=addressee, due_date=parse_date(due_date, "due_date"),
+                        text_id=new_text(s, texts, original=original),
                         meetings=meetings)
     s.add(outcome)
     s.flush()
@@ -151,6 +157,7 @@ _OUTCOME_FIELDS = {
     "label": lambda v: _short_text(v, "label", 16),
     "addressee": lambda v: _short_text(v, "addressee", 64),
     "position": lambda v: _whole(v, "position"),
+    "due_date": lambda v: parse_date(v, "due_date"),
 }
 
 
@@ -168,20 +175,33 @@ def _whole(value, field: str) -> int:
     return value
 
 
+def check_outcome_fields(changes: Mapping) -> dict:
+    """``changes`` to an outcome's fields as edit_outcome writes them (coded values as
+    enums, which compare equal to their text; a due date as a date; empty text as
+    None). Raises InvalidValue naming the first wrong or unknown field."""
+    unknown = set(changes) - set(_OUTCOME_FIELDS)
+    if unknown:
+        raise InvalidValue(field=sorted(unknown)[0], value="")
+    return {name: _OUTCOME_FIELDS[name](value) for name, value in changes.items()}
+
+
 def outcome_fields(archive: Archive, outcome_id: uuid.UUID) -> dict:
     """The editable fields of an outcome as edit_outcome takes them (coded values as
-    their text): kind, status, label, addressee, position. Raises RecordNotFound."""
+    their text): kind, status, label, addressee, position, due_date (a date or None).
+    Raises RecordNotFound."""
     with archive.unit_of_work() as uow:
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
         return {"kind": outcome.kind.value, "status": outcome.status.value, "label": outcome.label,
-                "addressee": outcome.addressee, "position": outcome.position}
+                "addressee": outcome.addressee, "position": outcome.position,
+                "due_date": outcome.due_date}
 
 
 def edit_outcome(archive: Archive, outcome_id: uuid.UUID, *, lifecycle: bool = True,
                  **changes) -> None:
-    """Change fields of an outcome: kind, status, label, addressee, position.
+    """Change fields of an outcome: kind, status, label, addressee, position, due_date
+    (a ``datetime.date``, ISO text, or None to clear it).
 
     Only the fields given are written (and so only they travel to other offices). A
     status may only move as ``domain.model.STATUS_MOVES`` allows, unless ``lifecycle``
@@ -189,21 +209,27 @@ def edit_outcome(archive: Archive, outcome_id: uuid.UUID, *, lifecycle: bool = T
     RecordNotFound, StatusMoveRefused, or InvalidValue naming the field; nothing is
     written then.
     """
-    unknown = set(changes) - set(_OUTCOME_FIELDS)
-    if unknown:
-        raise InvalidValue(field=sorted(unknown)[0], value="")
-    parsed = {name: _OUTCOME_FIELDS[name](value) for name, value in changes.items()}
+    parsed = check_outcome_fields(changes)
     with archive.unit_of_work() as uow:
         outcome = uow.session.get(m.Outcome, outcome_id)
         if outcome is None:
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
-        new = parsed.get("status")
-        if lifecycle and new is not None and not d.can_move(outcome.status, new):
-            raise StatusMoveRefused(current=outcome.status.value, new=new.value, allowed=tuple(
-                sorted(s.value for s in d.STATUS_MOVES[outcome.status])))
+        if "status" in parsed:
+            move_status(outcome, parsed.pop("status"), lifecycle=lifecycle)
         for name, value in parsed.items():
             setattr(outcome, name, value)
         uow.commit()
+
+
+def move_status(outcome: m.Outcome, new: d.OutcomeStatus, *, lifecycle: bool = True) -> None:
+    """Set the status of ``outcome`` (a row of the caller's session) to ``new``, as
+    ``domain.model.STATUS_MOVES`` allows unless ``lifecycle`` is False. Raises
+    StatusMoveRefused (nothing changed)."""
+    if lifecycle and not d.can_move(outcome.status, new):
+        raise StatusMoveRefused(current=outcome.status.value, new=new.value, allowed=tuple(
+            sorted(s.value for s in d.STATUS_MOVES[outcome.status])))
+    if outcome.status != new:
+        outcome.status = new
 
 
 def set_text(archive: Archive, text_id: uuid.UUID, lang: str, body: str) -> None:

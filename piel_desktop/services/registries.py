@@ -238,9 +238,15 @@ def organisations(archive: Archive) -> list[tuple[uuid.UUID, str]]:
 
 
 def document_choices(archive: Archive) -> list[tuple[uuid.UUID, str]]:
-    """(id, "symbol — title") of every document, in list order: what a practice links."""
-    return [(r.id, " — ".join(v for v in (r.values["symbol"], r.values["title"]) if v))
+    """(id, "symbol — title") of every document, in list order: what a practice or a
+    follow-up note links."""
+    return [(r.id, document_label(r.values["symbol"], r.values["title"]))
             for r in list_records(archive, "document")]
+
+
+def document_label(symbol: str | None, title: str | None) -> str:
+    """"C18/35-E — Report of the group": how a linked document is named."""
+    return " — ".join(v for v in (symbol, title) if v)
 
 
 # -- writing ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from piel_desktop.storage import Archive
 from piel_desktop.storage import search as index
 from piel_desktop.storage.search_text import Term, fts_expression, parse_query, spans
 
-__all__ = ["Hit", "count", "refresh_index", "search"]
+__all__ = ["Hit", "count", "expression", "refresh_if_needed", "refresh_index", "search"]
 
 #: How many of the newest matches are ranked.
 CANDIDATES = 500
@@ -67,7 +67,7 @@ def search(archive: Archive, query: str, *, limit: int = 50) -> list[Hit]:
     terms = parse_query(query)
     if not terms or limit <= 0:
         return []
-    _refresh_if_needed(archive)
+    refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
         con = uow.sqlite
         rows = index.candidates(con, fts_expression(terms), max(limit, CANDIDATES))
@@ -86,7 +86,7 @@ def count(archive: Archive, query: str) -> int:
     terms = parse_query(query)
     if not terms:
         return 0
-    _refresh_if_needed(archive)
+    refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
         return index.match_count(uow.sqlite, fts_expression(terms))
 
@@ -102,7 +102,15 @@ def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
     return done
 
 
-def _refresh_if_needed(archive: Archive) -> None:
+def expression(query: str) -> str | None:
+    """The FTS5 expression (for ``storage.search.MATCHING_TEXTS``) finding what
+    :func:`search` finds for ``query``; None when the query has no words."""
+    terms = parse_query(query)
+    return fts_expression(terms) if terms else None
+
+
+def refresh_if_needed(archive: Archive) -> None:
+    """Bring the search index up to date if edits or imports left it behind."""
     with archive.unit_of_work() as uow:
         if not index.is_dirty(uow.sqlite):
             return

@@ -116,6 +116,9 @@ class RecordLookup:
                 "SELECT row_key FROM tombstone WHERE tbl = 'meeting_outcome' AND row_key LIKE ?",
                 (f'%"{key[0]}"]',))]
             return sorted({n for i in ids for n in self.meetings("meeting", [i])})
+        if table == "follow_up_note":  # a note is shown under its outcome's meetings
+            outcome = (self.values(table, key) or {}).get("outcome_id")
+            return self.meetings("outcome", [outcome]) if outcome else []
         return []
 
     def label(self, table: str, key: list) -> str:
@@ -130,7 +133,8 @@ class RecordLookup:
         text = self.label("text", [texts[0]]) if texts else ""
         if table == "outcome":
             return f"{values.get('label') or ''} {text}".strip()
-        named = " ".join(str(values[c]) for c in ("country", "year", "symbol", "title") if values.get(c))
+        named = " ".join(str(values[c]) for c in ("country", "year", "symbol", "title", "date", "text")
+                         if values.get(c))
         return text or _cut(named) or "/".join(str(k)[:8] for k in key)
 
 

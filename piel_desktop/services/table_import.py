@@ -14,7 +14,7 @@ rows that passed, all in one unit of work: all of them or, on any error, none.
 Meetings: number (required), start date (required), end date, venue (in the
 interface language). Outcomes: meeting numbers (required, "10, 11" for outcomes
 reported together), text in one or more languages (at least one), original language
-(else the first text given), kind, status, addressee, label. Sub-items are not
+(else the first text given), kind, status, addressee, label, due date. Sub-items are not
 imported (they keep their parent's place in the report; enter them in the window).
 """
 
@@ -40,7 +40,7 @@ KINDS = ("meetings", "outcomes")
 MOST_ROWS = 20_000
 _FIELDS = {
     "meetings": ("number", "start_date", "end_date", "venue"),
-    "outcomes": ("meeting", "label", "kind", "status", "addressee", "original", "parent"),
+    "outcomes": ("meeting", "label", "kind", "status", "addressee", "due_date", "original", "parent"),
 }
 _REQUIRED = {"meetings": ("number", "start_date"), "outcomes": ("meeting",)}
 #: Field -> the label it is exported under (messages.FIELD_LABELS / RECORD_KIND_LABELS).
@@ -50,7 +50,7 @@ _HEADINGS = {
     "meeting": RECORD_KIND_LABELS["meeting"], "label": FIELD_LABELS["label"],
     "kind": FIELD_LABELS["kind"], "status": FIELD_LABELS["status"],
     "addressee": FIELD_LABELS["addressee"], "original": "Original language",
-    "parent": FIELD_LABELS["parent_id"],
+    "parent": FIELD_LABELS["parent_id"], "due_date": FIELD_LABELS["due_date"],
 }
 
 
@@ -256,6 +256,7 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
             problems.append(InvalidValue(field=name, value=raw))
     raw = cells.get("addressee")
     values["addressee"] = addressees.get(_fold(raw), str(raw).strip()[:64]) if raw not in (None, "") else None
+    values["due_date"] = _date(cells.get("due_date"), "due_date", problems)
     if cells.get("parent") not in (None, ""):
         problems.append(InvalidValue(field="parent_id", value=cells["parent"]))
     return values, problems
@@ -278,6 +279,6 @@ def apply_import(archive: Archive, plan: ImportPlan) -> int:
             else:
                 records.insert_outcome(s, texts=v["texts"], original=v["original"],
                                        meeting_ids=v["meeting_ids"], kind=v["kind"], status=v["status"],
-                                       label=v["label"], addressee=v["addressee"])
+                                       label=v["label"], addressee=v["addressee"], due_date=v["due_date"])
         uow.commit()
     return len(plan.valid)

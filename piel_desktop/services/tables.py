@@ -70,7 +70,7 @@ def _outcomes(archive: Archive) -> Table:
     shown = ui_language()
     trees = records.meeting_outcomes(archive, [m.id for m in records.list_meetings(archive)])
     headers = (label(RECORD_KIND_LABELS, "meeting"), label(FIELD_LABELS, "parent_id"),
-               *(label(FIELD_LABELS, f) for f in ("label", "kind", "status", "addressee")),
+               *(label(FIELD_LABELS, f) for f in ("label", "kind", "status", "addressee", "due_date")),
                _("Original language"),
                *(f"{label(FIELD_LABELS, 'body')} ({language_name(code, shown, capitalize=False)})"
                  for code in LANGUAGES))
@@ -150,7 +150,7 @@ def _outcome_row(outcome: Outcome, parent: Outcome | None, shown: str) -> tuple:
     versions = [outcome.text.get(code) for code in LANGUAGES]
     return (", ".join(map(str, outcome.meeting_numbers)), parent.label if parent else None,
             outcome.label, label(KIND_LABELS, outcome.kind), label(STATUS_LABELS, outcome.status),
-            label(ADDRESSEE_LABELS, outcome.addressee) or None,
+            label(ADDRESSEE_LABELS, outcome.addressee) or None, outcome.due_date,
             language_name(original.lang, shown) if original else None,
             *(v.text if v else None for v in versions))
 

@@ -1,6 +1,6 @@
-"""The follow-up tracker: top-level outcomes with their meeting, status and addressee,
-filtered and sorted in SQL and read a page at a time, so a view of 100,000 outcomes
-never holds them all.
+"""The follow-up tracker: top-level outcomes with their meeting, status, addressee and
+due date, filtered and sorted in SQL and read a page at a time, so a view of 100,000
+outcomes never holds them all.
 
 Rows are plain data (:class:`TrackerRow`) that cross to the UI thread as they are.
 An outcome reported by several meetings is listed once, under the first of them.
@@ -13,8 +13,10 @@ import uuid
 from dataclasses import dataclass
 
 from piel_desktop.domain.errors import InvalidValue
-from piel_desktop.domain.model import OutcomeKind, OutcomeStatus
+from piel_desktop.domain.model import SETTLED, OutcomeKind, OutcomeStatus
+from piel_desktop.services import search
 from piel_desktop.storage import Archive
+from piel_desktop.storage.search import MATCHING_TEXTS
 
 #: Sort keys -> SQL expression (ties broken by meeting, then position in the meeting).
 SORT_KEYS = {
@@ -24,13 +26,26 @@ SORT_KEYS = {
     "kind": "o.kind",
     "status": "o.status",
     "addressee": "coalesce(o.addressee, '')",
+    "due_date": "o.due_date",  # outcomes without a due date first
 }
 
 
 @dataclass(frozen=True)
 class TrackerFilter:
-    """What to show; empty fields do not filter. ``since``/``until`` bound the date of
-    the outcome's first meeting (inclusive); ``addressee`` is matched exactly."""
+    """What to show; empty fields do not filter.
+
+    - ``since``/``until`` bound the date of the outcome's first meeting (inclusive);
+    - ``addressee`` is matched exactly (a code such as "secretariat", or the text typed);
+    - ``overdue``: only outcomes whose due date is before ``today`` (default: the
+      computer's date) and whose status is not implemented, superseded or withdrawn;
+    - ``topic``: words to find in the outcome's own text, in any language, as the
+      search (Edit → Find) finds them (accents and case aside; ``"a b"`` a phrase,
+      ``word*`` a prefix); a sub-item's text does not count for its outcome;
+    - ``organisation`` (an organisation's id): outcomes recorded as mentioning it (the
+      links the outcome editor and the demo data make), or addressed to it, that is
+      whose addressee is its acronym or name in any language, case aside (the
+      addressee "itu" is the ITU). A mention in free text is what ``topic`` finds.
+    """
 
     meeting: int | None = None
     statuses: tuple[str, ...] = ()
@@ -38,6 +53,10 @@ class TrackerFilter:
     addressee: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    overdue: bool = False
+    today: dt.date | None = None
+    topic: str = ""
+    organisation: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,7 @@ class TrackerRow:
     kind: str
     status: str
     addressee: str | None
+    due_date: dt.date | None = None
     #: Where the row stands (position in its meeting, SQLite rowid): for paging.
     position: int = 0
     rowid: int = 0
@@ -72,6 +92,10 @@ LEFT JOIN text_version asked ON asked.text_id = o.text_id AND asked.lang = :lang
 LEFT JOIN text_version original ON original.text_id = o.text_id AND original.status = 'original'
 """
 _SHOWN = "coalesce(asked.body, original.body) AS shown_text, coalesce(asked.lang, original.lang)"
+
+
+#: The columns of a row, as TrackerRow takes them (its text aside).
+_COLUMNS = "o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.due_date, o.position, o.rowid"
 
 
 def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
@@ -98,12 +122,27 @@ def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
     if flt.until is not None:
         clauses.append("m.start_date <= :until")
         params["until"] = flt.until.isoformat()
+    if flt.overdue:
+        settled = ", ".join(f"'{s.value}'" for s in sorted(SETTLED))
+        clauses.append(f"o.due_date < :today AND o.status NOT IN ({settled})")
+        params["today"] = (flt.today or dt.date.today()).isoformat()
+    if flt.topic.strip():
+        expression = search.expression(flt.topic)
+        # No words (only punctuation): nothing matches, as in the search.
+        clauses.append(f"o.text_id IN ({MATCHING_TEXTS.format(':topic')})" if expression else "0")
+        params["topic"] = expression
+    if flt.organisation is not None:
+        clauses.append(
+            "(o.id IN (SELECT oo.outcome_id FROM outcome_organisation oo WHERE oo.organisation_id = :organisation) "
+            "OR lower(o.addressee) IN (SELECT lower(tv.body) FROM organisation org JOIN text_version tv "
+            "ON tv.text_id IN (org.acronym_id, org.name_id) WHERE org.id = :organisation))")
+        params["organisation"] = flt.organisation.hex
     return clauses, params
 
 
 def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = False) -> tuple[str, dict]:
-    """The SQL of a page of rows (id, meeting number, date, kind, status, addressee;
-    texts are read for the page alone, see :func:`fetch`) and its parameters
+    """The SQL of a page of rows (id, meeting number, date, kind, status, addressee, due
+    date; texts are read for the page alone, see :func:`fetch`) and its parameters
     (``:lang``, ``:limit`` and ``:offset`` still to bind). Public so a benchmark can
     run it raw. Raises InvalidValue for an unknown sort key, status or kind.
     """
@@ -112,7 +151,7 @@ def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = F
     clauses, params = _where(flt)
     direction = "DESC" if descending else "ASC"
     by_text = sort == "text"  # the only order that needs every row's text
-    sql = (f"SELECT o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.position, o.rowid"
+    sql = (f"SELECT {_COLUMNS}"
            f"{', ' + _SHOWN if by_text else ''} {_FROM}{_TEXT if by_text else ''}"
            f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
            f"ORDER BY {SORT_KEYS[sort]} {direction}, m.number {direction}, o.position, o.rowid "
@@ -144,6 +183,7 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
     costs the outcomes of a few meetings, not of the whole archive. Raises
     InvalidValue for an unknown sort key, status or kind.
     """
+    _prepare(archive, flt)
     with archive.unit_of_work() as uow:
         con = uow.sqlite
         if sort == "meeting":
@@ -160,8 +200,15 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
                 f"WHERE o.id IN ({marks})", [lang, *(r[0] for r in rows)])}
     return [TrackerRow(id=uuid.UUID(r[0]), meeting=r[1], date=dt.date.fromisoformat(r[2]),
                        text=texts.get(r[0], ("", ""))[0] or "", text_lang=texts.get(r[0], ("", ""))[1] or "",
-                       kind=r[3], status=r[4], addressee=r[5], position=r[6], rowid=r[7])
+                       kind=r[3], status=r[4], addressee=r[5],
+                       due_date=dt.date.fromisoformat(r[6]) if r[6] else None, position=r[7], rowid=r[8])
             for r in rows]
+
+
+def _prepare(archive: Archive, flt: TrackerFilter) -> None:
+    """Bring the search index up to date when ``flt`` searches texts."""
+    if flt.topic.strip():
+        search.refresh_if_needed(archive)
 
 
 def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
@@ -192,8 +239,7 @@ def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit
                     break
                 continue
         rows += con.execute(
-            f"{window}SELECT o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.position, "
-            f"o.rowid {joined}WHERE {condition} ORDER BY m.number {step}, o.position, o.rowid "
+            f"{window}SELECT {_COLUMNS} {joined}WHERE {condition} ORDER BY m.number {step}, o.position, o.rowid "
             f"LIMIT :limit OFFSET :offset", {**bound, "limit": limit - len(rows), "offset": offset}).fetchall()
         offset = 0
         edge = _next_edge(con, edge, descending)
@@ -213,6 +259,7 @@ def _next_edge(con, edge: int | None, descending: bool) -> int | None:
 def count(archive: Archive, flt: TrackerFilter) -> int:
     """How many rows the tracker has for ``flt``."""
     sql, params = count_sql(flt)
+    _prepare(archive, flt)
     with archive.unit_of_work() as uow:
         return uow.sqlite.execute(sql, params).fetchone()[0]
 
@@ -224,6 +271,7 @@ def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, i
     sql = (f"SELECT m.number, o.status, count(*) {_FROM} "
            f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} GROUP BY m.number, o.status ORDER BY m.number")
     counts: dict[int, dict[str, int]] = {}
+    _prepare(archive, flt)
     with archive.unit_of_work() as uow:
         for number, status, n in uow.sqlite.execute(sql, params):
             counts.setdefault(number, {})[status] = n

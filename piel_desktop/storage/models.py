@@ -212,6 +212,8 @@ class Outcome(Record, Base):
     kind: Mapped[OutcomeKind] = mapped_column(_enum(OutcomeKind))
     status: Mapped[OutcomeStatus] = mapped_column(_enum(OutcomeStatus))
     addressee: Mapped[str | None] = mapped_column(String(64))
+    #: When the outcome should be implemented, if the meeting said (schema 5).
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
     text_id: Mapped[uuid.UUID] = _text_fk()
     meetings: Mapped[list[Meeting]] = relationship(secondary=meeting_outcome)
     organisations: Mapped[list[Organisation]] = relationship(secondary=outcome_organisation)
@@ -330,6 +332,29 @@ class Practice(Record, Base):
     documents: Mapped[list[Document]] = relationship(secondary=practice_document)
 
 
+follow_up_document = Table(
+    "follow_up_document", Base.metadata,
+    Column("note_id", ForeignKey("follow_up_note.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", ForeignKey("document.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+    Column("sync_clock", SAText),
+)
+
+
+class FollowUpNote(Record, Base):
+    """A dated note of what became of an outcome, with its evidence (linked documents).
+
+    ``status`` is the status the outcome moved to with this note, if it moved.
+    """
+
+    __tablename__ = "follow_up_note"
+    outcome_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(SAText)
+    status: Mapped[OutcomeStatus | None] = mapped_column(_enum(OutcomeStatus))
+    documents: Mapped[list[Document]] = relationship(secondary=follow_up_document)
+
+
 class Conflict(Base):
     """A concurrent write that lost the merge of a field, kept for a person to review.
 
@@ -402,6 +427,7 @@ CONTENT_TABLES: tuple[str, ...] = (
     "text", "text_version", "body", "instrument", "clause", "meeting", "outcome",
     "meeting_outcome", "organisation", "outcome_organisation", "report", "achievement",
     "consultation", "country_effort", "document", "practice", "practice_document",
+    "follow_up_note", "follow_up_document",
 )
 
 #: Content tables that travel in packages, tracked by triggers.
@@ -411,4 +437,5 @@ SYNCED_TABLES: tuple[str, ...] = CONTENT_TABLES + ("conflict",)
 COUNTED_TABLES: tuple[str, ...] = (
     "body", "instrument", "clause", "meeting", "outcome", "report", "achievement",
     "consultation", "organisation", "text_version", "country_effort", "practice", "document",
+    "follow_up_note",
 )

@@ -84,7 +84,7 @@ def outcomes_for_meetings(session: Session, meeting_ids: list[uuid.UUID]) -> lis
         kids = sorted(children[r.id], key=lambda c: (c.position, c.id))
         return d.Outcome(
             id=r.id, position=r.position, label=r.label, kind=r.kind, status=r.status,
-            text=texts[r.text_id], addressee=r.addressee, meeting_numbers=meeting_numbers,
+            text=texts[r.text_id], addressee=r.addressee, due_date=r.due_date, meeting_numbers=meeting_numbers,
             organisations=tuple(organisations.get(r.id, ())),
             children=tuple(build(k, meeting_numbers) for k in kids))
 

@@ -237,6 +237,12 @@ def meeting_numbers(con: sqlite3.Connection, kind_ids: Iterable[tuple[str, str]]
     return numbers
 
 
+#: SQL selecting the ids of the texts with a version matching an FTS5 expression, the
+#: placeholder of the expression in braces: ``MATCHING_TEXTS.format(":words")``.
+MATCHING_TEXTS = ("SELECT tv.text_id FROM fts_text JOIN text_version tv ON tv.rowid = fts_text.rowid "
+                  "WHERE fts_text MATCH {}")
+
+
 def candidates(con: sqlite3.Connection, expression: str, most: int) -> list[tuple[int, str, str]]:
     """The newest ``most`` index rows matching the FTS5 ``expression``, newest first:
     (rowid, words, alt). FTS5 walks its rowid-ordered lists backwards and stops at

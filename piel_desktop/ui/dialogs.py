@@ -7,6 +7,7 @@ from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QCommandLinkButton, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
     QListWidget, QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget,
@@ -30,6 +31,19 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         log.error("unexpected error", exc_info=error)
         text = unexpected(str(log_dir() / "piel-desktop.log"))
     QMessageBox.warning(parent, APP_NAME, text)
+
+
+def shortcut_button(dialog: QWidget, text: str, slot, shortcut, row: QHBoxLayout) -> QPushButton:
+    """A button added to ``row`` that runs ``slot``, with a key (``shortcut``, text or
+    a QKeySequence.StandardKey) that works anywhere in ``dialog``'s window."""
+    button = QPushButton(text)
+    button.clicked.connect(slot)
+    row.addWidget(button)
+    action = QAction(dialog)
+    action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(button.click)
+    dialog.addAction(action)
+    return button
 
 
 def ask_archive_path(parent: QWidget | None, *, save: bool, folder: Path) -> Path | None:

@@ -1,8 +1,8 @@
 """Editing outcomes from the window, with undo and redo (Edit menu).
 
 - Edit → Edit outcome… (F2, or Enter on the outcome list): kind, status (only the
-  moves the lifecycle allows are offered), addressee and label, with what is wrong
-  said next to the field.
+  moves the lifecycle allows are offered), addressee, label and due date, with what
+  is wrong said next to the field.
 - Edit → Undo / Redo (Ctrl+Z / Ctrl+Shift+Z), named after the step ("Undo: edit
   outcome status"). The history lives in the service layer (services/history.py);
   this module only shows it.
@@ -61,8 +61,12 @@ class OutcomeDialog(QDialog):
             self.addressee.setEditText(outcome.addressee or "")
         self.label = QLineEdit(outcome.label or "" if outcome else "")
         self.label.setMaximumWidth(100)
+        self.due_date = QLineEdit(outcome.due_date.isoformat() if outcome and outcome.due_date else "")
+        self.due_date.setPlaceholderText(_("yyyy-mm-dd"))
+        self.due_date.setMaximumWidth(140)
         rows = [("kind", self.kind, _("Kind")), ("status", self.status, _("Status")),
-                ("addressee", self.addressee, _("Addressee")), ("label", self.label, _("Label"))]
+                ("addressee", self.addressee, _("Addressee")), ("label", self.label, _("Label")),
+                ("due_date", self.due_date, _("Due date"))]
         if outcome is None:
             self.place = QComboBox()
             for text, parent_id in places:
@@ -94,13 +98,15 @@ class OutcomeDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def values(self) -> dict:
-        """kind, status, addressee (a code, else the text typed), label; for a new
-        outcome also text, lang and parent_id (None: top level)."""
+        """kind, status, addressee (a code, else the text typed), label, due_date (as
+        typed, None for none: the service reads it); for a new outcome also text, lang
+        and parent_id (None: top level)."""
         typed = self.addressee.currentText().strip()
         index = self.addressee.findText(typed)
         addressee = self.addressee.itemData(index) if index >= 0 else typed or None
         found = {"kind": self.kind.currentData(), "status": self.status.currentData(),
-                 "addressee": addressee, "label": self.label.text().strip() or None}
+                 "addressee": addressee, "label": self.label.text().strip() or None,
+                 "due_date": self.due_date.text().strip() or None}
         if self.outcome is None:
             found.update(text=self.text.toPlainText().strip(), lang=self.lang.currentData(),
                          parent_id=self.place.currentData())
@@ -141,19 +147,26 @@ def _action(window, text, slot, shortcut) -> QAction:
     return action
 
 
+def step_texts(history) -> tuple[tuple[bool, str], tuple[bool, str]]:
+    """(enabled, text) of Undo and of Redo for ``history`` (None: nothing to undo),
+    named after their steps: "&Undo: edit outcome status"."""
+    undo, redo = (getattr(history, name, None) if history is not None else None
+                  for name in ("undo_label", "redo_label"))
+    return ((undo is not None, _("&Undo: {step}").format(step=_(undo)) if undo else _("&Undo")),
+            (redo is not None, _("&Redo: {step}").format(step=_(redo)) if redo else _("&Redo")))
+
+
+def show_steps(history, undo, redo) -> None:
+    """Name the ``undo`` and ``redo`` actions or buttons after their steps; disable
+    them when there is none."""
+    for widget, (enabled, text) in zip((undo, redo), step_texts(history)):
+        widget.setEnabled(enabled)
+        widget.setText(text)
+
+
 def update(window) -> None:
     """Name the Undo and Redo actions after their steps; disable them when empty."""
-    history = getattr(window, "history", None)
-    for action, name, plain in ((window.undo_action, "undo_label", _("&Undo")),
-                                (window.redo_action, "redo_label", _("&Redo"))):
-        step = getattr(history, name, None) if history is not None else None
-        action.setEnabled(step is not None)
-        if step is None:
-            action.setText(plain)
-        elif action is window.undo_action:
-            action.setText(_("&Undo: {step}").format(step=_(step)))
-        else:
-            action.setText(_("&Redo: {step}").format(step=_(step)))
+    show_steps(getattr(window, "history", None), window.undo_action, window.redo_action)
     window.edit_outcome_action.setEnabled(window.archive is not None and window.current_outcome() is not None)
     record_actions.update(window)
 

@@ -29,8 +29,8 @@ from piel_desktop.settings import Settings
 from piel_desktop.ui.about import show_about
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
 from piel_desktop.ui import (
-    archive_safety, brief_actions, edit_actions, registries, search_panel, table_import_dialog, tracker,
-    trash,
+    archive_safety, brief_actions, edit_actions, follow_up, registries, search_panel, table_import_dialog,
+    tracker, trash,
 )
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.tracker_action = tracker.install(self)
         self.trash_action = trash.install(self)
         edit_actions.install(self)
+        follow_up.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
         registries.install(self)
@@ -392,7 +393,7 @@ class MainWindow(QMainWindow):
         self.versions_action.setEnabled(outcome is not None)
         edit_actions.update(self)
         if outcome is not None:
-            self.detail.setHtml(outcome_html(outcome, ui_language()))
+            self.detail.setHtml(outcome_html(outcome, ui_language()) + follow_up.detail_html(self, outcome))
 
     def edit_text_versions(self) -> None:
         """Add or correct language versions of the selected outcome's text."""

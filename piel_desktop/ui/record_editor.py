@@ -1,6 +1,7 @@
 """The editor of one record of services/registries.py (country effort, good practice,
-consultation, document, meeting, organisation), built from the kind's field description in services/registries.py: one
-widget per field kind, and under each field a line that says what is wrong with it.
+consultation, document, meeting, organisation) or a follow-up note (services/follow_up.py),
+built from the kind's field description: one widget per field kind, and under each
+field a line that says what is wrong with it.
 
 OK hands the values to ``save`` (a History step in practice); a refused value is shown
 next to its field and the editor stays open, so nothing typed is lost.
@@ -22,7 +23,7 @@ from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import LANGUAGES
 from piel_desktop.i18n import _, country_codes, country_name, language_name, ui_language
 from piel_desktop.messages import FIELD_LABELS, describe, label
-from piel_desktop.services.registries import Field, kind
+from piel_desktop.services.registries import Field, Kind, kind
 from piel_desktop.ui.dialogs import show_error
 
 _PROBLEM_STYLE = "color: #b00020"
@@ -44,17 +45,20 @@ def _several_lines(f: Field) -> bool:
 
 
 class RecordEditor(QDialog):
-    """Fields of one record of ``kind_name``, filled from ``current`` (values as
-    services.registries.values gives them; empty for a new record). ``choices`` holds
-    what choice fields offer: "organisation_id" and "documents" as [(id, text)]."""
+    """Fields of one record of ``kind_name`` (or of the Kind given), filled from
+    ``current`` (values as services.registries.values gives them; empty for a new
+    record). ``choices`` holds what choice fields offer, by field name, as
+    [(value, text)]: "organisation_id", "documents", and any field of kind "choice"
+    (whose first item is the one shown first)."""
 
-    def __init__(self, kind_name: str, current: dict, save: Callable[[dict], object],
+    def __init__(self, kind_name: str | Kind, current: dict, save: Callable[[dict], object],
                  parent: QWidget | None = None, *, title: str = "",
                  choices: dict[str, list] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
-        self.spec, self.save, self.lang = kind(kind_name), save, ui_language()
+        self.spec = kind_name if isinstance(kind_name, Kind) else kind(kind_name)
+        self.save, self.lang = save, ui_language()
         self.widgets: dict[str, QWidget] = {}
         self.problems: dict[str, QLabel] = {}
         self.file_path: Path | None = None
@@ -103,9 +107,10 @@ class RecordEditor(QDialog):
             index = widget.findData(value)
             widget.setCurrentIndex(max(index, 0))
             return widget
-        if f.kind in ("language", "organisation"):
+        if f.kind in ("language", "organisation", "choice"):
             widget = QComboBox()
-            widget.addItem(_("(as the symbol says)") if f.kind == "language" else "", None)
+            if f.kind != "choice":
+                widget.addItem(_("(as the symbol says)") if f.kind == "language" else "", None)
             items = ([(code, language_name(code, self.lang)) for code in LANGUAGES]
                      if f.kind == "language" else offered)
             for code, text in items:
@@ -187,7 +192,7 @@ class RecordEditor(QDialog):
                 typed = widget.currentText().strip()
                 index = widget.findText(typed)
                 found[f.name] = widget.itemData(index) if index >= 0 else typed
-            elif f.kind in ("language", "organisation"):
+            elif f.kind in ("language", "organisation", "choice"):
                 found[f.name] = widget.currentData()
             elif f.kind == "flag":
                 found[f.name] = widget.isChecked()

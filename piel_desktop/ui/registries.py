@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMessageBox, QPushButton, QTableView, QVBoxLayout,
+    QMessageBox, QTableView, QVBoxLayout,
 )
 
 from piel_desktop import APP_NAME
@@ -31,7 +31,7 @@ from piel_desktop.i18n import (
 from piel_desktop.messages import FIELD_LABELS, label
 from piel_desktop.services import registries
 from piel_desktop.ui import edit_actions
-from piel_desktop.ui.dialogs import show_error
+from piel_desktop.ui.dialogs import shortcut_button, show_error
 from piel_desktop.ui.record_editor import RecordEditor
 
 
@@ -161,15 +161,15 @@ class RegistryDialog(QDialog):
         self.view.doubleClicked.connect(lambda _index: self.edit())
         self.count = QLabel()
         buttons = QHBoxLayout()
-        self.new_button = self._button(_("&New…"), self.new, "Ctrl+N", buttons)
-        self.edit_button = self._button(_("&Edit…"), self.edit, "F2", buttons)
-        self.delete_button = self._button(_("&Delete…"), self.delete, QKeySequence.Delete, buttons)
+        self.new_button = shortcut_button(self, _("&New…"), self.new, "Ctrl+N", buttons)
+        self.edit_button = shortcut_button(self, _("&Edit…"), self.edit, "F2", buttons)
+        self.delete_button = shortcut_button(self, _("&Delete…"), self.delete, QKeySequence.Delete, buttons)
         self.open_button = None
         if kind_name == "document":
-            self.open_button = self._button(_("&Open file"), self.open_file, "Ctrl+Return", buttons)
+            self.open_button = shortcut_button(self, _("&Open file"), self.open_file, "Ctrl+Return", buttons)
         buttons.addStretch()
-        self.undo_button = self._button(_("&Undo"), lambda: self.step("undo"), QKeySequence.Undo, buttons)
-        self.redo_button = self._button(_("&Redo"), lambda: self.step("redo"), "Ctrl+Shift+Z", buttons)
+        self.undo_button = shortcut_button(self, _("&Undo"), lambda: self.step("undo"), QKeySequence.Undo, buttons)
+        self.redo_button = shortcut_button(self, _("&Redo"), lambda: self.step("redo"), "Ctrl+Shift+Z", buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.view)
@@ -178,16 +178,6 @@ class RegistryDialog(QDialog):
         self.view.selectionModel().currentRowChanged.connect(lambda *_args: self._enable())
         self._fill_filters()
         self.reload()
-
-    def _button(self, text: str, slot, shortcut, row: QHBoxLayout) -> QPushButton:
-        button = QPushButton(text)
-        button.clicked.connect(slot)
-        row.addWidget(button)
-        action = QAction(self)  # the key works anywhere in this window
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(button.click)
-        self.addAction(action)
-        return button
 
     # -- reading ------------------------------------------------------------------
 
@@ -245,13 +235,7 @@ class RegistryDialog(QDialog):
             button.setEnabled(row is not None)
         if self.open_button is not None:
             self.open_button.setEnabled(row is not None and bool(row.values.get("blob_sha256")))
-        history = self.window_.history
-        for button, name, plain in ((self.undo_button, "undo_label", _("&Undo")),
-                                    (self.redo_button, "redo_label", _("&Redo"))):
-            step = getattr(history, name, None) if history is not None else None
-            button.setEnabled(step is not None)
-            button.setText(plain if step is None else
-                           (_("&Undo: {step}") if name == "undo_label" else _("&Redo: {step}")).format(step=_(step)))
+        edit_actions.show_steps(self.window_.history, self.undo_button, self.redo_button)
 
     def event(self, event) -> bool:
         if event.type() == QEvent.WindowActivate:  # an undo in the main window, say

@@ -1,6 +1,7 @@
 """The follow-up tracker window (Edit → Follow-up tracker…, Ctrl+T): a table of
-top-level outcomes with filters by meeting, period, status, kind and addressee,
-sortable by any column.
+top-level outcomes with filters by meeting, period, status, kind, addressee,
+organisation, words of the text (topic) and overdue ones, sortable by any column.
+Follow-up… (Ctrl+U) shows the selected outcome's notes (ui/follow_up.py).
 
 The model is lazy: it asks the tracker service for 200 rows at a time as the view
 scrolls (``canFetchMore`` / ``fetchMore``), so 100,000 outcomes open as fast as 200.
@@ -10,23 +11,27 @@ Double-clicking a row shows the outcome in the main window.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QHBoxLayout, QHeaderView,
-    QLabel, QPushButton, QTableView, QVBoxLayout,
+    QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout,
 )
 
 from piel_desktop.i18n import N_, _, format_date, format_number, ngettext, ui_language
 from piel_desktop.reports.tracker_brief import make_tracker_brief
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
-from piel_desktop.services import tracker
+from piel_desktop.services import registries, tracker
 from piel_desktop.services.tracker import TrackerFilter, TrackerRow
+from piel_desktop.ui import follow_up
 from piel_desktop.ui.brief_actions import ask_pdf_path
-from piel_desktop.ui.dialogs import show_error
+from piel_desktop.ui.dialogs import shortcut_button, show_error
 
 PAGE = 200
 _COLUMNS = (("meeting", N_("Meeting")), ("date", N_("Date")), ("text", N_("Outcome")),
-            ("kind", N_("Kind")), ("status", N_("Status")), ("addressee", N_("Addressee")))
+            ("kind", N_("Kind")), ("status", N_("Status")), ("addressee", N_("Addressee")),
+            ("due_date", N_("Due date")))
+#: Milliseconds the topic box waits after the last key before filtering.
+TYPING_PAUSE = 300
 
 
 class TrackerModel(QAbstractTableModel):
@@ -95,9 +100,14 @@ class TrackerModel(QAbstractTableModel):
                 "text": row.text if row.text_lang == self.lang else f"{row.text} [{row.text_lang}]",
                 "kind": label(KIND_LABELS, row.kind), "status": label(STATUS_LABELS, row.status),
                 "addressee": label(ADDRESSEE_LABELS, row.addressee),
+                "due_date": format_date(row.due_date, self.lang, "medium") if row.due_date else "",
             }[key]
         if role == Qt.ToolTipRole and key == "text":
             return row.text
+        if role == Qt.ToolTipRole and key == "due_date":  # red in the cell, said in the tip
+            return follow_up.due_text(row.due_date, row.status, self.lang) or None
+        if role == Qt.ForegroundRole and key == "due_date" and follow_up.is_overdue(row.due_date, row.status):
+            return QColor("#b00020")
         if role == Qt.TextAlignmentRole and key == "meeting":
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
@@ -136,6 +146,19 @@ class TrackerDialog(QDialog):
         self.kind = _combo(_("All kinds"), [(_(text), code) for code, text in KIND_LABELS.items()])
         # Filled after the first paint: finding every addressee reads every outcome.
         self.addressee = _combo(_("All addressees"), [])
+        self.organisation = _combo(_("All organisations"), [
+            (name, organisation_id) for organisation_id, name in registries.organisations(archive)])
+        self.topic = QLineEdit()
+        self.topic.setPlaceholderText(_("Topic: words in the outcome's text"))
+        self.topic.setClearButtonEnabled(True)
+        self.typing = QTimer(self)
+        self.typing.setSingleShot(True)
+        self.typing.setInterval(TYPING_PAUSE)
+        self.typing.timeout.connect(self.apply)
+        self.topic.textChanged.connect(lambda _text: self.typing.start())
+        self.overdue = QCheckBox(_("Overdue only"))
+        self.overdue.setToolTip(_("Due date passed, and not implemented, superseded or withdrawn"))
+        self.overdue.toggled.connect(self.apply)
         self.period = QCheckBox(_("Meetings from"))
         self.since, self.until = QDateEdit(), QDateEdit()
         for edit, day in ((self.since, QDate(2009, 1, 1)), (self.until, QDate.currentDate())):
@@ -145,13 +168,16 @@ class TrackerDialog(QDialog):
             edit.setEnabled(False)
             edit.dateChanged.connect(self.apply)
         self.period.toggled.connect(lambda on: (self.since.setEnabled(on), self.until.setEnabled(on), self.apply()))
-        for combo in (self.meeting, self.status, self.kind, self.addressee):
+        for combo in (self.meeting, self.status, self.kind, self.addressee, self.organisation):
             combo.currentIndexChanged.connect(self.apply)
         filters = QHBoxLayout()
-        for widget in (self.meeting, self.status, self.kind, self.addressee, self.period, self.since,
-                       QLabel(_("to")), self.until):
+        for widget in (self.meeting, self.status, self.kind, self.addressee, self.organisation):
             filters.addWidget(widget)
         filters.addStretch()
+        more_filters = QHBoxLayout()
+        more_filters.addWidget(self.topic, 1)
+        for widget in (self.overdue, self.period, self.since, QLabel(_("to")), self.until):
+            more_filters.addWidget(widget)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
@@ -164,14 +190,16 @@ class TrackerDialog(QDialog):
         header.setSortIndicator(0, Qt.AscendingOrder)
         self.view.doubleClicked.connect(self._show)
         self.count = QLabel()
-        self.print_button = QPushButton(_("Print follow-up brief…"))
-        self.print_button.clicked.connect(self.print_brief)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count)
         bottom.addStretch()
+        self.follow_up_button = shortcut_button(self, _("&Follow-up…"), self.show_notes, "Ctrl+U", bottom)
+        self.print_button = QPushButton(_("Print follow-up brief…"))
+        self.print_button.clicked.connect(self.print_brief)
         bottom.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(more_filters)
         layout.addWidget(self.view)
         layout.addLayout(bottom)
         self.apply()
@@ -195,7 +223,9 @@ class TrackerDialog(QDialog):
             meeting=chosen(self.meeting), statuses=(status,) if status else (),
             kinds=(kind,) if kind else (), addressee=chosen(self.addressee),
             since=self.since.date().toPython() if on else None,
-            until=self.until.date().toPython() if on else None)
+            until=self.until.date().toPython() if on else None,
+            overdue=self.overdue.isChecked(), topic=self.topic.text().strip(),
+            organisation=chosen(self.organisation))
 
     def apply(self, *_args) -> None:
         """Show the rows of the filters as they are now set."""
@@ -223,6 +253,18 @@ class TrackerDialog(QDialog):
             self, _("Making the brief…"),
             lambda progress: make_tracker_brief(archive, lang=lang, out=path, flt=flt, progress=progress),
             on_success=done, on_failure=lambda e: show_error(self, e))
+
+    def show_notes(self) -> follow_up.FollowUpDialog | None:
+        """Show the follow-up notes of the selected row's outcome; the rows are read
+        again when that window closes (a note may have moved the status)."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.model.rows[index.row()]
+        dialog = follow_up.open_notes(self.window_, row.id, row.text)
+        if dialog is not None:
+            dialog.finished.connect(lambda _result: self.apply())
+        return dialog
 
     def _show(self, index) -> None:
         row = self.model.rows[index.row()]
