@@ -299,7 +299,7 @@ class UsageError(Exception):
 
 def _setup_logging() -> Path:
     """Log to a rotating file (tracebacks of unexpected errors included); return its path."""
-    log_file = paths.log_dir() / "piel-desktop.log"
+    log_file = paths.log_dir() / paths.LOG_NAME
     root = logging.getLogger()
     if any(getattr(h, "baseFilename", None) == str(log_file) for h in root.handlers):
         return log_file
@@ -348,7 +348,7 @@ def _check_display() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``piel-desktop``; returns the exit status."""
-    log_file = _setup_logging()
+    _setup_logging()
     argv = sys.argv[1:] if argv is None else argv
     try:
         settings = Settings()
@@ -377,5 +377,5 @@ def main(argv: list[str] | None = None) -> int:
         return 141
     except Exception:
         log.exception("unexpected error running %s", argv)
-        print(unexpected(str(log_file)), file=sys.stderr)
+        print(unexpected(), file=sys.stderr)
         return EXIT_ERROR

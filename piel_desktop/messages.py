@@ -7,9 +7,11 @@ clear sentence in the interface language. Nothing here is shown with a traceback
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import RIGHT_TO_LEFT
+from piel_desktop.paths import LOG_NAME, log_dir
 from piel_desktop.i18n import N_, _, format_datetime, format_list, ngettext, ui_language
 
 _ERRORS = {
@@ -36,6 +38,8 @@ _ERRORS = {
                                "are {supported}."),
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
+    "folder-not-writable": N_("The folder {path} cannot be written ({reason}). Check that the disk "
+                              "is not full and that you may write there; nothing was changed."),
     "invalid-value": N_("The value “{value}” is not valid for {field}."),
     "value-required": N_("{field} must be filled in."),
     "not-a-country": N_("“{value}” is not an ISO 3166 country code (two letters, such as KE or FR)."),
@@ -191,7 +195,12 @@ def isolated(path) -> str:
     return f"\u2066{path}\u2069" if ui_language() in RIGHT_TO_LEFT else str(path)
 
 
-def unexpected(log_file: str) -> str:
+def unexpected() -> str:
+    """The sentence for an error nobody expected: where its details were logged, if the
+    log file (``log_dir() / LOG_NAME``) could be opened."""
+    log_file = str(log_dir() / LOG_NAME)
+    if not any(getattr(h, "baseFilename", None) == log_file for h in logging.getLogger().handlers):
+        return _("Something went wrong inside PIeL Desktop. Nothing was changed.")
     return _("Something went wrong inside PIeL Desktop. Nothing was changed; the details "
              "were written to {log}.").format(log=isolated(log_file))
 

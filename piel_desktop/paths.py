@@ -18,6 +18,11 @@ from piel_desktop import APP_ID
 
 ARCHIVE_SUFFIX = ".piel"
 ARCHIVE_ENV = "PIEL_ARCHIVE"
+#: When set, every per-user folder is under this one (``data``, ``config``, ``log``)
+#: instead of the platform's: the self-test uses it to leave the user's folders alone.
+USER_DIR_ENV = "PIEL_USER_DIR"
+#: The log file's name in log_dir().
+LOG_NAME = "piel-desktop.log"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,16 +51,21 @@ def catalogs_dir() -> Path:
     return _data_root("i18n")
 
 
+def _user_root(name: str) -> Path | None:
+    value = os.environ.get(USER_DIR_ENV, "").strip()
+    return Path(value) / name if value else None
+
+
 def user_data_dir() -> Path:
-    return platformdirs.user_data_path(APP_ID, appauthor=False)
+    return _user_root("data") or platformdirs.user_data_path(APP_ID, appauthor=False)
 
 
 def config_dir() -> Path:
-    return platformdirs.user_config_path(APP_ID, appauthor=False)
+    return _user_root("config") or platformdirs.user_config_path(APP_ID, appauthor=False)
 
 
 def log_dir() -> Path:
-    return platformdirs.user_log_path(APP_ID, appauthor=False)
+    return _user_root("log") or platformdirs.user_log_path(APP_ID, appauthor=False)
 
 
 def default_archive_path() -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import subprocess
 import sys
 
@@ -198,6 +199,9 @@ def test_self_test_from_the_source_tree(tmp_path):
     lines = result.stdout.splitlines()
     assert len([line for line in lines if line.startswith("ok ")]) == 17 and lines[-1] == "self-test: passed"
     assert not list(tmp_path.glob("piel-self-test-*"))  # its folder is removed
+    data = Path(os.environ["XDG_DATA_HOME"]) / "piel-desktop"
+    assert not (data / "backups").exists()  # nor the user's backups or settings touched
+    assert not (Path(os.environ["XDG_CONFIG_HOME"]) / "piel-desktop" / "settings.json").exists()
 
 
 def test_self_test_reports_a_failing_check(monkeypatch, capsys):
@@ -207,3 +211,20 @@ def test_self_test_reports_a_failing_check(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "FAIL  catalog fr: 'a message no catalog has' is not translated" in out
     assert "ok    brief in fr" in out and out.splitlines()[-1] == "self-test: 5 checks failed"
+
+
+def test_an_unwritable_data_folder_is_named_in_one_sentence(archive, tmp_path):
+    """Importing makes a backup first; when the folder for backups cannot be made (here
+    a file stands where it should be), the error names that folder and the archive is
+    left as it was."""
+    other = tmp_path / "other.piel"
+    run("--archive", str(other), "init")
+    package = tmp_path / "p.pielpkg"
+    assert run("--archive", str(archive), "export", "--full", "--out", str(package)).returncode == 0
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    before = run("--archive", str(other), "fingerprint").stdout
+    result = run("--archive", str(other), "import", str(package),
+                 env={"PIEL_USER_DIR": str(blocker / "user")})
+    assert_clean_error(result, "cannot be written", "The folder ", "not-a-folder")
+    assert run("--archive", str(other), "fingerprint").stdout == before

@@ -188,6 +188,13 @@ class RecordNotFound(PielError):
     code = "record-not-found"
 
 
+class FolderNotWritable(PielError):
+    """A folder the program must write in (an archive's, the backups', the data
+    folder) cannot be created or written. params: path, reason"""
+
+    code = "folder-not-writable"
+
+
 class RestoreNeedsParent(PielError):
     """A deleted record cannot come back because a record it belongs to is deleted
     too. params: label"""

@@ -10,12 +10,14 @@ the archive a new office identity (see storage.archive.take_new_identity).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from piel_desktop.domain.errors import ArchiveNotFound
+from piel_desktop.domain.errors import ArchiveNotFound, FolderNotWritable
 from piel_desktop.paths import ARCHIVE_SUFFIX, user_data_dir
 from piel_desktop.storage import Archive
 from piel_desktop.storage.archive import backup_copy, check_archive_file, take_new_identity
@@ -45,9 +47,15 @@ def backup_folder(archive: Archive | Path) -> Path:
 def make_backup(archive: Archive | Path, reason: str, *, rotate: bool = True) -> Path:
     """Copy the archive now; return the copy's path. With ``rotate``, only the newest
     KEEP copies remain (an import rotates after it succeeded, so a refused package
-    never pushes out a good copy). Raises ArchiveUnreadable if the copy fails."""
+    never pushes out a good copy). Raises FolderNotWritable if the backups folder
+    cannot be written, ArchiveUnreadable if the copy fails."""
     folder = backup_folder(archive)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise FolderNotWritable(path=str(folder), reason=e.strerror or str(e)) from e
+    if not os.access(folder, os.W_OK):
+        raise FolderNotWritable(path=str(folder), reason=os.strerror(errno.EACCES))
     now = dt.datetime.now(dt.UTC)
     target = folder / f"{now:%Y%m%dT%H%M%S%f}Z-{reason}{ARCHIVE_SUFFIX}"
     backup_copy(Path(getattr(archive, "path", archive)), target)

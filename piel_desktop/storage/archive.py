@@ -9,6 +9,7 @@ from a newer program are refused before anything is written.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from piel_desktop.domain.errors import (
     ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveReadOnly, ArchiveUnreadable,
-    InvalidValue, NewerSchema, NotAFile, NotAnArchive, PielError,
+    FolderNotWritable, InvalidValue, NewerSchema, NotAFile, NotAnArchive, PielError,
 )
 from piel_desktop.storage import search, sync
 from piel_desktop.storage.models import Record, Replica, utcnow
@@ -432,7 +433,8 @@ def create_archive(path: Path | str, *, office: str = "") -> Archive:
     """Create a new, empty archive at ``path`` and open it.
 
     ``office`` names this archive's replica. Raises ArchiveExists if ``path`` exists
-    (nothing is overwritten) and ArchiveUnreadable if the folder cannot be written. The
+    (nothing is overwritten), FolderNotWritable if its folder cannot be made or
+    written, ArchiveUnreadable if SQLite cannot build it. The
     file appears complete or not at all: it is built under a temporary name first.
     """
     path = Path(path).expanduser()
@@ -445,6 +447,11 @@ def create_archive(path: Path | str, *, office: str = "") -> Archive:
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.creating")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise FolderNotWritable(path=str(path.parent), reason=e.strerror or str(e)) from e
+    if not os.access(path.parent, os.W_OK):
+        raise FolderNotWritable(path=str(path.parent), reason=os.strerror(errno.EACCES))
+    try:
         _migrate(temporary)
         _attach(temporary, schema_head(), office).close()
         if path.exists():

@@ -18,7 +18,7 @@ from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import Meeting
 from piel_desktop.i18n import _, format_date, language_name, ui_language
 from piel_desktop.messages import describe, unexpected
-from piel_desktop.paths import ARCHIVE_SUFFIX, log_dir
+from piel_desktop.paths import ARCHIVE_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         text = describe(error)
     else:
         log.error("unexpected error", exc_info=error)
-        text = unexpected(str(log_dir() / "piel-desktop.log"))
+        text = unexpected()
     QMessageBox.warning(parent, APP_NAME, text)
 
 

@@ -3,8 +3,8 @@
 Meant for frozen bundles, where data files, Qt plugins and non-ASCII paths usually
 break, and run by ``build_installer.py`` and ``tests/test_installer.py``. Everything
 happens in a temporary folder whose path has non-ASCII characters
-(``…/Réunions 2026/记录``), with its own settings, and is removed afterwards; the
-user's archives and settings are not touched. Prints one line per check, ``ok`` or
+(``…/Réunions 2026/记录``), with its own settings and backups (``PIEL_USER_DIR``), and is
+removed afterwards; the user's archives, settings and backups are not touched. Prints one line per check, ``ok`` or
 ``FAIL`` with the reason, and returns 0 only if every check passed.
 """
 
@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from piel_desktop import paths
 from piel_desktop.domain.model import LANGUAGES
 from piel_desktop.i18n import SOURCE_LANGUAGE, catalogs_dir, translation
 
@@ -166,6 +167,8 @@ def run_self_test(keep: bool = False) -> int:
     root = base / FOLDER
     root.mkdir(parents=True)
     failures = 0
+    user_dir = os.environ.get(paths.USER_DIR_ENV)
+    os.environ[paths.USER_DIR_ENV] = str(base / "user")  # backups, settings: here, not the user's
     try:
         for name, check in SelfTest(root).checks():
             try:
@@ -176,6 +179,10 @@ def run_self_test(keep: bool = False) -> int:
                     "".join(traceback.format_exception_only(error)).strip()
                 print(f"FAIL  {name}: {reason}", flush=True)
     finally:
+        if user_dir is None:
+            os.environ.pop(paths.USER_DIR_ENV, None)
+        else:
+            os.environ[paths.USER_DIR_ENV] = user_dir
         app.processEvents()  # let the window's deferred deletion run before the files go
         if keep:
             print(f"Files kept in {root}")
