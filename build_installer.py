@@ -7,10 +7,11 @@ Steps, in order:
 2. freeze the program with PyInstaller, as ``packaging/piel-desktop.spec`` says, into
    one folder: ``dist/piel-desktop/`` with the executable ``piel-desktop``
    (``piel-desktop.exe`` on Windows; on macOS also ``PIeL Desktop.app``);
-3. on Linux, pack that folder with a ``.desktop`` file, the icon and ``install.sh``
-   into ``dist/piel-desktop-VERSION-linux-ARCH.tar.gz``;
+3. print the bundle's size by part and, on Linux, the oldest glibc it runs on;
 4. unless ``--no-self-test``, run ``piel-desktop --self-test`` from the bundle;
-5. print the bundle's size and what it is made of.
+5. on Linux, pack the folder with a ``.desktop`` file, the icon and ``install.sh``
+   into ``dist/piel-desktop-VERSION-linux-ARCH.tar.gz`` (only after the self-test
+   passed).
 
 Needs the build extra: ``pip install -c constraints.txt -e ".[build]"``. Exit status 0
 when the bundle was built (and its self-test passed), 1 otherwise.
@@ -19,8 +20,11 @@ when the bundle was built (and its self-test passed), 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -35,6 +39,19 @@ def version() -> str:
     about: dict[str, str] = {}
     exec((ROOT / "piel_desktop" / "__init__.py").read_text(encoding="utf-8"), about)
     return about["__version__"]
+
+
+class BuildError(Exception):
+    """Something the person building can fix; the message says what."""
+
+
+def _require_build_tools() -> None:
+    missing = [name for name in ("babel", "PyInstaller", "PySide6", "piel_desktop")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        raise BuildError(
+            f"{', '.join(missing)} not found in this Python ({sys.executable}). Run "
+            "scripts/dev.sh setup, then .venv/bin/python build_installer.py.")
 
 
 def compile_catalogs() -> int:
@@ -120,6 +137,21 @@ def size_report(bundle: Path) -> list[tuple[str, int]]:
     return [*sorted(sizes.items(), key=lambda item: -item[1]), ("total", total)]
 
 
+def glibc_needed(bundle: Path) -> str | None:
+    """The newest glibc symbol version any library in the bundle needs ("2.36"): the
+    oldest glibc the bundle runs on. None where objdump is missing (not Linux)."""
+    if not shutil.which("objdump"):
+        return None
+    newest = (0, 0)
+    for path in bundle.rglob("*"):
+        if path.is_file() and not path.is_symlink() and (path.suffix == ".so" or ".so." in path.name
+                                                          or path.name == NAME):
+            output = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True).stdout
+            for major, minor in re.findall(r"GLIBC_(\d+)\.(\d+)", output):
+                newest = max(newest, (int(major), int(minor)))
+    return f"{newest[0]}.{newest[1]}" if newest > (0, 0) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Build the PIeL Desktop bundle: compile the catalogs, freeze the program "
@@ -132,18 +164,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-self-test", action="store_true", help="do not run the bundle's self-test")
     parser.add_argument("--no-archive", action="store_true", help="do not pack the tarball (Linux)")
     args = parser.parse_args(argv)
+    try:
+        return build(args)
+    except BuildError as error:
+        print(f"build_installer.py: {error}", file=sys.stderr)
+        return 1
 
+
+def build(args: argparse.Namespace) -> int:
+    _require_build_tools()
+    dist, work = args.dist.resolve(), args.work.resolve()
+    for folder in (dist, work):
+        if folder.exists() and not folder.is_dir():
+            raise BuildError(f"{folder} is a file; name a folder for --dist and --work.")
     print(f"Compiled {compile_catalogs()} catalogs.")
-    bundle = freeze(args.dist.resolve(), args.work.resolve())
+    bundle = freeze(dist, work)
     print(f"Bundle: {bundle} (run {executable(bundle)})")
-    if sys.platform.startswith("linux") and not args.no_archive:
-        print(f"Tarball: {pack_linux(bundle, args.dist.resolve())}")
     print("Size:")
     for name, size in size_report(bundle):
         print(f"  {size / 2**20:7.1f} MB  {name}")
+    glibc = glibc_needed(bundle) if sys.platform.startswith("linux") else None
+    if glibc:
+        print(f"Runs on Linux with glibc {glibc} or newer (the newest version its libraries need).")
     if not args.no_self_test and not self_test(bundle):
-        print("The bundle's self-test failed.", file=sys.stderr)
+        print("The bundle's self-test failed; no tarball was made.", file=sys.stderr)
         return 1
+    if sys.platform.startswith("linux") and not args.no_archive:
+        tarball = pack_linux(bundle, dist)
+        print(f"Tarball: {tarball} ({tarball.stat().st_size / 2**20:.1f} MB)")
     return 0
 
 

@@ -8,6 +8,7 @@ projects' licence files state them.
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -31,11 +32,15 @@ FONTS: tuple[Component, ...] = (
 )
 
 LIBRARIES: tuple[Component, ...] = (
+    Component("Python", "PSF-2.0"),
     Component("Qt and PySide6", "LGPL-3.0-only", "PySide6-Essentials"),
+    Component("ICU (in Qt)", "Unicode-3.0"),
     Component("Shiboken", "LGPL-3.0-only", "shiboken6"),
     Component("SQLAlchemy", "MIT", "SQLAlchemy"),
     Component("Alembic", "MIT", "alembic"),
     Component("Mako", "MIT", "Mako"),
+    Component("MarkupSafe", "BSD-3-Clause", "MarkupSafe"),
+    Component("typing_extensions", "PSF-2.0", "typing_extensions"),
     Component("ReportLab", "BSD-3-Clause", "reportlab"),
     Component("rl_accel", "BSD-3-Clause", "rl_accel"),
     Component("Pillow", "MIT-CMU", "pillow"),
@@ -52,8 +57,14 @@ LIBRARIES: tuple[Component, ...] = (
 )
 
 
+#: What a frozen bundle also carries, besides the components listed.
+SYSTEM_LIBRARIES = ("GLib", "FreeType", "HarfBuzz", "Fontconfig", "libxcb", "OpenSSL", "SQLite")
+
+
 def version_of(component: Component) -> str:
     """The installed version of ``component``'s distribution, or "" if unknown."""
+    if component.name == "Python":
+        return platform.python_version()
     if component.distribution is None:
         return ""
     try:

@@ -33,7 +33,7 @@ from piel_desktop.domain.meetings import parse_meeting_numbers
 from piel_desktop.i18n import _, format_list, format_number, ngettext, normalize_language, resolve_language, \
     set_ui_language, system_language_candidates, ui_language, ui_languages
 from piel_desktop.reports import BRIEF_LANGUAGES
-from piel_desktop.services import TABLE_KINDS
+from piel_desktop.services import PACKAGE_SUFFIX, TABLE_KINDS
 from piel_desktop.messages import (
     RECORD_KIND_LABELS, conflict_line, describe, import_report, label, unexpected,
 )
@@ -118,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("offices", help=_("list this archive's office and the offices it knows"))
     commands.add_parser("conflicts", help=_("list the open conflicts between offices"))
+    for command in commands.choices.values():  # --archive also after the command
+        command.add_argument("--archive", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                             help=_("archive file to use (as before the command)"))
     return parser
 
 
@@ -280,10 +283,10 @@ def _run_conflicts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_window(args: argparse.Namespace, settings: Settings) -> int:
+def _run_window(args: argparse.Namespace, settings: Settings, package: Path | None = None) -> int:
     from piel_desktop.ui.app import run  # Qt is imported here and only here
     explicit = args.archive or paths.archive_from_environment()
-    return run(archive=explicit, settings=settings, ui_lang=args.ui_lang)
+    return run(archive=explicit, settings=settings, ui_lang=args.ui_lang, package=package)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -314,6 +317,28 @@ def _setup_logging() -> Path:
     root.setLevel(logging.WARNING)
     log.setLevel(logging.INFO)
     return log_file
+
+
+def _opened_file(argv: list[str]) -> tuple[list[str], Path | None]:
+    """A file named in place of a command, as a file manager or the menu entry passes
+    it (``piel-desktop FILE``): an archive opens in the window, a package is checked
+    for import. Returns the arguments without it, and the file (None if there is none)."""
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in ("--lang", "--archive"):
+            index += 2
+            continue
+        if token.startswith("-"):
+            index += 1
+            continue
+        if token in COMMANDS:
+            return argv, None
+        path = Path(token)
+        if path.suffix.lower() in (paths.ARCHIVE_SUFFIX, PACKAGE_SUFFIX) or path.is_file():
+            return argv[:index] + argv[index + 1:], path
+        return argv, None
+    return argv, None
 
 
 def _interface_language_option(argv: list[str]) -> str | None:
@@ -355,11 +380,17 @@ def main(argv: list[str] | None = None) -> int:
         requested = _interface_language_option(argv)
         set_ui_language(resolve_language(requested, settings.get("language"),
                                          candidates=system_language_candidates()))
+        argv, opened = _opened_file(argv)
         args = _parser().parse_args(argv)
         _check_interface_language(args.ui_lang)
         if args.self_test:
             from piel_desktop.ui.selftest import run_self_test
             return run_self_test()
+        if opened is not None and args.command is None:
+            _check_display()
+            if opened.suffix.lower() == PACKAGE_SUFFIX:
+                return _run_window(args, settings, package=opened)
+            args.archive = opened
         if args.command is None:
             _check_display()
             return _run_window(args, settings)

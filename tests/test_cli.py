@@ -228,3 +228,24 @@ def test_an_unwritable_data_folder_is_named_in_one_sentence(archive, tmp_path):
                  env={"PIEL_USER_DIR": str(blocker / "user")})
     assert_clean_error(result, "cannot be written", "The folder ", "not-a-folder")
     assert run("--archive", str(other), "fingerprint").stdout == before
+
+
+def test_archive_option_after_the_command(archive):
+    result = run("check", "--archive", str(archive))
+    assert result.returncode == 0 and str(archive) in result.stdout
+
+
+def test_a_file_in_place_of_a_command_opens_it(archive, tmp_path):
+    """What a file manager passes (`piel-desktop FILE`): an archive is opened, a package
+    is offered for import; a name that is neither is still a usage error."""
+    argv, opened = cli._opened_file([str(archive)])
+    assert argv == [] and opened == archive
+    package = tmp_path / "de HQ.pielpkg"
+    argv, opened = cli._opened_file(["--lang", "es", str(package)])
+    assert argv == ["--lang", "es"] and opened == package
+    assert cli._opened_file(["check"]) == (["check"], None)
+    assert run("nonsense").returncode == 2
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "piel_desktop", str(archive)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert_clean_error(result, "needs a graphical display")  # it went for the window

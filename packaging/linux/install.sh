@@ -10,5 +10,16 @@ rm -rf "$target"
 cp -R "$here/piel-desktop" "$target"
 ln -sf "$target/piel-desktop" "$HOME/.local/bin/piel-desktop"
 cp "$here/piel-desktop.svg" "$data/icons/hicolor/scalable/apps/"
-sed "s|^Exec=.*|Exec=\"$target/piel-desktop\" %f|" "$here/piel-desktop.desktop" > "$data/applications/piel-desktop.desktop"
+# Exec quotes the path as the Desktop Entry specification says: \ " ` $ escaped inside
+# the quotes, and % doubled.
+exec_path=$(printf '%s' "$target/piel-desktop" | sed -e 's/[\\"`$]/\\&/g' -e 's/%/%%/g')
+{
+  grep -v '^Exec=' "$here/piel-desktop.desktop"
+  printf 'Exec="%s" %%f\n' "$exec_path"
+} > "$data/applications/piel-desktop.desktop"
 echo "Installed in $target; start it from the menu or with: piel-desktop"
+case ":$PATH:" in
+  *":$HOME/.local/bin:"*) ;;
+  *) echo "($HOME/.local/bin is not on your PATH: start it with $HOME/.local/bin/piel-desktop)" ;;
+esac
+echo "To remove it: rm -r \"$target\" \"$HOME/.local/bin/piel-desktop\" \"$data/applications/piel-desktop.desktop\""

@@ -7,3 +7,6 @@ The window and the command line call these; neither touches the database directl
 #: command line can offer them without importing the database layer.
 TABLE_KINDS = ("meetings", "outcomes", "efforts", "practices", "consultations", "organisations",
                "documents")
+
+#: The file name ending of packages (services/package_format.py).
+PACKAGE_SUFFIX = ".pielpkg"

@@ -35,6 +35,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from piel_desktop import __version__
+from piel_desktop.services import PACKAGE_SUFFIX
 from piel_desktop.domain.errors import (
     NotAPackage, OutputNotWritable, PackageDamaged, PackageRecordInvalid,
     PackageSignatureInvalid, PackageTooLarge, PackageUnsafe, PackageVersionUnsupported,
@@ -44,7 +45,7 @@ from piel_desktop.domain.progress import SILENT, Progress
 FORMAT = "piel-package"
 #: Version of the package format this program writes and reads.
 FORMAT_VERSION = 1
-SUFFIX = ".pielpkg"
+SUFFIX = PACKAGE_SUFFIX
 MANIFEST, SIGNATURE = "manifest.json", "manifest.sig"
 DATA_ENTRIES = ("replicas.ndjson", "changesets.ndjson", "records.ndjson", "blobs.ndjson")
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from piel_desktop import APP_NAME, __version__, paths
-from piel_desktop.about import FONTS, LIBRARIES, PROGRAM_LICENCE, Component, version_of
+from piel_desktop.about import FONTS, LIBRARIES, PROGRAM_LICENCE, SYSTEM_LIBRARIES, Component, version_of
 from piel_desktop.i18n import _
 
 
@@ -30,13 +30,20 @@ def _rows(components: tuple[Component, ...]) -> str:
     return "".join(rows)
 
 
-def licences_html() -> str:
-    """The licence table shown in the About box (HTML)."""
-    head = "".join(f"<th align=left>{escape(title)}</th>"
+def licences_html(right_to_left: bool = False) -> str:
+    """The licence tables shown in the About box (HTML), mirrored for a right-to-left
+    interface."""
+    direction, start = ("rtl", "right") if right_to_left else ("ltr", "left")
+    head = "".join(f"<th align={start}>{escape(title)}</th>"
                    for title in (_("Component"), _("Version"), _("Licence")))
-    return "".join(
-        f"<h4>{escape(title)}</h4><table cellspacing=0 cellpadding=3><tr>{head}</tr>{_rows(components)}</table>"
+    tables = "".join(
+        f"<h4>{escape(title)}</h4><table dir={direction} cellspacing=0 cellpadding=3>"
+        f"<tr>{head}</tr>{_rows(components)}</table>"
         for title, components in ((_("Fonts in briefs and in the window"), FONTS), (_("Libraries"), LIBRARIES)))
+    system = escape(_("A frozen installation also carries system libraries of the computer it "
+                      "was built on ({names}), each under its own free licence.")
+                    .format(names=", ".join(SYSTEM_LIBRARIES)))
+    return f"<div dir={direction}>{tables}<p>{system}</p></div>"
 
 
 class AboutDialog(QDialog):
@@ -44,19 +51,20 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("About PIeL Desktop"))
         archive = f"\u2066{archive_path}\u2069" if archive_path else _("none")
-        self.summary = QLabel("<p>" + "</p><p>".join([
+        rtl = self.layoutDirection() == Qt.RightToLeft
+        self.summary = QLabel(f"<div dir={'rtl' if rtl else 'ltr'}><p>" + "</p><p>".join([
             f"<b>{APP_NAME}</b> {__version__}",
             escape(_("Offline records manager for the ITU Council Working Group on Child Online Protection.")),
             escape(_("Archive: {path}").format(path=archive)),
             escape(_("Archive schema: {version}").format(version=schema_version or "–")),
             escape(_("Free software under the GNU General Public License, version 3 or later "
                      "({licence}).").format(licence=PROGRAM_LICENCE)),
-        ]) + "</p>")
+        ]) + "</p></div>")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.licences = QTextBrowser()
         self.licences.setOpenExternalLinks(True)
-        self.licences.setHtml(licences_html())
+        self.licences.setHtml(licences_html(rtl))
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QColor, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -107,8 +107,10 @@ def start_window(window: MainWindow, path: Path, *, remembered: bool = False) ->
     return choice is not Start.QUIT
 
 
-def run(*, archive: Path | None, settings: Settings, ui_lang: str | None = None) -> int:
-    """Show the main window on ``archive`` (else the last one, else the default)."""
+def run(*, archive: Path | None, settings: Settings, ui_lang: str | None = None,
+        package: Path | None = None) -> int:
+    """Show the main window on ``archive`` (else the last one, else the default); with
+    ``package``, then check and preview that package for import (as a drop would)."""
     app = prepare_application(ui_lang, settings)
     window = MainWindow(settings)
     last = settings.get("last_archive")
@@ -122,4 +124,6 @@ def run(*, archive: Path | None, settings: Settings, ui_lang: str | None = None)
     if not started:
         window.close()
         return 0
+    if package is not None:
+        QTimer.singleShot(0, lambda: window.sync.import_file(package))
     return app.exec()
