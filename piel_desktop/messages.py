@@ -46,6 +46,10 @@ _ERRORS = {
     "year-out-of-range": N_("The year must be between {first} and {last}."),
     "not-a-link": N_("“{value}” is not a web address; write one address per line, starting with https:// or http://."),
     "end-before-start": N_("The end ({value}) is before the start ({start})."),
+    "not-a-choice": N_("{field} cannot be “{value}”; choose one of {choices}."),
+    "revised-before-adopted": N_("The year of revision ({value}) is before the year of adoption ({first})."),
+    "not-a-parent": N_("Clause {value} cannot be the parent: a parent clause belongs to the same "
+                       "instrument and is neither the clause itself nor one of its sub-clauses."),
     "number-in-use": N_("Another meeting already has the number {value}."),
     "not-a-meeting": N_("The archive has no meeting numbered {value}."),
     "no-shared-outcomes": N_("Meetings are reported together through the outcomes they share; "
@@ -159,14 +163,19 @@ def _template(error: PielError) -> str:
     return _(template) if template else _("Unexpected problem: {code}")
 
 
-def describe(error: PielError) -> str:
-    """One sentence in the interface language saying what went wrong."""
+def describe(error: PielError, kind: str | None = None) -> str:
+    """One sentence in the interface language saying what went wrong; ``kind`` names
+    the kind of record being edited (services/registries.py), for the field's name."""
     params = {key: _shown(value) for key, value in error.params.items()}
     if ui_language() in RIGHT_TO_LEFT:  # a path keeps its own left-to-right order
         params.update({key: isolated(value) for key, value in params.items()
                        if key in ("path", "entry")})
-    if error.code in ("invalid-value", "value-required") and error.params.get("field") in FIELD_LABELS:
-        params["field"] = label(FIELD_LABELS, error.params["field"])
+    if error.code in ("invalid-value", "value-required", "not-a-choice") and (
+            error.params.get("field") in FIELD_LABELS):
+        params["field"] = field_label(error.params["field"], kind)
+    if error.code == "not-a-choice":
+        params["choices"] = format_list([f"“{choice_label(error.params['field'], c)}”"
+                                         for c in error.params["choices"]], ui_language(), style="or")
     if error.code == "table-columns-missing":
         params["columns"] = format_list([f"“{label(FIELD_LABELS, c)}”" for c in error.params["columns"]],
                                         ui_language())
@@ -289,7 +298,49 @@ FIELD_LABELS = {
     "document_id": N_("Document"), "practice_id": N_("Practice"),
     "reported_with": N_("Reported together with"),
     "due_date": N_("Due date"), "note_id": N_("Follow-up note"),
+    "recipient": N_("Addressed to"), "session_year": N_("Session (year)"),
+    "action_requested_id": N_("Action requested"), "issuer": N_("Adopted by"),
+    "adopted_year": N_("Year adopted"), "revised_year": N_("Year last revised"),
+    "citation_id": N_("Citation"), "section": N_("Section"), "instrument_id": N_("Instrument"),
 }
+
+#: Field names that differ by the kind of record (services/registries.py), by (kind, field).
+KIND_FIELD_LABELS = {
+    ("clause", "parent_id"): N_("Part of clause"),
+    ("clause", "number"): N_("Number (as printed)"),
+}
+
+
+def field_label(field: str, kind: str | None = None) -> str:
+    """The translated name of a record field, as the record ``kind`` has it."""
+    if (kind, field) in KIND_FIELD_LABELS:
+        return _(KIND_FIELD_LABELS[kind, field])
+    return label(FIELD_LABELS, field)
+
+
+#: Names of the codes of the registries' coded fields (services/mandate.py), by field.
+CHOICE_LABELS = {
+    "recipient": {"council": N_("Council"), "plenipotentiary": N_("Plenipotentiary Conference")},
+    "issuer": {"council": N_("Council"), "plenipotentiary": N_("Plenipotentiary Conference")},
+    "kind": {"resolution": N_("Resolution"), "decision": N_("Decision")},
+    "section": {
+        "considering": N_("considering"), "recognizing": N_("recognizing"), "noting": N_("noting"),
+        "bearing_in_mind": N_("bearing in mind"), "resolves": N_("resolves"), "decides": N_("decides"),
+        "instructs": N_("instructs"), "requests": N_("requests"), "invites": N_("invites"),
+        "encourages": N_("encourages"), "urges": N_("urges"),
+    },
+}
+
+
+def choice_label(field: str, code: str | None) -> str:
+    """The translated name of the code of a coded registry field ("" for none)."""
+    return label(CHOICE_LABELS.get(field, {}), code)
+
+
+def instrument_name(kind: str, number: str, issuer: str) -> str:
+    """"Resolution 179 (Plenipotentiary Conference)": how an instrument is named."""
+    return _("{kind} {number} ({issuer})").format(
+        kind=choice_label("kind", kind), number=number, issuer=choice_label("issuer", issuer))
 
 #: One record of each kind, for previews and conflicts.
 RECORD_KIND_SINGULAR = {

@@ -259,7 +259,7 @@ def test_records_menu_and_shortcuts_do_not_clash(window):
     assert len(keys) == len(set(keys)), keys
     assert [a.text() for a in window.records_menu.actions()] == [
         "Country &efforts…", "&Good practices…", "Youth &consultations…", "&Documents…",
-        "&Organisations…"]
+        "&Organisations…", "&Reports…", "&Mandate (instruments and clauses)…"]
     exported = [a.text() for a in window.list_menu.actions()]
     assert {"Country &efforts…", "&Good practices…", "&Documents…"} <= set(exported)
 

@@ -143,6 +143,27 @@ class NotALink(InvalidValue):
     code = "not-a-link"
 
 
+class NotAChoice(InvalidValue):
+    """A coded field given a code it does not take (a clause's section, a report's
+    recipient). params: field, value, choices (tuple of the codes it takes)"""
+
+    code = "not-a-choice"
+
+
+class RevisedBeforeAdopted(InvalidValue):
+    """A year of revision before the year of adoption. params: field (the later
+    year's), value, first (the earlier year)"""
+
+    code = "revised-before-adopted"
+
+
+class NotAParent(InvalidValue):
+    """A clause given a parent clause of another instrument, itself or one of its own
+    sub-clauses. params: field, value"""
+
+    code = "not-a-parent"
+
+
 class DateInFuture(InvalidValue):
     """A date of something that has happened is later than today. params: field, value
     (the date, ISO), today (ISO)"""

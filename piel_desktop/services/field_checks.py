@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from piel_desktop.domain.errors import (
-    InvalidValue, NotACountry, NotALink, YearOutOfRange,
+    InvalidValue, NotAChoice, NotACountry, NotALink, YearOutOfRange,
 )
 from piel_desktop.domain.model import LANGUAGES
 from piel_desktop.i18n import country_codes
@@ -32,14 +32,17 @@ class Field:
     organisation (an organisation's id), documents (document ids), anchor (a text
     record: its original version; one line when ``most`` is given), file (a
     document's file, a path), number (a whole number from 1), meetings (other
-    meetings' numbers, as "10, 11" or a tuple), choice (one of the values an editor
-    offers, checked by the service that owns the field: a follow-up note's status).
+    meetings' numbers, as "10, 11" or a tuple), choice (one of ``choices``, codes such
+    as "council"; without ``choices`` one of the values an editor offers, checked by
+    the service that owns the field: a follow-up note's status), record (the id of
+    another record, checked by the service: a clause's instrument or parent clause).
     """
 
     name: str
     kind: str
     required: bool = False
     most: int | None = None
+    choices: tuple[str, ...] | None = None
 
 
 _LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -169,6 +172,14 @@ def _number(f: Field, value) -> int | None:
     return value
 
 
+def _choice(f: Field, value) -> str | None:
+    if value in (None, ""):
+        return None
+    if f.choices is not None and value not in f.choices:
+        raise NotAChoice(field=f.name, value=str(value), choices=f.choices)
+    return value
+
+
 def _numbers(f: Field, value) -> tuple[int, ...]:
     items = value.replace(";", ",").replace(" ", ",").split(",") if isinstance(value, str) else list(value or ())
     return tuple(sorted({_number(f, item) for item in items if item not in ("", None)}))
@@ -177,12 +188,13 @@ def _numbers(f: Field, value) -> tuple[int, ...]:
 _PARSERS = {"line": _line, "text": _text, "links": _links, "country": _country, "year": _year,
             "date": _date, "flag": _flag, "language": _language, "languages": _languages,
             "organisation": _id, "documents": _ids, "anchor": _anchor, "file": _file,
-            "number": _number, "meetings": _numbers}
+            "number": _number, "meetings": _numbers,
+            "choice": _choice, "record": _id}
 
 
 def parse(f: Field, value):
     """``value`` of field ``f`` checked and normalised (see :class:`Field` for what each
     kind takes; empty becomes None, or () for lists). Raises InvalidValue or a subclass
-    (NotACountry, YearOutOfRange, NotALink) naming the field."""
+    (NotACountry, YearOutOfRange, NotALink, NotAChoice) naming the field."""
     return _PARSERS[f.kind](f, value)
 

@@ -3,7 +3,8 @@
 A :class:`History` belongs to one open archive. A step is any edit: adding, moving,
 deleting an outcome or changing its fields, adding, changing or deleting a follow-up
 note (services/follow_up.py), or adding, changing or deleting a record of
-services/registries.py (meetings and organisations among them), named for the menu
+services/registries.py (meetings, organisations, reports, instruments and clauses
+among them) or moving an instrument or clause, named for the menu
 ("Undo: edit country effort"). The undo of a delete writes back the exact rows the
 delete removed (services/snapshots.py): a meeting's outcomes, sub-items and links. Each edit made through it is applied
 at once and remembered with what it replaced; undoing writes the earlier values back
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from piel_desktop.i18n import N_
-from piel_desktop.services import follow_up, records, registries, snapshots
+from piel_desktop.services import follow_up, mandate, records, registries, snapshots
 from piel_desktop.storage import Archive
 
 #: Step names, translated when shown ("Undo: edit outcome status").
@@ -58,6 +59,17 @@ _RECORD_LABELS = {
     ("organisation", "create"): N_("add organisation"),
     ("organisation", "edit"): N_("edit organisation"),
     ("organisation", "delete"): N_("delete organisation"),
+    ("report", "create"): N_("add report"),
+    ("report", "edit"): N_("edit report"),
+    ("report", "delete"): N_("delete report"),
+    ("instrument", "create"): N_("add instrument"),
+    ("instrument", "edit"): N_("edit instrument"),
+    ("instrument", "delete"): N_("delete instrument"),
+    ("instrument", "move"): N_("move instrument"),
+    ("clause", "create"): N_("add clause"),
+    ("clause", "edit"): N_("edit clause"),
+    ("clause", "delete"): N_("delete clause"),
+    ("clause", "move"): N_("move clause"),
     ("note", "create"): N_("add follow-up note"),
     ("note", "edit"): N_("edit follow-up note"),
     ("note", "delete"): N_("delete follow-up note"),
@@ -144,6 +156,18 @@ class History:
             _RECORD_LABELS[kind, "delete"],
             undo=lambda: snapshots.restore(self.archive, removed),
             redo=lambda: registries.delete(self.archive, kind, record_id)))
+
+    def move(self, kind: str, record_id: uuid.UUID, step: int) -> bool:
+        """Move an instrument or a clause among its siblings (mandate.move: ``step``
+        -1 up, +1 down). Returns False when it cannot move further (no step)."""
+        earlier = mandate.move(self.archive, kind, record_id, step)
+        if not earlier:
+            return False
+        later = mandate.positions(self.archive, kind, earlier)
+        self._push(Step(_RECORD_LABELS[kind, "move"],
+                        undo=lambda: mandate.set_positions(self.archive, kind, earlier),
+                        redo=lambda: mandate.set_positions(self.archive, kind, later)))
+        return True
 
     def add_outcome(self, **fields) -> uuid.UUID:
         """Add an outcome as records.add_outcome does (same arguments and errors,

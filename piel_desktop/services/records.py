@@ -319,20 +319,28 @@ def move_outcome(archive: Archive, outcome_id: uuid.UUID, step: int,
                 select(m.Outcome).join(m.meeting_outcome, m.meeting_outcome.c.outcome_id == m.Outcome.id)
                 .where(m.meeting_outcome.c.meeting_id == shown, m.Outcome.parent_id.is_(None)))
                 if min(mt.number for mt in o.meetings) == first]
-        order = sorted(siblings, key=lambda o: (o.position, o.id))
-        here = order.index(outcome)
-        if not 0 <= here + step < len(order):
-            return {}
-        earlier = {o.id: o.position for o in order}
-        slots = sorted(earlier.values())
-        if len(set(slots)) < len(slots):  # equal positions: number them as they stand
-            slots = list(range(1, len(order) + 1))
-        order[here], order[here + step] = order[here + step], order[here]
-        for o, position in zip(order, slots):
-            o.position = position
-        changed = {o.id: earlier[o.id] for o in order if o.position != earlier[o.id]}
+        changed = swap_positions(siblings, outcome, step)
         uow.commit()
     return changed
+
+
+def swap_positions(siblings, record, step: int) -> dict[uuid.UUID, int]:
+    """Move ``record`` ``step`` places among ``siblings`` (records with ``id`` and
+    ``position``, itself among them) by rewriting positions; return the earlier
+    positions of those that changed (empty when it cannot move further). Equal
+    positions are first numbered as the records stand."""
+    order = sorted(siblings, key=lambda o: (o.position, o.id))
+    here = order.index(record)
+    if not 0 <= here + step < len(order):
+        return {}
+    earlier = {o.id: o.position for o in order}
+    slots = sorted(earlier.values())
+    if len(set(slots)) < len(slots):  # equal positions: number them as they stand
+        slots = list(range(1, len(order) + 1))
+    order[here], order[here + step] = order[here + step], order[here]
+    for o, position in zip(order, slots):
+        o.position = position
+    return {o.id: earlier[o.id] for o in order if o.position != earlier[o.id]}
 
 
 def set_positions(archive: Archive, positions: dict[uuid.UUID, int]) -> None:

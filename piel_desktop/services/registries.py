@@ -1,5 +1,6 @@
-"""The registries the group asked for: country efforts, good practices, youth
-consultations, and documents with their files.
+"""The records edited as registries: country efforts, good practices, youth
+consultations, documents with their files, meetings, organisations, the body's reports,
+and its mandate's instruments and their clauses (services/mandate.py).
 
 Each kind is described once (:data:`KINDS`: its fields and what they take); one set of
 functions reads, checks, creates, changes and deletes records of any kind, one
@@ -21,25 +22,28 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
 from piel_desktop.domain.errors import (
-    EndBeforeStart, FileUnreadable, InvalidValue, RecordNotFound, ValueRequired,
+    EndBeforeStart, FileUnreadable, InvalidValue, RecordNotFound, RevisedBeforeAdopted, ValueRequired,
 )
 from piel_desktop.domain.model import TranslationStatus
 from piel_desktop.domain.symbols import DocumentSymbol, parse_symbol
 from piel_desktop.i18n import country_name, ui_language
-from piel_desktop.services import meeting_records, snapshots
+from piel_desktop.services import mandate, meeting_records, snapshots
 from piel_desktop.services.field_checks import Field, parse
 from piel_desktop.services.records import write_version
 from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import load_texts, new_text
+
+
 @dataclass(frozen=True)
 class Kind:
-    name: str  # "effort", "practice", "consultation", "document", "meeting", "organisation"
+    name: str  # "effort", "practice", "consultation", "document", "meeting", "organisation",
+    # "report", "instrument", "clause"
     model: type
     fields: tuple[Field, ...]
 
@@ -67,10 +71,27 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("organisation", m.Organisation, (
         Field("name_id", "anchor", required=True, most=300), Field("acronym_id", "anchor", most=32),
         Field("former_name", "line", most=200))),
+    Kind("report", m.Report, (
+        Field("symbol", "line", most=64), Field("date", "date"),
+        Field("recipient", "choice", required=True, choices=mandate.RECIPIENTS),
+        Field("session_year", "year"), Field("period_start", "date"), Field("period_end", "date"),
+        Field("summary_id", "anchor"), Field("action_requested_id", "anchor"))),
+    Kind("instrument", m.Instrument, (
+        Field("kind", "choice", required=True, choices=mandate.INSTRUMENT_KINDS),
+        Field("issuer", "choice", required=True, choices=mandate.ISSUERS),
+        Field("number", "line", required=True, most=32), Field("adopted_year", "year"),
+        Field("revised_year", "year"), Field("citation_id", "anchor", required=True, most=300))),
+    Kind("clause", m.Clause, (
+        Field("instrument_id", "record", required=True), Field("parent_id", "record"),
+        Field("section", "choice", required=True, choices=mandate.SECTIONS),
+        Field("number", "line", required=True, most=16), Field("text_id", "anchor", required=True))),
 )}
 
 #: Kinds with a period: (start field, end field); the end may not come before the start.
-_PERIODS = {"consultation": ("period_start", "period_end"), "meeting": ("start_date", "end_date")}
+_PERIODS = {"consultation": ("period_start", "period_end"), "meeting": ("start_date", "end_date"),
+            "report": ("period_start", "period_end"), "instrument": ("adopted_year", "revised_year")}
+#: Kinds whose records are ordered by hand among their siblings (services/mandate.py).
+POSITIONED = ("instrument", "clause")
 
 
 def kind(name: str) -> Kind:
@@ -101,10 +122,18 @@ def check(kind_name: str, values: Mapping) -> dict:
             checked[name] = values[name] or None
     if kind_name in _PERIODS:
         first, last = _PERIODS[kind_name]
-        start, end = checked.get(first), checked.get(last)
-        if start and end and end < start:
-            raise EndBeforeStart(field=last, value=end.isoformat(), start=start.isoformat())
+        _check_order(last, checked.get(first), checked.get(last))
     return checked
+
+
+def _check_order(field: str, start, end) -> None:
+    """Raises EndBeforeStart (dates) or RevisedBeforeAdopted (years) when ``end`` comes
+    before ``start``."""
+    if start is None or end is None or end >= start:
+        return
+    if isinstance(end, int):
+        raise RevisedBeforeAdopted(field=field, value=end, first=start)
+    raise EndBeforeStart(field=field, value=end.isoformat(), start=start.isoformat())
 
 
 # -- reading ------------------------------------------------------------------------
@@ -147,22 +176,27 @@ class Listed:
     """One record as a list shows it: ``values`` (see :func:`values`) and what is
     derived for showing: ``shown`` (field -> text in the interface language, for
     filtering and the list's cells), a document's ``size`` in bytes and parsed
-    ``symbol``."""
+    ``symbol``, the ``position`` of an instrument or clause among its siblings and a
+    clause's ``depth`` (0 for a top-level clause, 1 for its sub-clauses...)."""
 
     id: uuid.UUID
     values: dict
     shown: dict
     size: int | None = None
     symbol: DocumentSymbol | None = None
+    position: int = 0
+    depth: int = 0
 
 
 def list_records(archive: Archive, kind_name: str, *, text: str = "", country: str | None = None,
-                 year: int | None = None) -> list[Listed]:
+                 year: int | None = None, of: Mapping | None = None) -> list[Listed]:
     """Records of a kind, in their registry's order (efforts: newest year first, then
     country; practices by title; consultations by period; documents by symbol, so the
-    language versions of one document stand together), keeping those whose shown texts
-    contain ``text`` (case and accents as typed, case folded) and, when given, of that
-    ``country`` and ``year``."""
+    language versions of one document stand together; reports by date; instruments
+    and clauses as ordered by hand, sub-clauses under their clause), keeping those
+    whose shown texts contain ``text`` (case and accents as typed, case folded) and,
+    when given, of that ``country`` and ``year``, and whose values are those of ``of``
+    (field -> value: the clauses of one instrument)."""
     spec, lang = kind(kind_name), ui_language()
     needle = text.casefold().strip()
     with archive.unit_of_work() as uow:
@@ -177,12 +211,34 @@ def list_records(archive: Archive, kind_name: str, *, text: str = "", country: s
                 continue
             if year and vals.get("year") != year:
                 continue
+            if of and any(vals.get(name) != value for name, value in of.items()):
+                continue
             shown = _shown(spec, vals, names, lang)
             if needle and not any(needle in v.casefold() for v in shown.values()):
                 continue
             found.append(Listed(record.id, vals, shown, sizes.get(vals.get("blob_sha256")),
-                                parse_symbol(vals["symbol"] or "") if kind_name == "document" else None))
+                                parse_symbol(vals["symbol"] or "") if kind_name == "document" else None,
+                                getattr(record, "position", 0) or 0))
+    if kind_name == "clause":
+        return _tree_order(found)
     return sorted(found, key=_ORDER[kind_name])
+
+
+def _tree_order(rows: list[Listed]) -> list[Listed]:
+    """Clauses by instrument, each followed by its sub-clauses, siblings by position,
+    each with its depth."""
+    by_id = {r.id: r for r in rows}
+
+    def path(row: Listed) -> tuple:
+        found, seen = [], set()
+        while row is not None and row.id not in seen:
+            seen.add(row.id)
+            found.append((row.position, row.values["number"]))
+            row = by_id.get(row.values["parent_id"])
+        return tuple(reversed(found))
+    paths = {r.id: path(r) for r in rows}
+    return sorted((replace(r, depth=len(paths[r.id]) - 1) for r in rows),
+                  key=lambda r: (str(r.values["instrument_id"]), paths[r.id]))
 
 
 def _shown(spec: Kind, vals: dict, organisations: dict, lang: str) -> dict[str, str]:
@@ -195,7 +251,7 @@ def _shown(spec: Kind, vals: dict, organisations: dict, lang: str) -> dict[str, 
             shown[f.name] = organisations.get(value, "")
         elif f.kind == "file":
             shown[f.name] = vals.get("file_name") or ""
-        elif f.kind in ("documents", "flag"):
+        elif f.kind in ("documents", "flag", "record"):
             continue
         elif f.kind == "meetings":
             shown[f.name] = ", ".join(map(str, value or ()))
@@ -212,6 +268,8 @@ _ORDER = {
                            r.values["title"].casefold()),
     "meeting": lambda r: (r.values["start_date"], r.values["number"]),
     "organisation": lambda r: (r.shown["acronym_id"] or r.shown["name_id"]).casefold(),
+    "report": lambda r: (r.values["date"] or dt.date.max, r.values["symbol"] or ""),
+    "instrument": lambda r: (r.position, r.values["number"]),
 }
 
 
@@ -266,7 +324,7 @@ def create(archive: Archive, kind_name: str, new: Mapping, *, record_id: uuid.UU
     with archive.unit_of_work() as uow:
         s = uow.session
         record = spec.model(id=record_id or uuid.uuid4())
-        if kind_name in ("consultation", "meeting"):
+        if kind_name in ("consultation", "meeting", "report", "instrument"):
             the_body = queries.body(s)
             if the_body is None:
                 raise InvalidValue(field="body", value="")
@@ -276,6 +334,8 @@ def create(archive: Archive, kind_name: str, new: Mapping, *, record_id: uuid.UU
         if kind_name == "document" and "public" not in checked:
             record.public = True
         _write(s, spec, record, checked)
+        if kind_name in POSITIONED:
+            record.position = mandate.next_position(s, record)
         s.add(record)
         s.flush()
         uow.commit()
@@ -295,17 +355,38 @@ def edit(archive: Archive, kind_name: str, record_id: uuid.UUID, changes: Mappin
         uow.commit()
 
 
+def _capture(s, kind_name: str, record_id: uuid.UUID) -> tuple[snapshots.Snapshot, list[uuid.UUID]]:
+    """What deleting the record takes (the snapshot an undo writes back), and the
+    outcomes deleted with a meeting."""
+    spec = kind(kind_name)
+    outcomes = meeting_records.own_outcomes(s, record_id) if kind_name == "meeting" else []
+    return snapshots.capture(s, {spec.model.__tablename__: [record_id], "outcome": outcomes}), outcomes
+
+
+def going(archive: Archive, kind_name: str, record_id: uuid.UUID) -> int:
+    """How many records deleting this one takes with it (an instrument's clauses, a
+    clause's sub-clauses, a report's achievements, a meeting's own outcomes; links
+    between records not counted). Raises RecordNotFound."""
+    spec = kind(kind_name)
+    tables = m.Base.metadata.tables
+    with archive.unit_of_work() as uow:
+        _get(uow.session, spec, record_id)
+        snapshot, _outcomes = _capture(uow.session, kind_name, record_id)
+    return sum(1 for name, row in snapshot.rows if "id" in tables[name].c and row["id"] != record_id)
+
+
 def delete(archive: Archive, kind_name: str, record_id: uuid.UUID) -> snapshots.Snapshot:
     """Delete a record (its links go with it; a meeting takes the outcomes it alone
-    reported, with their sub-items); each leaves a tombstone that travels to other
-    offices. A document's file and a record's texts stay in the archive (an undo may
-    need them). Returns what was removed, for snapshots.restore. Raises RecordNotFound."""
+    reported, with their sub-items; an instrument its clauses; a clause its
+    sub-clauses; a report its achievements); each leaves a tombstone that travels to
+    other offices. A document's file and a record's texts stay in the archive (an undo
+    may need them). Returns what was removed, for snapshots.restore. Raises
+    RecordNotFound."""
     spec = kind(kind_name)
     with archive.unit_of_work() as uow:
         s = uow.session
         record = _get(s, spec, record_id)
-        outcomes = meeting_records.own_outcomes(s, record_id) if kind_name == "meeting" else []
-        snapshot = snapshots.capture(s, {spec.model.__tablename__: [record_id], "outcome": outcomes})
+        snapshot, outcomes = _capture(s, kind_name, record_id)
         for outcome_id in outcomes:
             s.delete(s.get(m.Outcome, outcome_id))
         s.flush()
@@ -336,6 +417,8 @@ def _write(s, spec: Kind, record, checked: dict) -> None:
                 record.file_name = value.name
         elif f.kind == "meetings":
             meeting_records.set_reported_with(s, record, value)
+        elif f.kind == "record":
+            setattr(record, f.name, value)
         else:
             if f.name == "number" and spec.name == "meeting":
                 meeting_records.check_number_free(s, record, value)
@@ -347,6 +430,11 @@ def _write(s, spec: Kind, record, checked: dict) -> None:
         record.blob_sha256, record.file_name = sha, checked.get("file_name")
     if spec.name == "document" and "symbol" in checked and not checked.get("language"):
         record.language = record.language or parse_symbol(record.symbol or "").language
+    if spec.name == "clause":
+        mandate.check_clause(s, record)
+    if spec.name in _PERIODS:  # an edit of one end against the other as stored
+        first, last = _PERIODS[spec.name]
+        _check_order(last, getattr(record, first), getattr(record, last))
 
 
 def _write_anchor(s, record, column: str, body: str | None) -> None:

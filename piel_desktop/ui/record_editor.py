@@ -1,5 +1,6 @@
 """The editor of one record of services/registries.py (country effort, good practice,
-consultation, document, meeting, organisation) or a follow-up note (services/follow_up.py),
+consultation, document, meeting, organisation, report, instrument, clause) or a
+follow-up note (services/follow_up.py),
 built from the kind's field description: one widget per field kind, and under each
 field a line that says what is wrong with it.
 
@@ -22,7 +23,7 @@ from PySide6.QtCore import Qt
 from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import LANGUAGES
 from piel_desktop.i18n import _, country_codes, country_name, language_name, ui_language
-from piel_desktop.messages import FIELD_LABELS, describe, label
+from piel_desktop.messages import choice_label, describe, field_label
 from piel_desktop.services.registries import Field, Kind, kind
 from piel_desktop.ui.dialogs import show_error
 
@@ -39,6 +40,12 @@ def _country_combo(lang: str) -> QComboBox:
     return combo
 
 
+def _index_of(combo: QComboBox, value) -> int:
+    """The item of ``combo`` holding ``value``, else the first (findData compares ids
+    and other Python objects by identity, not by value)."""
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), 0)
+
+
 def _several_lines(f: Field) -> bool:
     """Fields edited in a box of several lines (an anchor with a length limit is one line)."""
     return f.kind in ("text", "links") or (f.kind == "anchor" and not f.most)
@@ -49,7 +56,8 @@ class RecordEditor(QDialog):
     ``current`` (values as services.registries.values gives them; empty for a new
     record). ``choices`` holds what choice fields offer, by field name, as
     [(value, text)]: "organisation_id", "documents", and any field of kind "choice"
-    (whose first item is the one shown first)."""
+    or "record" (whose first item is the one shown first); a choice field with its own
+    codes (``Field.choices``) offers them by name unless told otherwise."""
 
     def __init__(self, kind_name: str | Kind, current: dict, save: Callable[[dict], object],
                  parent: QWidget | None = None, *, title: str = "",
@@ -83,7 +91,7 @@ class RecordEditor(QDialog):
             else:
                 column.addWidget(widget)
             column.addWidget(problem)
-            text = label(FIELD_LABELS, f.name) + (" *" if f.required else "")
+            text = field_label(f.name, self.spec.name) + (" *" if f.required else "")
             form.addRow(text, column)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -107,15 +115,17 @@ class RecordEditor(QDialog):
             index = widget.findData(value)
             widget.setCurrentIndex(max(index, 0))
             return widget
-        if f.kind in ("language", "organisation", "choice"):
+        if f.kind == "choice" and f.choices and not offered:
+            offered = [(code, choice_label(f.name, code)) for code in f.choices]
+        if f.kind in ("language", "organisation", "choice", "record"):
             widget = QComboBox()
-            if f.kind != "choice":
+            if f.kind not in ("choice", "record"):
                 widget.addItem(_("(as the symbol says)") if f.kind == "language" else "", None)
             items = ([(code, language_name(code, self.lang)) for code in LANGUAGES]
                      if f.kind == "language" else offered)
             for code, text in items:
                 widget.addItem(text, code)
-            widget.setCurrentIndex(max(widget.findData(value), 0))
+            widget.setCurrentIndex(_index_of(widget, value))
             return widget
         if f.kind == "flag":
             widget = QCheckBox(_("Public: anyone may read it (final documents)"))
@@ -192,7 +202,7 @@ class RecordEditor(QDialog):
                 typed = widget.currentText().strip()
                 index = widget.findText(typed)
                 found[f.name] = widget.itemData(index) if index >= 0 else typed
-            elif f.kind in ("language", "organisation", "choice"):
+            elif f.kind in ("language", "organisation", "choice", "record"):
                 found[f.name] = widget.currentData()
             elif f.kind == "flag":
                 found[f.name] = widget.isChecked()
@@ -215,7 +225,7 @@ class RecordEditor(QDialog):
             problem.hide()
         if field not in self.problems:
             return False
-        self.problems[field].setText(describe(error))
+        self.problems[field].setText(describe(error, self.spec.name))
         self.problems[field].show()
         self.widgets[field].setFocus()
         self.adjustSize()

@@ -1,9 +1,11 @@
-"""The registries window (Records menu): country efforts, good practices, youth
-consultations, documents and organisations, each as a list with filters, New / Edit / Delete, and
-Undo / Redo of those steps (services/history.py, shared with the Edit menu).
+"""The registries windows (Records menu): country efforts, good practices, youth
+consultations, documents, organisations and reports, each as a list with filters, New /
+Edit / Delete, and Undo / Redo of those steps (services/history.py, shared with the Edit
+menu); and the mandate window: the instruments, and the clauses of the selected one.
 
-One dialog class serves every kind; what differs (columns, filters, the file buttons
-of documents) is described in :data:`_LISTS`. The editor is ui/record_editor.py.
+One list class (:class:`RecordList`) serves every kind; what differs (columns, filters,
+the file buttons of documents, moving instruments and clauses) is described in
+:data:`_LISTS`. The editor is ui/record_editor.py.
 Documents are listed by symbol, so the language versions of one document (C18/35-E,
 C18/35-F) stand together under their shared symbol; a document's file opens with the
 system's viewer from a temporary copy.
@@ -19,7 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMessageBox, QTableView, QVBoxLayout,
+    QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from piel_desktop import APP_NAME
@@ -28,7 +30,7 @@ from piel_desktop.i18n import (
     N_, _, country_name, format_date, format_number, format_size, language_name, ngettext,
     ui_language,
 )
-from piel_desktop.messages import FIELD_LABELS, label
+from piel_desktop.messages import choice_label, field_label, instrument_name
 from piel_desktop.services import registries
 from piel_desktop.ui import edit_actions
 from piel_desktop.ui.dialogs import shortcut_button, show_error
@@ -40,10 +42,11 @@ class _List:
     title: str  # msgid of the window and menu entry
     singular: str  # msgid of one record, for the editor and questions
     columns: tuple[str, ...]  # field names, or "group", "access", "size", "period"
-    menu: str  # msgid of the menu entry
+    menu: str  # msgid of the menu entry, or "" (a list of the mandate window)
     shortcut: str
     table: str  # services.TABLE_KINDS kind for File → Export list, or ""
     export: str = ""  # msgid of the Export list entry
+    new: str = N_("&New…")  # msgid of the New button
 
 
 _LISTS = {
@@ -59,7 +62,18 @@ _LISTS = {
                       N_("&Documents…"), "Ctrl+Shift+D", "documents", N_("&Documents…")),
     "organisation": _List(N_("Organisations"), N_("Organisation"), ("acronym_id", "name_id", "former_name"),
                           N_("&Organisations…"), "Ctrl+Shift+O", ""),
+    "report": _List(N_("Reports"), N_("Report"),
+                    ("symbol", "date", "recipient", "session_year", "period", "summary_id"),
+                    N_("&Reports…"), "Ctrl+Shift+R", ""),
+    "instrument": _List(N_("Instruments"), N_("Instrument"),
+                        ("kind", "number", "issuer", "adopted_year", "revised_year", "citation_id"),
+                        "", "", "", new=N_("&New instrument…")),
+    "clause": _List(N_("Clauses"), N_("Clause"), ("number", "section", "text_id"), "", "", "",
+                    new=N_("New &clause…")),
 }
+
+#: The mandate window's menu entry and key.
+MANDATE_MENU, MANDATE_SHORTCUT = N_("&Mandate (instruments and clauses)…"), "Ctrl+Shift+I"
 
 _HEADINGS = {"group": N_("Document (all languages)"), "access": N_("Access"), "size": N_("Size"),
              "period": N_("Period"), "file": N_("File")}
@@ -89,7 +103,7 @@ class RegistryModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
             column = self.columns[section]
-            return _(_HEADINGS[column]) if column in _HEADINGS else label(FIELD_LABELS, column)
+            return _(_HEADINGS[column]) if column in _HEADINGS else field_label(column, self.kind_name)
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -98,7 +112,8 @@ class RegistryModel(QAbstractTableModel):
         row, column = self.rows[index.row()], self.columns[index.column()]
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             return self.cell(row, column)
-        if role == Qt.TextAlignmentRole and column in ("year", "size"):
+        if role == Qt.TextAlignmentRole and column in ("year", "size", "session_year", "adopted_year",
+                                                       "revised_year"):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
 
@@ -122,62 +137,82 @@ class RegistryModel(QAbstractTableModel):
             return ", ".join(language_name(c, lang) for c in (values["languages"] or "").split(",") if c)
         if column == "year":
             return str(values["year"])
+        if column == "date":
+            return format_date(values["date"], lang, "medium") if values["date"] else ""
+        if column in ("recipient", "issuer", "section") or (column == "kind" and self.kind_name == "instrument"):
+            return choice_label(column, values[column])
+        if column == "number" and self.kind_name == "clause":  # sub-clauses indented
+            return "\u2003" * row.depth + values["number"]
+        if column in ("text_id", "summary_id", "citation_id"):
+            return " ".join(row.shown.get(column, "").split())
         return row.shown.get(column, "")
 
 
-class RegistryDialog(QDialog):
-    """The list of one registry for ``window``'s archive (a MainWindow: ``archive``,
-    ``history``), with its filters and actions."""
+class RecordList(QWidget):
+    """The list of one kind of record for ``window``'s archive (a MainWindow:
+    ``archive``, ``history``): a filter, the table, and New / Edit / Delete (with Move
+    up / Move down for the kinds ordered by hand), each a History step. ``of`` keeps
+    only the records with those values (the clauses of one instrument; a new record
+    gets them). The keys of its buttons work while the focus is inside it, so two lists
+    can share a window. ``changed`` is called after every step."""
 
-    def __init__(self, window, kind_name: str) -> None:
-        super().__init__(window)
+    def __init__(self, window, kind_name: str, parent: QWidget | None = None, *, of: dict | None = None,
+                 changed=None) -> None:
+        super().__init__(parent)
         self.window_, self.kind_name, self.spec = window, kind_name, _LISTS[kind_name]
-        self.setWindowTitle(_(self.spec.title))
-        self.resize(900, 520)
+        self.of, self.changed = dict(of or {}), changed
         self.model = RegistryModel(kind_name, self)
         self.text = QLineEdit()
         self.text.setPlaceholderText(_("Filter: words in any field"))
         self.text.setClearButtonEnabled(True)
         self.text.textChanged.connect(self.reload)
-        filters = QHBoxLayout()
-        filters.addWidget(self.text, 1)
+        self.filters = QHBoxLayout()
+        self.filters.addWidget(self.text, 1)
         self.country = self.year = None
         if kind_name == "effort":
             self.country, self.year = QComboBox(), QComboBox()
             for combo in (self.country, self.year):
                 combo.currentIndexChanged.connect(self.reload)
-                filters.addWidget(combo)
+                self.filters.addWidget(combo)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        wide = next((c for c in ("title", "name_id") if c in self.spec.columns), self.spec.columns[0])
+        wide = next((c for c in ("title", "name_id", "citation_id", "text_id", "summary_id")
+                     if c in self.spec.columns), self.spec.columns[0])
         header.setSectionResizeMode(self.spec.columns.index(wide), QHeaderView.Stretch)
         self.view.doubleClicked.connect(lambda _index: self.edit())
         self.count = QLabel()
-        buttons = QHBoxLayout()
-        self.new_button = shortcut_button(self, _("&New…"), self.new, "Ctrl+N", buttons)
-        self.edit_button = shortcut_button(self, _("&Edit…"), self.edit, "F2", buttons)
-        self.delete_button = shortcut_button(self, _("&Delete…"), self.delete, QKeySequence.Delete, buttons)
-        self.open_button = None
+        self.buttons = QHBoxLayout()
+        self.new_button = self._button(_(self.spec.new), self.new, "Ctrl+N")
+        self.edit_button = self._button(_("&Edit…"), self.edit, "F2")
+        self.delete_button = self._button(_("&Delete…"), self.delete, QKeySequence.Delete)
+        self.open_button = self.up_button = self.down_button = None
         if kind_name == "document":
-            self.open_button = shortcut_button(self, _("&Open file"), self.open_file, "Ctrl+Return", buttons)
-        buttons.addStretch()
-        self.undo_button = shortcut_button(self, _("&Undo"), lambda: self.step("undo"), QKeySequence.Undo, buttons)
-        self.redo_button = shortcut_button(self, _("&Redo"), lambda: self.step("redo"), "Ctrl+Shift+Z", buttons)
+            self.open_button = self._button(_("&Open file"), self.open_file, "Ctrl+Return")
+        if kind_name in registries.POSITIONED:
+            self.up_button = self._button(_("Move &up"), lambda: self.move(-1), "Alt+Up")
+            self.down_button = self._button(_("Move do&wn"), lambda: self.move(+1), "Alt+Down")
+        self.buttons.addStretch()
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.filters)
         layout.addWidget(self.view)
         layout.addWidget(self.count)
-        layout.addLayout(buttons)
+        layout.addLayout(self.buttons)
         self.view.selectionModel().currentRowChanged.connect(lambda *_args: self._enable())
         self._fill_filters()
-        self.reload()
+
+    def _button(self, text: str, slot, shortcut):
+        button = shortcut_button(self, text, slot, shortcut, self.buttons)
+        self.actions()[-1].setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        return button
 
     # -- reading ------------------------------------------------------------------
 
@@ -204,19 +239,25 @@ class RegistryDialog(QDialog):
         """Show the records that pass the filters, keeping the selected one."""
         archive = self.window_.archive
         if archive is None:
-            self.close()
             return
         current = self.current()
-        rows = registries.list_records(
+        rows = [] if None in self.of.values() else registries.list_records(
             archive, self.kind_name, text=self.text.text(),
             country=self.country.currentData() if self.country else None,
-            year=self.year.currentData() if self.year else None)
+            year=self.year.currentData() if self.year else None, of=self.of)
         self.model.set_rows(rows)
         self.count.setText(ngettext("{n} record", "{n} records", len(rows)).format(
             n=format_number(len(rows), ui_language())))
         if current is not None:
             self.select(current.id)
         self._enable()
+
+    def set_of(self, of: dict) -> None:
+        """Keep the records with the values ``of`` (the clauses of another instrument)
+        from the next reload on."""
+        if of != self.of:
+            self.of = dict(of)
+            self.model.set_rows([])
 
     def current(self) -> registries.Listed | None:
         index = self.view.currentIndex()
@@ -231,34 +272,33 @@ class RegistryDialog(QDialog):
 
     def _enable(self) -> None:
         row = self.current()
-        for button in (self.edit_button, self.delete_button):
-            button.setEnabled(row is not None)
+        self.new_button.setEnabled(None not in self.of.values())
+        for button in (self.edit_button, self.delete_button, self.up_button, self.down_button):
+            if button is not None:
+                button.setEnabled(row is not None)
         if self.open_button is not None:
             self.open_button.setEnabled(row is not None and bool(row.values.get("blob_sha256")))
-        edit_actions.show_steps(self.window_.history, self.undo_button, self.redo_button)
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.WindowActivate:  # an undo in the main window, say
-            self.reload()
-        return super().event(event)
 
     # -- writing ------------------------------------------------------------------
 
-    def editor(self, current: dict, save, title: str) -> RecordEditor:
-        """The editor for a record of this registry (``current`` values, {} if new)."""
+    def editor(self, current: dict, save, title: str, record_id=None) -> RecordEditor:
+        """The editor for a record of this list (``current`` values, {} if new)."""
         archive = self.window_.archive
         choices = {}
         if self.kind_name == "practice":
             choices = {"organisation_id": registries.organisations(archive),
                        "documents": registries.document_choices(archive)}
+        elif self.kind_name == "clause":
+            choices = clause_choices(archive, current.get("instrument_id"), record_id)
         return RecordEditor(self.kind_name, current, save, self, title=title, choices=choices)
 
     def new(self) -> RecordEditor | None:
         """Open the editor for a new record; returns it (shown, modal)."""
         history = self.window_.history
-        if history is None:
+        if history is None or None in self.of.values():
             return None
-        dialog = self.editor({}, lambda values: history.create(self.kind_name, values),
+        current = {**_NEW_VALUES.get(self.kind_name, {}), **self.of}
+        dialog = self.editor(current, lambda values: history.create(self.kind_name, values),
                              _("New: {kind}").format(kind=_(self.spec.singular)))
         return self._run(dialog)
 
@@ -273,48 +313,59 @@ class RegistryDialog(QDialog):
             self.reload()
             return None
         dialog = self.editor(current, lambda values: history.edit(self.kind_name, row.id, values) and row.id,
-                             _(self.spec.singular))
+                             _(self.spec.singular), row.id)
         return self._run(dialog)
 
     def _run(self, dialog: RecordEditor) -> RecordEditor:
-        dialog.finished.connect(lambda _result: self._after(dialog.result_value))
+        dialog.finished.connect(lambda _result: self.after(dialog.result_value))
         dialog.open()
         return dialog
 
-    def _after(self, record_id) -> None:
+    def after(self, record_id) -> None:
+        """Show the archive as it is after a step, selecting ``record_id`` if given."""
         self._fill_filters()
         self.reload()
         if record_id:
             self.select(record_id)
+        if self.changed is not None:
+            self.changed()
         edit_actions.update(self.window_)
 
     def delete(self) -> bool:
-        """Ask, then delete the selected record (undo brings it back)."""
+        """Ask (naming what goes with it), then delete the selected record (undo brings
+        it back)."""
         row, history = self.current(), self.window_.history
         if row is None or history is None:
             return False
-        name = next((row.values[k] for k in ("title", "topic_id", "name_id", "symbol") if row.values.get(k)), "")
-        answer = QMessageBox.question(
-            self, APP_NAME, _("Delete the record “{name}” ({kind})? Undo brings it back.").format(
-                name=name, kind=_(self.spec.singular)))
-        if answer != QMessageBox.Yes:
+        try:
+            going = registries.going(self.window_.archive, self.kind_name, row.id)
+        except PielError as error:
+            show_error(self, error)
+            self.after(None)
+            return False
+        question = delete_question(self.kind_name, row, going)
+        if QMessageBox.question(self, APP_NAME, question) != QMessageBox.Yes:
             return False
         try:
             history.delete(self.kind_name, row.id)
         except PielError as error:
             show_error(self, error)
-        self._after(None)
+        self.after(None)
         return True
 
-    def step(self, direction: str) -> None:
-        history = self.window_.history
-        if history is None:
-            return
+    def move(self, step: int) -> bool:
+        """Move the selected record up (-1) or down (+1) among its siblings, keeping it
+        selected; False when it is already first or last."""
+        row, history = self.current(), self.window_.history
+        if row is None or history is None:
+            return False
         try:
-            getattr(history, direction)()
+            moved = history.move(self.kind_name, row.id, step)
         except PielError as error:
             show_error(self, error)
-        self._after(None)
+            moved = False
+        self.after(row.id)
+        return moved
 
     def open_file(self) -> Path | None:
         """Open the selected document's file with the system's viewer, from a copy in
@@ -330,6 +381,127 @@ class RegistryDialog(QDialog):
             return None
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return path
+
+
+#: What a new record starts with, by kind.
+_NEW_VALUES = {"report": {"date": None}, "clause": {"section": "resolves"}}
+
+
+def record_name(kind_name: str, row: registries.Listed) -> str:
+    """A few words naming a listed record in a question."""
+    values = row.values
+    if kind_name == "instrument":
+        return instrument_name(values["kind"], values["number"], values["issuer"])
+    if kind_name == "clause":
+        return f"{choice_label('section', values['section'])} {values['number']}"
+    if kind_name == "report":
+        return values["symbol"] or (format_date(values["date"], ui_language(), "medium") if values["date"] else
+                                    str(values["session_year"] or ""))
+    return next((values[k] for k in ("title", "topic_id", "name_id", "symbol") if values.get(k)), "")
+
+
+def delete_question(kind_name: str, row: registries.Listed, going: int) -> str:
+    """Asked before deleting: names the record and how many records go with it."""
+    name, kind = record_name(kind_name, row), _(_LISTS[kind_name].singular)
+    if kind_name == "instrument" and going:
+        return ngettext("Delete {name} and its {n} clause? Undo brings them back.",
+                        "Delete {name} and its {n} clauses? Undo brings them back.", going).format(
+            name=name, n=going)
+    if kind_name == "clause" and going:
+        return ngettext("Delete the clause “{name}” and its {n} sub-clause? Undo brings them back.",
+                        "Delete the clause “{name}” and its {n} sub-clauses? Undo brings them back.",
+                        going).format(name=name, n=going)
+    if going:
+        return ngettext("Delete the record “{name}” ({kind}) and the {n} record that belongs to it? "
+                        "Undo brings them back.",
+                        "Delete the record “{name}” ({kind}) and the {n} records that belong to it? "
+                        "Undo brings them back.", going).format(name=name, kind=kind, n=going)
+    return _("Delete the record “{name}” ({kind})? Undo brings it back.").format(name=name, kind=kind)
+
+
+def clause_choices(archive, instrument_id, clause_id) -> dict[str, list]:
+    """What a clause's editor offers: the instruments, and as its parent the clauses of
+    its instrument other than itself and its sub-clauses."""
+    instruments = [(r.id, instrument_name(r.values["kind"], r.values["number"], r.values["issuer"]))
+                   for r in registries.list_records(archive, "instrument")]
+    clauses = registries.list_records(archive, "clause", of={"instrument_id": instrument_id})
+    below, inside = {clause_id}, False
+    for r in clauses:  # in tree order: its sub-clauses follow it, deeper
+        if r.id == clause_id:
+            inside, depth = True, r.depth
+        elif inside and r.depth > depth:
+            below.add(r.id)
+        else:
+            inside = False
+    parents = [(None, _("(none: a clause of its own)"))] + [
+        (r.id, "\u2003" * r.depth + f"{r.values['number']} — {_short(r.values['text_id'])}")
+        for r in clauses if r.id not in below]
+    return {"instrument_id": instruments, "parent_id": parents}
+
+
+def _short(text: str | None, most: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+class RegistryDialog(QDialog):
+    """The list of one registry for ``window``'s archive (a MainWindow: ``archive``,
+    ``history``), with its filters, actions, and Undo / Redo."""
+
+    def __init__(self, window, kind_name: str) -> None:
+        super().__init__(window)
+        self.window_, self.kind_name, self.spec = window, kind_name, _LISTS[kind_name]
+        self.setWindowTitle(_(self.spec.title))
+        self.resize(900, 520)
+        self.list = RecordList(window, kind_name, self)
+        for name in ("model", "view", "text", "country", "year", "count", "new_button", "edit_button",
+                     "delete_button", "open_button", "up_button", "down_button", "current", "select",
+                     "new", "edit", "delete", "move", "open_file"):
+            setattr(self, name, getattr(self.list, name))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        self.undo_button, self.redo_button = undo_buttons(self, self.list.buttons)
+        self.list.changed = self._enable
+        self.reload()
+
+    def reload(self, *_args) -> None:
+        if self.window_.archive is None:
+            self.close()
+            return
+        self.list.reload()
+        self._enable()
+
+    def _enable(self) -> None:
+        edit_actions.show_steps(self.window_.history, self.undo_button, self.redo_button)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.WindowActivate:  # an undo in the main window, say
+            self.reload()
+        return super().event(event)
+
+    def step(self, direction: str) -> None:
+        take_step(self, direction, [self.list])
+
+
+def undo_buttons(dialog: QDialog, row: QHBoxLayout) -> tuple:
+    """Undo and Redo buttons (keys for the whole window) at the end of ``row``."""
+    undo = shortcut_button(dialog, _("&Undo"), lambda: dialog.step("undo"), QKeySequence.Undo, row)
+    redo = shortcut_button(dialog, _("&Redo"), lambda: dialog.step("redo"), "Ctrl+Shift+Z", row)
+    return undo, redo
+
+
+def take_step(dialog: QDialog, direction: str, lists: list[RecordList]) -> None:
+    """Undo or redo the window's last step, then show the lists as they are."""
+    history = dialog.window_.history
+    if history is None:
+        return
+    try:
+        getattr(history, direction)()
+    except PielError as error:
+        show_error(dialog, error)
+    for record_list in lists:
+        record_list.after(None)
+    dialog._enable()
 
 
 _OPENED: tempfile.TemporaryDirectory | None = None
@@ -350,6 +522,8 @@ def install(window) -> None:
     window.menuBar().insertMenu(window.help_menu.menuAction(), window.records_menu)
     window.registry_actions = {}
     for kind_name, spec in _LISTS.items():
+        if not spec.menu:
+            continue
         action = QAction(_(spec.menu), window)
         action.setShortcut(QKeySequence(spec.shortcut))
         action.triggered.connect(lambda _checked=False, k=kind_name: open_registry(window, k))
@@ -359,6 +533,10 @@ def install(window) -> None:
             export = QAction(_(spec.export), window)
             export.triggered.connect(lambda _checked=False, t=spec.table: window.sync.export_list(t))
             window.list_menu.addAction(export)
+    window.mandate_action = QAction(_(MANDATE_MENU), window)
+    window.mandate_action.setShortcut(QKeySequence(MANDATE_SHORTCUT))
+    window.mandate_action.triggered.connect(lambda _checked=False: open_mandate(window))
+    window.records_menu.addAction(window.mandate_action)
 
 
 def open_registry(window, kind_name: str) -> RegistryDialog | None:
@@ -366,6 +544,92 @@ def open_registry(window, kind_name: str) -> RegistryDialog | None:
     if window.archive is None:
         return None
     dialog = RegistryDialog(window, kind_name)
+    dialog.setAttribute(Qt.WA_DeleteOnClose)
+    dialog.show()
+    window.registry_dialog = dialog
+    return dialog
+
+
+class MandateDialog(QDialog):
+    """The mandate window: the instruments governing the body (resolutions and
+    decisions), and below them the clauses of the selected one, sub-clauses indented
+    under their clause; each list with New / Edit / Delete / Move up / Move down, and
+    Undo / Redo for the window. Deleting an instrument asks, naming how many clauses
+    go with it."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle(_("Mandate: instruments and clauses"))
+        self.resize(1000, 680)
+        self.instruments = RecordList(window, "instrument", self, changed=self._instrument_chosen)
+        self.clauses = RecordList(window, "clause", self, of={"instrument_id": None}, changed=self._enable)
+        self.clauses_title = QLabel()
+        self.clauses_title.setStyleSheet("font-weight: bold")
+        lower = QWidget()
+        column = QVBoxLayout(lower)
+        column.setContentsMargins(0, 6, 0, 0)
+        column.addWidget(self.clauses_title)
+        column.addWidget(self.clauses)
+        upper = QWidget()
+        top = QVBoxLayout(upper)
+        top.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(_("Instruments"))
+        heading.setStyleSheet("font-weight: bold")
+        top.addWidget(heading)
+        top.addWidget(self.instruments)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        steps = QHBoxLayout()
+        steps.addStretch()
+        self.undo_button, self.redo_button = undo_buttons(self, steps)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        layout.addLayout(steps)
+        self.instruments.view.selectionModel().currentRowChanged.connect(lambda *_a: self._instrument_chosen())
+        self.reload()
+        if self.instruments.model.rows:
+            self.instruments.select(self.instruments.model.rows[0].id)
+        self.instruments.view.setFocus()
+
+    def reload(self, *_args) -> None:
+        if self.window_.archive is None:
+            self.close()
+            return
+        self.instruments.reload()
+        self._instrument_chosen()
+
+    def _instrument_chosen(self) -> None:
+        """Show the clauses of the selected instrument."""
+        row = self.instruments.current()
+        self.clauses.set_of({"instrument_id": row.id if row else None})
+        self.clauses.reload()
+        self.clauses_title.setText(
+            _("Clauses of {instrument}").format(instrument=record_name("instrument", row)) if row
+            else _("Clauses (choose an instrument above)"))
+        self._enable()
+
+    def _enable(self) -> None:
+        edit_actions.show_steps(self.window_.history, self.undo_button, self.redo_button)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.WindowActivate:  # an undo in the main window, say
+            self.reload()
+        return super().event(event)
+
+    def step(self, direction: str) -> None:
+        take_step(self, direction, [self.instruments, self.clauses])
+        self._instrument_chosen()
+
+
+def open_mandate(window) -> MandateDialog | None:
+    """Show the mandate window (a window of its own, not modal)."""
+    if window.archive is None:
+        return None
+    dialog = MandateDialog(window)
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     dialog.show()
     window.registry_dialog = dialog
