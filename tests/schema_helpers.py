@@ -13,13 +13,24 @@ _TABLES_4 = ("practice_document", "practice", "document", "blob", "country_effor
 _TABLES_5 = ("follow_up_document", "follow_up_note")
 
 
+#: What migration 0006 added: indexes.
+_INDEXES_6 = ("ix_outcome_organisation_organisation_id", "ix_outcome_addressee")
+
+
+def undo_schema_6(con: sqlite3.Connection) -> None:
+    """Remove what migration 0006 added (inside the caller's transaction)."""
+    for name in _INDEXES_6:
+        con.execute(f'DROP INDEX "{name}"')
+
+
 def undo_schema_5(con: sqlite3.Connection) -> None:
-    """Remove what migration 0005 added (inside the caller's transaction)."""
+    """Remove what migrations 0006 and 0005 added (inside the caller's transaction)."""
+    undo_schema_6(con)
     _undo(con, _TABLES_5, "outcome", "due_date")
 
 
 def undo_schema_4(con: sqlite3.Connection) -> None:
-    """Remove what migrations 0005 and 0004 added (inside the caller's transaction)."""
+    """Remove what migrations 0006, 0005 and 0004 added (inside the caller's transaction)."""
     undo_schema_5(con)
     _undo(con, _TABLES_4, "consultation", "partners")
 

@@ -141,6 +141,10 @@ NEW_FILTERS = [
      lambda r: r["topic"] == "helpline" and _about_itu(r) and r["date"] >= dt.date(2016, 1, 1)),
     (lambda o: TrackerFilter(organisation=o["UNICEF"], overdue=True, today=TODAY, kinds=("decision", "request")),
      lambda r: "UNICEF" in r["mentions"] and _overdue(r) and r["kind"] in ("decision", "request")),
+    (lambda o: TrackerFilter(organisation=o["ITU"], meeting=5, addressee="itu"),
+     lambda r: r["meeting"] == 5 and r["addressee"] == "itu"),
+    (lambda o: TrackerFilter(organisation=o["ECPAT"], since=dt.date(2016, 1, 1), until=dt.date(2017, 12, 31)),
+     lambda r: "ECPAT" in r["mentions"] and dt.date(2016, 1, 1) <= r["date"] <= dt.date(2017, 12, 31)),
 ]
 
 
@@ -160,6 +164,58 @@ def test_topic_organisation_and_overdue_filters(generated, archive, make, keep):
     assert {r.id for r in by_due} == wanted
     counted = tracker.status_counts(archive, flt)
     assert sum(n for statuses in counted.values() for n in statuses.values()) == len(wanted)
+
+
+ORGANISATION_FILTERS = [make for make, _keep in NEW_FILTERS if make({a: a for a in ORGANISATIONS}).organisation]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("make", ORGANISATION_FILTERS)
+def test_organisation_filter_reads_the_same_rows_as_the_walk_through_meetings(
+        generated, archive, monkeypatch, make, descending):
+    """With an organisation, the tracker reads the matching outcomes and their meetings
+    instead of walking every meeting: the same rows, pages and counts as the walk."""
+    _path, _expected, organisations = generated
+    flt = make(organisations)
+    with archive.unit_of_work() as uow:
+        con = uow.sqlite
+        clauses, params = tracker._where(flt)
+        walked = tracker._walk_meetings(con, flt, descending, 0, 1000, None)
+        assert tracker._in_meeting_order(con, flt, descending, 0, 1000, None) == walked
+        condition = " AND ".join([*clauses, tracker._FIRST_MEETING])
+        general = con.execute(f"SELECT count(*) {tracker._FROM} WHERE {condition}", params).fetchone()[0]
+        assert con.execute(*tracker.count_sql(flt)).fetchone()[0] == general == len(walked) > 0
+        by_status = con.execute(f"SELECT m.number, o.status, count(*) {tracker._FROM} WHERE {condition} "
+                                f"GROUP BY m.number, o.status", params).fetchall()
+    assert {(n, s): c for n, s, c in by_status} == {
+        (n, s): c for n, counted in tracker.status_counts(archive, flt).items() for s, c in counted.items()}
+    by_offset = [row for start in range(0, 500, 7)
+                 for row in tracker.fetch(archive, flt, lang="en", descending=descending, offset=start, limit=7)]
+    following, after = [], None
+    while page := tracker.fetch(archive, flt, lang="en", descending=descending, limit=7, after=after):
+        following += page
+        after = page[-1]
+    sorts = ("meeting", "due_date", "text", "addressee", "status")
+    fast = [tracker.fetch(archive, flt, lang="en", sort=key, descending=descending, limit=1000) for key in sorts]
+    monkeypatch.setattr(tracker, "_from", lambda flt: tracker._FROM)  # the general path everywhere
+    monkeypatch.setattr(tracker, "_in_meeting_order", tracker._walk_meetings)
+    monkeypatch.setattr(tracker, "WINDOW", 3)
+    assert [r.id for r in by_offset] == [r.id for r in following] == [r.id for r in fast[0]]
+    assert fast == [tracker.fetch(archive, flt, lang="en", sort=key, descending=descending, limit=1000)
+                    for key in sorts]
+
+
+def test_organisation_filter_reads_through_its_indexes(generated, archive):
+    _path, _expected, organisations = generated
+    flt = TrackerFilter(organisation=organisations["ITU"])
+    page, params = tracker.query_sql(flt)
+    with archive.unit_of_work() as uow:
+        for sql in (page, tracker.count_sql(flt)[0]):
+            plan = " / ".join(r[3] for r in uow.sqlite.execute(
+                f"EXPLAIN QUERY PLAN {sql}", {**params, "lang": "en", "limit": 10, "offset": 0}))
+            assert "USING INDEX ix_outcome_organisation_organisation_id (organisation_id=?)" in plan, plan
+            assert "USING INDEX ix_outcome_addressee (addressee=?)" in plan, plan
+            assert "SCAN m" not in plan and "SCAN o " not in plan, plan
 
 
 def test_rows_carry_their_due_date(generated, archive):
@@ -319,3 +375,32 @@ def test_follow_up_brief_from_the_command_line(generated, tmp_path):
     assert main(["--archive", str(generated[0]), "followup", "--lang", "ES", "--status", "agreed",
                  "--out", str(out)]) == 0
     assert out.stat().st_size > 5000
+
+
+def test_archive_at_schema_5_gains_the_tracker_indexes(demo_path):
+    """A file of schema 0005 opens with the organisation filter's indexes made, and the
+    filter gives the same outcomes as before."""
+    import sqlite3
+    import uuid
+
+    from schema_helpers import undo_schema_6
+    from piel_desktop.services.archive import open_archive
+    from piel_desktop.storage import archive as storage_archive
+    with open_archive(demo_path) as archive:
+        with archive.unit_of_work() as uow:
+            flt = TrackerFilter(organisation=uuid.UUID(
+                uow.sqlite.execute("SELECT id FROM organisation ORDER BY rowid").fetchone()[0]))
+        rows = tracker.fetch(archive, flt, lang="en")
+    assert rows
+    assert rows
+    con = sqlite3.connect(demo_path)
+    with con:
+        undo_schema_6(con)
+        con.execute("UPDATE alembic_version SET version_num = '0005'")
+    con.close()
+    with open_archive(demo_path) as archive:
+        assert archive.schema_version == storage_archive.schema_head() >= 6
+        with archive.unit_of_work() as uow:
+            indexes = {name for (name,) in uow.sqlite.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"ix_outcome_organisation_organisation_id", "ix_outcome_addressee"} <= indexes
+        assert tracker.fetch(archive, flt, lang="en") == rows

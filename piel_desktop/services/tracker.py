@@ -85,6 +85,21 @@ FROM meeting m
 CROSS JOIN meeting_outcome mo ON mo.meeting_id = m.id
 CROSS JOIN outcome o ON o.id = mo.outcome_id
 """
+#: The outcomes linked to the organisation ``:organisation`` or addressed to it (the
+#: addressee its acronym or name in a language, ASCII case aside as NOCASE compares),
+#: read through the indexes of schema 6.
+_ORGANISATION_OUTCOMES = (
+    "SELECT oo.outcome_id AS id FROM outcome_organisation oo WHERE oo.organisation_id = :organisation "
+    "UNION SELECT a.id FROM outcome a WHERE a.addressee COLLATE NOCASE IN (SELECT tv.body FROM organisation org "
+    "JOIN text_version tv ON tv.text_id IN (org.acronym_id, org.name_id) WHERE org.id = :organisation)")
+# With the organisation filter few outcomes match, often none in most meetings: read
+# those outcomes and their meetings (sorting them) rather than walk every meeting.
+_FROM_ORGANISATION = f"""
+FROM ({_ORGANISATION_OUTCOMES}) chosen
+CROSS JOIN outcome o ON o.id = chosen.id
+CROSS JOIN meeting_outcome mo ON mo.outcome_id = o.id
+CROSS JOIN meeting m ON m.id = mo.meeting_id
+"""
 _FIRST_MEETING = """NOT EXISTS (SELECT 1 FROM meeting_outcome mo2 JOIN meeting m2 ON m2.id = mo2.meeting_id
             WHERE mo2.outcome_id = o.id AND m2.number < m.number)"""
 _TEXT = """
@@ -96,6 +111,12 @@ _SHOWN = "coalesce(asked.body, original.body) AS shown_text, coalesce(asked.lang
 
 #: The columns of a row, as TrackerRow takes them (its text aside).
 _COLUMNS = "o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.due_date, o.position, o.rowid"
+
+
+def _from(flt: TrackerFilter) -> str:
+    """Outcomes ``o`` under meetings ``m`` (``mo`` linking them), from the outcomes the
+    filter picks when it picks few, else walking the meetings in number order."""
+    return _FROM_ORGANISATION if flt.organisation is not None else _FROM
 
 
 def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
@@ -132,10 +153,8 @@ def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
         clauses.append(f"o.text_id IN ({MATCHING_TEXTS.format(':topic')})" if expression else "0")
         params["topic"] = expression
     if flt.organisation is not None:
-        clauses.append(
-            "(o.id IN (SELECT oo.outcome_id FROM outcome_organisation oo WHERE oo.organisation_id = :organisation) "
-            "OR lower(o.addressee) IN (SELECT lower(tv.body) FROM organisation org JOIN text_version tv "
-            "ON tv.text_id IN (org.acronym_id, org.name_id) WHERE org.id = :organisation))")
+        # Also what _from reads from; kept so every query is right whatever it reads from.
+        clauses.append(f"o.id IN ({_ORGANISATION_OUTCOMES})")
         params["organisation"] = flt.organisation.hex
     return clauses, params
 
@@ -152,7 +171,7 @@ def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = F
     direction = "DESC" if descending else "ASC"
     by_text = sort == "text"  # the only order that needs every row's text
     sql = (f"SELECT {_COLUMNS}"
-           f"{', ' + _SHOWN if by_text else ''} {_FROM}{_TEXT if by_text else ''}"
+           f"{', ' + _SHOWN if by_text else ''} {_from(flt)}{_TEXT if by_text else ''}"
            f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
            f"ORDER BY {SORT_KEYS[sort]} {direction}, m.number {direction}, o.position, o.rowid "
            f"LIMIT :limit OFFSET :offset")
@@ -165,8 +184,10 @@ def count_sql(flt: TrackerFilter) -> tuple[str, dict]:
     if flt.since is None and flt.until is None:
         # No condition on the meeting: count outcomes alone (a top-level outcome without
         # a meeting, which the program never makes, would be counted but not listed).
-        return f"SELECT count(*) FROM outcome o WHERE {' AND '.join(clauses)}", params
-    return f"SELECT count(*) {_FROM} WHERE {' AND '.join([*clauses, _FIRST_MEETING])}", params
+        outcomes = (f"({_ORGANISATION_OUTCOMES}) chosen CROSS JOIN outcome o ON o.id = chosen.id"
+                    if flt.organisation is not None else "outcome o")
+        return f"SELECT count(*) FROM {outcomes} WHERE {' AND '.join(clauses)}", params
+    return f"SELECT count(*) {_from(flt)} WHERE {' AND '.join([*clauses, _FIRST_MEETING])}", params
 
 
 #: Meetings read per step when walking in meeting order.
@@ -187,7 +208,7 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
     with archive.unit_of_work() as uow:
         con = uow.sqlite
         if sort == "meeting":
-            rows = _walk_meetings(con, flt, descending, offset, limit, after)
+            rows = _in_meeting_order(con, flt, descending, offset, limit, after)
         else:
             sql, params = query_sql(flt, sort=sort, descending=descending)
             rows = con.execute(sql, {**params, "lang": lang, "limit": int(limit),
@@ -211,16 +232,39 @@ def _prepare(archive: Archive, flt: TrackerFilter) -> None:
         search.refresh_if_needed(archive)
 
 
-def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
-                   after: TrackerRow | None) -> list[tuple]:
-    """Rows in meeting order (positions ascending within a meeting), read WINDOW
-    meetings at a time from the row ``after`` or, without it, skipping ``offset`` rows."""
+def _in_meeting_order(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
+                      after: TrackerRow | None) -> list[tuple]:
+    """Rows in meeting order (positions ascending within a meeting) from the row
+    ``after`` or, without it, skipping ``offset`` rows: the outcomes the filter picks,
+    sorted, when it picks few (see :func:`_from`), else meetings walked a window at a time."""
+    if flt.organisation is None:
+        return _walk_meetings(con, flt, descending, offset, limit, after)
+    clauses, params = _following(flt, descending, after)
+    step = "DESC" if descending else "ASC"
+    return con.execute(
+        f"SELECT {_COLUMNS} {_from(flt)} WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
+        f"ORDER BY m.number {step}, o.position, o.rowid LIMIT :limit OFFSET :offset",
+        {**params, "limit": int(limit), "offset": int(offset)}).fetchall()
+
+
+def _following(flt: TrackerFilter, descending: bool, after: TrackerRow | None) -> tuple[list[str], dict]:
+    """The conditions and parameters of the rows of ``flt`` after the row ``after``
+    (when given) in meeting order."""
     clauses, params = _where(flt)
-    older, step = ("<", "DESC") if descending else (">", "ASC")
+    older = "<" if descending else ">"
     if after is not None:
         clauses.append(f"(m.number {older} :after_number OR (m.number = :after_number AND "
                        f"(o.position, o.rowid) > (:after_position, :after_rowid)))")
         params.update(after_number=after.meeting, after_position=after.position, after_rowid=after.rowid)
+    return clauses, params
+
+
+def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
+                   after: TrackerRow | None) -> list[tuple]:
+    """Rows in meeting order (positions ascending within a meeting), read WINDOW
+    meetings at a time from the row ``after`` or, without it, skipping ``offset`` rows."""
+    clauses, params = _following(flt, descending, after)
+    older, step = ("<", "DESC") if descending else (">", "ASC")
     condition = " AND ".join([*clauses, _FIRST_MEETING])
     window = (f"WITH m AS (SELECT id, number, start_date FROM meeting "
               f"WHERE :edge IS NULL OR number {older}= :edge ORDER BY number {step} LIMIT {WINDOW}) ")
@@ -268,7 +312,7 @@ def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, i
     """meeting number -> status -> how many of the tracker's rows for ``flt`` (each
     outcome under its first meeting), meetings in number order."""
     clauses, params = _where(flt)
-    sql = (f"SELECT m.number, o.status, count(*) {_FROM} "
+    sql = (f"SELECT m.number, o.status, count(*) {_from(flt)} "
            f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} GROUP BY m.number, o.status ORDER BY m.number")
     counts: dict[int, dict[str, int]] = {}
     _prepare(archive, flt)

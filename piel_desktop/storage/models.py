@@ -17,7 +17,7 @@ import uuid
 
 from sqlalchemy import (
     Boolean, CheckConstraint, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary, MetaData,
-    String, Table, Text as SAText, TypeDecorator, UniqueConstraint, Uuid,
+    String, Table, Text as SAText, TypeDecorator, UniqueConstraint, Uuid, literal_column,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -191,7 +191,8 @@ meeting_outcome = Table(
 outcome_organisation = Table(
     "outcome_organisation", Base.metadata,
     Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True,
+           index=True),  # the tracker's organisation filter (schema 6)
     Column("sync_clock", SAText),
 )
 
@@ -204,7 +205,11 @@ class Outcome(Record, Base):
     """
 
     __tablename__ = "outcome"
-    __table_args__ = (Index("ix_outcome_text_id", "text_id"),)
+    __table_args__ = (
+        Index("ix_outcome_text_id", "text_id"),
+        # Addressed to an organisation, case aside: the tracker's organisation filter (schema 6).
+        Index("ix_outcome_addressee", literal_column("addressee").collate("NOCASE")),
+    )
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
