@@ -322,6 +322,14 @@ def test_tracker_dialog_filters_sorts_and_shows_an_outcome(qtbot, generated, tmp
     assert f"Implemented ({len(implemented)})" in PdfReader(out).pages[0].extract_text()
     assert "Brief saved to" in dialog.count.text()
     window.runner.wait()
+    listed = tmp_path / "implemented.csv"  # the list shown, in its order, as a table
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(listed), ""))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: listed.exists() and not window.runner.busy(), timeout=20000)
+    from piel_desktop.services.tables import read_csv
+    table = read_csv(listed)
+    assert len(table.rows) == len(implemented) and {row[5] for row in table.rows} == {"Implemented"}
+    assert [row[2] for row in table.rows] == sorted((row[2] for row in table.rows), reverse=True)
     window.close_archive()
 
 
@@ -404,3 +412,16 @@ def test_archive_at_schema_5_gains_the_tracker_indexes(demo_path):
             indexes = {name for (name,) in uow.sqlite.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"ix_outcome_organisation_organisation_id", "ix_outcome_addressee"} <= indexes
         assert tracker.fetch(archive, flt, lang="en") == rows
+
+
+@pytest.mark.parametrize("sort", ["meeting", "status"])
+def test_the_tracker_table_has_every_row_of_the_filter_in_order(archive, sort, monkeypatch):
+    """The export reads page after page; the generated archive has 450 outcomes, so
+    pages of 100 are forced here to join several."""
+    from piel_desktop.services import tables
+    monkeypatch.setattr(tables, "PAGE", 100)
+    flt = TrackerFilter(statuses=("agreed", "proposed", "implemented"))
+    every = tracker.fetch(archive, flt, lang="en", sort=sort, limit=10_000)
+    table = tables.tracker_table(archive, flt, lang="en", sort=sort)
+    assert [(row[0], row[2]) for row in table.rows] == [(r.meeting, r.text) for r in every]
+    assert len(table.headers) == len(table.rows[0]) == 8

@@ -176,12 +176,13 @@ def test_settings_name_the_office_and_choose_the_language(window, qtbot, monkeyp
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_export_a_list_from_the_window(window, monkeypatch, tmp_path, suffix):
+def test_export_a_list_from_the_window(window, qtbot, monkeypatch, tmp_path, suffix):
     win, _package, _target = window
     out = tmp_path / f"outcomes{suffix}"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     win.list_menu.actions()[1].trigger()
-    assert out.is_file() and "rows" in win.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not win.runner.busy() and "rows" in win.statusBar().currentMessage())
+    assert out.is_file()
     if suffix == ".csv":
         from piel_desktop.services.tables import read_csv
         assert len(read_csv(out).rows) == 24  # the demo's outcomes and sub-items

@@ -21,17 +21,20 @@ from pathlib import Path
 
 from piel_desktop.domain.errors import InvalidValue, OutputNotWritable
 from piel_desktop.domain.model import LANGUAGES, Outcome
+from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.i18n import _, language_name, ui_language
 from piel_desktop.messages import (
     ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS, label,
 )
-from piel_desktop.services import records, registries
+from piel_desktop.services import records, registries, tracker
 from sqlalchemy import select
 
 from piel_desktop.storage import Archive, models as m
 from piel_desktop.storage.texts import load_texts
 
 FORMATS = ("csv", "xlsx")
+#: Rows the tracker export reads at a time.
+PAGE = 1000
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -51,6 +54,32 @@ def table(archive: Archive, kind: str) -> Table:
     return {"meetings": _meetings, "outcomes": _outcomes, "organisations": _organisations,
             "consultations": _consultations, "efforts": _efforts, "practices": _practices,
             "documents": _documents}[kind](archive)
+
+
+def tracker_table(archive: Archive, flt: tracker.TrackerFilter, *, lang: str, sort: str = "meeting",
+                  descending: bool = False, progress: Progress = SILENT) -> Table:
+    """The outcomes the tracker shows for ``flt``, in its order, as a table (texts in
+    ``lang`` where they exist): what File → Export list gives for the tracker's view.
+    Read PAGE rows at a time, as the tracker pages, reporting to ``progress``.
+    Raises InvalidValue as tracker.fetch does, Cancelled through ``progress``."""
+    headers = (label(RECORD_KIND_LABELS, "meeting"), label(FIELD_LABELS, "date"),
+               label(FIELD_LABELS, "body"), _("Language"),
+               *(label(FIELD_LABELS, f) for f in ("kind", "status", "addressee", "due_date")))
+    rows, after, offset = [], None, 0
+    total = tracker.count(archive, flt)
+    while True:
+        progress.step(len(rows), total)
+        page = tracker.fetch(archive, flt, lang=lang, sort=sort, descending=descending,
+                             offset=offset, limit=PAGE, after=after)
+        rows += [(r.meeting, r.date, r.text, r.text_lang, label(KIND_LABELS, r.kind),
+                  label(STATUS_LABELS, r.status), label(ADDRESSEE_LABELS, r.addressee) if r.addressee else None,
+                  r.due_date) for r in page]
+        if len(page) < PAGE:
+            return Table(headers, rows)
+        if sort == "meeting":
+            after = page[-1]
+        else:
+            offset += len(page)
 
 
 def _meetings(archive: Archive) -> Table:

@@ -52,28 +52,37 @@ class SyncActions(QObject):
     def actions(self) -> list[QAction]:
         return [self.import_action, self.export_action, self.undo_import_action, self.conflicts_action]
 
-    def export_list(self, kind: str) -> None:
-        """Write the records of ``kind`` (services.TABLE_KINDS) as a CSV or XLSX file."""
+    def export_list(self, kind: str, make=None, parent=None) -> None:
+        """Write the records of ``kind`` (services.TABLE_KINDS) as a CSV or XLSX file,
+        on the worker thread with progress and Cancel; ``make(progress)`` gives the
+        table instead (a filtered view), ``kind`` then only names the file suggested."""
         if self.archive is None:
             return
+        parent = parent or self.window
         xlsx_filter, csv_filter = _("Spreadsheet (*.xlsx)"), _("Comma-separated values (*.csv)")
         name, chosen = QFileDialog.getSaveFileName(
-            self.window, _("Export list"), str(self._folder() / f"{kind}.xlsx"), f"{xlsx_filter};;{csv_filter}")
+            parent, _("Export list"), str(self._folder() / f"{kind}.xlsx"), f"{xlsx_filter};;{csv_filter}")
         if not name:
             return
         path = Path(name)
         if not path.suffix:
             path = path.with_suffix(".csv" if chosen == csv_filter else ".xlsx")
         self._remember_folder(path)
-        try:
-            data = tables.table(self.archive, kind)
+        archive = self.archive
+        make = make or (lambda _progress: tables.table(archive, kind))
+
+        def write(progress):
+            data = make(progress)
             tables.write_table(data, path)
-        except Exception as error:
-            show_error(self.window, error)
-            return
-        self.window.statusBar().showMessage(
-            ngettext("Wrote {path} ({count} row).", "Wrote {path} ({count} rows).", len(data.rows))
-            .format(path=path, count=len(data.rows)), 15000)
+            return len(data.rows)
+
+        def done(count: int) -> None:
+            self.window.statusBar().showMessage(
+                ngettext("Wrote {path} ({count} row).", "Wrote {path} ({count} rows).", count)
+                .format(path=path, count=count), 15000)
+
+        self.window.runner.run_with_dialog(parent, _("Writing the list…"), write, on_success=done,
+                                           on_failure=lambda error: show_error(parent, error))
 
     @property
     def archive(self):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from piel_desktop.i18n import N_, _, format_date, format_number, ngettext, ui_language
 from piel_desktop.reports.tracker_brief import make_tracker_brief
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
-from piel_desktop.services import registries, tracker
+from piel_desktop.services import registries, tables, tracker
 from piel_desktop.services.tracker import TrackerFilter, TrackerRow
 from piel_desktop.ui import follow_up
 from piel_desktop.ui.brief_actions import ask_pdf_path
@@ -194,6 +194,9 @@ class TrackerDialog(QDialog):
         bottom.addWidget(self.count)
         bottom.addStretch()
         self.follow_up_button = shortcut_button(self, _("&Follow-up…"), self.show_notes, "Ctrl+U", bottom)
+        self.export_button = QPushButton(_("E&xport list…"))
+        self.export_button.clicked.connect(self.export_list)
+        bottom.addWidget(self.export_button)
         self.print_button = QPushButton(_("Print follow-up brief…"))
         self.print_button.clicked.connect(self.print_brief)
         bottom.addWidget(self.print_button)
@@ -233,6 +236,15 @@ class TrackerDialog(QDialog):
         total = self.model.total
         self.count.setText(ngettext("{n} outcome", "{n} outcomes", total).format(
             n=format_number(total, ui_language())))
+
+    def export_list(self) -> None:
+        """Write the rows shown (the current filter and order) as a CSV or XLSX file."""
+        archive, flt, lang = self.window_.archive, self.current_filter(), ui_language()
+        sort, descending = self.model.sort_key, self.model.descending
+        self.window_.sync.export_list(
+            "outcomes", parent=self,
+            make=lambda progress: tables.tracker_table(archive, flt, lang=lang, sort=sort,
+                                                       descending=descending, progress=progress))
 
     def print_brief(self) -> None:
         """Save the follow-up brief of the rows shown (the current filter), in the
