@@ -1,15 +1,18 @@
 """Undo and redo of edits, in the service layer (widgets only show the labels).
 
 A :class:`History` belongs to one open archive. A step is any edit: adding, moving,
-deleting an outcome or changing its fields, adding, changing or deleting a follow-up
-note (services/follow_up.py), or adding, changing or deleting a record of
-services/registries.py (meetings, organisations, reports, instruments and clauses
-among them) or moving an instrument or clause, named for the menu
-("Undo: edit country effort"). The undo of a delete writes back the exact rows the
-delete removed (services/snapshots.py): a meeting's outcomes, sub-items and links. Each edit made through it is applied
-at once and remembered with what it replaced; undoing writes the earlier values back
-as an ordinary edit (its own changeset), so an undo travels to other offices like any
-other change and nothing is rewritten in the past. Undoing a status move writes the
+deleting an outcome or changing its fields or the language versions of its text,
+adding, changing or deleting a follow-up note (services/follow_up.py), or adding,
+changing or deleting a record of services/registries.py (meetings, organisations,
+reports, instruments and clauses among them) or moving an instrument or clause, named
+for the menu ("Undo: edit country effort"). The undo of a delete writes back the exact
+rows the delete removed (services/snapshots.py): a meeting's outcomes, sub-items and
+links. Each edit made through it is applied at once and remembered with what it
+replaced; undoing writes the earlier values back as an ordinary edit (its own
+changeset), so an undo travels to other offices like any other change and nothing is
+rewritten in the past. Language versions are written back whole (revisions included,
+so a translation is stale again exactly when it was); a version the step added is
+deleted, which leaves a tombstone for other offices. Undoing a status move writes the
 earlier status even where the lifecycle would not allow that move by hand: it puts
 back what was there.
 
@@ -200,6 +203,20 @@ class History:
         self._push(Step(N_("move outcome"),
                         undo=lambda: records.set_positions(self.archive, earlier),
                         redo=lambda: records.set_positions(self.archive, later)))
+        return True
+
+    def edit_text_versions(self, outcome_id: uuid.UUID, bodies: dict[str, str]) -> bool:
+        """Write language versions of an outcome's text (language -> body) in one
+        transaction, as records.set_outcome_texts does (same errors, nothing written on
+        error). Undo puts back the versions exactly as they were (revisions, so which
+        translations are stale, and times too) and removes those the step added; redo
+        puts back the versions the step wrote. Returns False if no version changed."""
+        change = records.set_outcome_texts(self.archive, outcome_id, bodies)
+        if not change.after:
+            return False
+        self._push(Step(N_("edit language versions"),
+                        undo=lambda: records.put_text_versions(self.archive, change.text_id, change.before),
+                        redo=lambda: records.put_text_versions(self.archive, change.text_id, change.after)))
         return True
 
     def add_note(self, outcome_id: uuid.UUID, new: dict) -> uuid.UUID:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import (
@@ -256,6 +257,76 @@ def set_outcome_text(archive: Archive, outcome_id: uuid.UUID, lang: str, body: s
             raise RecordNotFound(kind="outcome", id=str(outcome_id))
         write_version(uow.session, outcome.text_id, lang, body)
         uow.commit()
+
+
+@dataclass(frozen=True)
+class VersionsChange:
+    """What :func:`set_outcome_texts` changed in text ``text_id``: for each language
+    whose version it wrote, the version's row before and after (column -> value, the
+    sync clock aside; None where there was no version)."""
+
+    text_id: uuid.UUID
+    before: dict[str, dict | None]
+    after: dict[str, dict | None]
+
+
+def set_outcome_texts(archive: Archive, outcome_id: uuid.UUID, bodies: Mapping[str, str]) -> VersionsChange:
+    """Write several language versions of an outcome's text (language -> body, each as
+    set_text writes it) in one transaction. Returns the rows of the versions that
+    changed, before and after, for :func:`put_text_versions` (undo and redo).
+
+    Raises RecordNotFound, or InvalidValue for an unknown language or an empty text;
+    nothing is written then.
+    """
+    for lang, body in bodies.items():
+        _check_text(lang, body)
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        outcome = s.get(m.Outcome, outcome_id)
+        if outcome is None:
+            raise RecordNotFound(kind="outcome", id=str(outcome_id))
+        text_id = outcome.text_id
+        before = _version_rows(s, text_id)
+        for lang, body in bodies.items():
+            write_version(s, text_id, lang, body)
+        s.flush()
+        after = _version_rows(s, text_id)
+        changed = [lang for lang in bodies if before.get(lang) != after.get(lang)]
+        uow.commit()
+    return VersionsChange(text_id, {lang: before.get(lang) for lang in changed},
+                          {lang: after.get(lang) for lang in changed})
+
+
+def put_text_versions(archive: Archive, text_id: uuid.UUID, rows: Mapping[str, dict | None]) -> None:
+    """Make the versions of text ``text_id`` in the languages of ``rows`` exactly those
+    rows again (body, status, revisions, time and office of the last change), deleting
+    the version where the row is None, in one transaction: the undo and redo of
+    set_outcome_texts. Raises RecordNotFound if the text is gone."""
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        text = s.get(m.Text, text_id)
+        if text is None:
+            raise RecordNotFound(kind="text", id=str(text_id))
+        held = {v.lang: v for v in text.versions}
+        for lang, row in rows.items():
+            version = held.get(lang)
+            if row is None:
+                if version is not None:
+                    text.versions.remove(version)
+            elif version is None:
+                s.add(m.TextVersion(**row))
+            else:
+                for name, value in row.items():
+                    setattr(version, name, value)
+                flag_modified(version, "updated_at")  # the row's own time, not now
+        uow.commit()
+
+
+def _version_rows(s, text_id: uuid.UUID) -> dict[str, dict]:
+    """The versions of a text as rows (language -> column -> value, no sync clock)."""
+    columns = [c.key for c in m.TextVersion.__table__.columns if c.key != "sync_clock"]
+    return {v.lang: {c: getattr(v, c) for c in columns}
+            for v in s.scalars(select(m.TextVersion).where(m.TextVersion.text_id == text_id))}
 
 
 def _check_text(lang: str, body: str) -> None:

@@ -3,6 +3,8 @@
 - Edit → Edit outcome… (F2, or Enter on the outcome list): kind, status (only the
   moves the lifecycle allows are offered), addressee, label and due date, with what
   is wrong said next to the field.
+- Edit → Language versions… (Ctrl+L): the versions of the selected outcome's text
+  in other languages, all written as one step (ui/text_dialog.py).
 - Edit → Undo / Redo (Ctrl+Z / Ctrl+Shift+Z), named after the step ("Undo: edit
   outcome status"). The history lives in the service layer (services/history.py);
   this module only shows it.
@@ -25,6 +27,7 @@ from piel_desktop.i18n import _, language_name, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, describe, label
 from piel_desktop.ui import record_actions
 from piel_desktop.ui.dialogs import show_error
+from piel_desktop.ui.text_dialog import TextVersionsDialog
 
 
 class OutcomeDialog(QDialog):
@@ -188,6 +191,26 @@ def edit_outcome(window) -> bool:
         refresh(window, outcome.id)
         return changed
     return False
+
+
+def edit_text_versions(window) -> bool:
+    """Add or correct language versions of the selected outcome's text, all in one
+    step of the history; True if a version changed."""
+    outcome = window.current_outcome()
+    if outcome is None or window.history is None:
+        return False
+    dialog = TextVersionsDialog(outcome.text, ui_language(), window)
+    if dialog.exec() != QDialog.Accepted:
+        return False
+    try:
+        changed = window.history.edit_text_versions(outcome.id, dialog.changes())
+    except Exception as error:  # said in a message box, never a traceback
+        show_error(window, error)
+        changed = False
+    refresh(window, outcome.id)
+    if changed:
+        window.statusBar().showMessage(_("Language versions saved."), 10000)
+    return changed
 
 
 def _step(window, direction: str) -> None:

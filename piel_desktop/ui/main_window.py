@@ -34,7 +34,6 @@ from piel_desktop.ui import (
 )
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
-from piel_desktop.ui.text_dialog import TextVersionsDialog
 
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.UserRole + 1
@@ -396,24 +395,8 @@ class MainWindow(QMainWindow):
             self.detail.setHtml(outcome_html(outcome, ui_language()) + follow_up.detail_html(self, outcome))
 
     def edit_text_versions(self) -> None:
-        """Add or correct language versions of the selected outcome's text."""
-        outcome = self.current_outcome()
-        if outcome is None or self.archive is None:
-            return
-        dialog = TextVersionsDialog(outcome.text, ui_language(), self)
-        if dialog.exec() != TextVersionsDialog.Accepted:
-            return
-        changes = dialog.changes()
-        try:
-            for lang, text in changes.items():
-                records.set_outcome_text(self.archive, outcome.id, lang, text)
-        except Exception as error:
-            show_error(self, error)
-        self._meeting_changed(QModelIndex(), QModelIndex())
-        self.select_outcome(outcome.id)
-        self.sync.refresh()
-        if changes:
-            self.statusBar().showMessage(_("Language versions saved."), 10000)
+        """Add or correct language versions of the selected outcome's text (one step)."""
+        edit_actions.edit_text_versions(self)
 
     def select_outcome(self, outcome_id) -> None:
         def walk(parent: QModelIndex):
