@@ -138,3 +138,27 @@ def test_files_that_are_not_tables_are_refused_with_a_sentence(demo, tmp_path, n
     with pytest.raises(TableUnreadable) as refused:
         plan_import(demo, path, "meetings")
     assert describe(refused.value).endswith("Nothing was added.") and fingerprint(demo) == before
+
+
+def test_odd_cells_are_refused_by_line_or_read_sensibly(demo, tmp_path):
+    """What a trial turned up: a meeting named twice in one cell, a number beyond
+    SQLite's integers, a number in use, a date with junk after it, an addressee longer
+    than the editor takes, and a semicolon-separated file from a European Excel."""
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("Meetings,Text (English),Addressee\n"
+                        '"9, 9",Named twice,\n'
+                        f"10,Too long,{'x' * 65}\n", encoding="utf-8")
+    plan = plan_import(demo, outcomes, "outcomes")
+    assert [row.line for row in plan.valid] == [2] and [_fields(row) for row in plan.invalid] == [["addressee"]]
+    assert apply_import(demo, plan) == 1
+    meetings = tmp_path / "meetings.csv"
+    meetings.write_text("Number,Start date\n99999999999999999999999,2026-01-01\n9,2026-01-01\n"
+                        "15,2026-01-01junk\n16,2026-01-01 00:00:00\n", encoding="utf-8")
+    plan = plan_import(demo, meetings, "meetings")
+    assert [row.line for row in plan.valid] == [5]
+    assert [_fields(row) for row in plan.invalid] == [["number"], ["number"], ["start_date"]]
+    assert describe(plan.invalid[1].problems[0]) == "Another meeting already has the number 9."
+    semicolons = tmp_path / "europe.csv"
+    semicolons.write_bytes("\ufeffNúmero;Fecha de inicio\n17;2026-03-01\n".encode("utf-8"))
+    plan = plan_import(demo, semicolons, "meetings")
+    assert [row.values["number"] for row in plan.valid] == [17]

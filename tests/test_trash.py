@@ -106,3 +106,15 @@ def test_trash_window_restores_and_the_main_window_shows_it_again(qtbot, demo_pa
     assert dialog.restore()
     assert dialog.table.rowCount() == 0 and dialog.empty.isVisibleTo(dialog)
     assert window.outcome_model.rowCount() == count
+
+
+def test_restoring_an_organisation_gives_it_back_to_the_practices_that_named_it(demo):
+    organisation = registries.create(demo, "organisation", {"name_id": "Red Infancia", "acronym_id": "RI"})
+    practice = registries.create(demo, "practice", {"title": "Aulas seguras", "organisation_id": organisation})
+    before = fingerprint(demo)
+    registries.delete(demo, "organisation", organisation)
+    assert registries.values(demo, "practice", practice)["organisation_id"] is None
+    [item] = trash.list_trash(demo)
+    trash.restore(demo, item.stamp)
+    assert registries.values(demo, "practice", practice)["organisation_id"] == organisation
+    assert fingerprint(demo) == before

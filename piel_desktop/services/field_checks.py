@@ -162,12 +162,17 @@ def _anchor(f: Field, value) -> str | None:
     return _line(f, value) if f.most else _text(f, value)
 
 
+#: The largest number a record may carry (meeting numbers and the like): far beyond
+#: any real one, and within SQLite's 64-bit integers.
+MOST_NUMBER = 999_999
+
+
 def _number(f: Field, value) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MOST_NUMBER:
         raise InvalidValue(field=f.name, value=str(value))
     return value
 

@@ -17,7 +17,7 @@ from piel_desktop.domain.errors import (
 )
 from piel_desktop.domain.meetings import group_reported_together
 from piel_desktop.services import snapshots
-from piel_desktop.services.field_checks import parse_date
+from piel_desktop.services.field_checks import MOST_NUMBER, parse_date
 from piel_desktop.storage import Archive, models as m, queries
 from piel_desktop.storage.texts import new_text
 
@@ -72,7 +72,7 @@ def insert_meeting(s, *, number: int, start_date: dt.date, end_date: dt.date | N
                    venue: Mapping[str, str] | None = None, venue_lang: str | None = None) -> uuid.UUID:
     """add_meeting's work inside the caller's session (several records in one unit
     of work); ``venue`` maps languages to the venue's text, original ``venue_lang``."""
-    if number < 1:
+    if not 1 <= number <= MOST_NUMBER:
         raise InvalidValue(field="number", value=number)
     if end_date is not None and end_date < start_date:
         raise InvalidValue(field="end date", value=end_date.isoformat())

@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piel_desktop.domain.errors import (
-    InvalidValue, NotAFile, PielError, RecordNotFound, TableColumnsMissing, TableUnreadable,
+    InvalidValue, NotAFile, NumberInUse, PielError, RecordNotFound, TableColumnsMissing, TableUnreadable,
 )
 from piel_desktop.domain.model import LANGUAGES, OutcomeKind, OutcomeStatus
 from piel_desktop.i18n import translation, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS
 from piel_desktop.services import records
+from piel_desktop.services.field_checks import MOST_NUMBER
 from piel_desktop.services.tables import Table, read_csv
 from piel_desktop.storage import Archive
 
@@ -188,8 +189,12 @@ def _date(value, name: str, problems: list) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?", text) is None:  # a spreadsheet's midnight is fine
+        problems.append(InvalidValue(field=name, value=value))
+        return None
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         problems.append(InvalidValue(field=name, value=value))
         return None
@@ -200,8 +205,10 @@ def _check_meeting(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
     number = cells.get("number")
     try:
         number = int(str(number).strip())
-        if number < 1 or number in numbers or number in seen:
+        if not 1 <= number <= MOST_NUMBER:
             raise ValueError
+        if number in numbers or number in seen:
+            problems.append(NumberInUse(field="number", value=number))
         seen.add(number)
     except (TypeError, ValueError):
         problems.append(InvalidValue(field="number", value=cells.get("number") or ""))
@@ -231,7 +238,7 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
         number = int(part) if part.isdigit() else None
         if number not in numbers:
             problems.append(RecordNotFound(kind="meeting", id=part))
-        else:
+        elif numbers[number].id not in meeting_ids:  # "9, 9" names meeting 9 once
             meeting_ids.append(numbers[number].id)
     if not meeting_ids and not problems:
         problems.append(InvalidValue(field="meeting", value=""))
@@ -255,7 +262,9 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
         if values[name] is None:
             problems.append(InvalidValue(field=name, value=raw))
     raw = cells.get("addressee")
-    values["addressee"] = addressees.get(_fold(raw), str(raw).strip()[:64]) if raw not in (None, "") else None
+    values["addressee"] = addressees.get(_fold(raw), str(raw).strip()) if raw not in (None, "") else None
+    if values["addressee"] and len(values["addressee"]) > 64:  # as the outcome editor refuses it
+        problems.append(InvalidValue(field="addressee", value=values["addressee"]))
     values["due_date"] = _date(cells.get("due_date"), "due_date", problems)
     if cells.get("parent") not in (None, ""):
         problems.append(InvalidValue(field="parent_id", value=cells["parent"]))

@@ -227,9 +227,16 @@ def _write_csv(data: Table, path: Path) -> None:
 
 def read_csv(path: Path | str) -> Table:
     """Read a CSV written by :func:`write_table`: apostrophes added on writing are
-    removed, whole numbers come back as numbers, empty cells as None; dates stay text."""
+    removed, whole numbers come back as numbers, empty cells as None; dates stay text.
+    Cells separated by semicolons (what Excel writes where the comma is the decimal
+    sign: French, Spanish, Russian settings) are read too, told by the heading line."""
     with Path(path).open(encoding="utf-8-sig", newline="") as f:
-        rows = [tuple(_value(cell) for cell in row) for row in csv.reader(f)]
+        heading = f.readline()
+        f.seek(0)
+        if heading.startswith("\ufeff"):  # utf-8-sig only strips the mark when read from the start
+            heading = heading[1:]
+        delimiter = ";" if heading.count(";") > heading.count(",") else ","
+        rows = [tuple(_value(cell) for cell in row) for row in csv.reader(f, delimiter=delimiter)]
     return Table(tuple(rows[0]) if rows else (), rows[1:])
 
 

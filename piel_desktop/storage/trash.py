@@ -75,6 +75,21 @@ def _depth(row: DeletedRow, rows: list[DeletedRow]) -> int:
     return depth
 
 
+def _relink(con: sqlite3.Connection, table: str, key, deleted_by: str, stamp: str) -> None:
+    """Point references back at a restored record where its delete had cleared them
+    (ON DELETE SET NULL: a practice's organisation): a reference that is empty and
+    whose clock says the same delete emptied it."""
+    for child in m.SYNCED_TABLES:
+        for column, parent, _ in shape(child).references:
+            if parent != table:
+                continue
+            emptied_by = (f"coalesce(json_extract(sync_clock, '$.{column}'), "
+                          f"json_extract(sync_clock, '$.\"*\"'))")
+            con.execute(
+                f'UPDATE "{child}" SET "{column}" = ?, sync_clock = json_set(sync_clock, \'$.{column}\', ?) '
+                f'WHERE "{column}" IS NULL AND {emptied_by} = ?', (key, stamp, deleted_by))
+
+
 def restore_record(con: sqlite3.Connection, table: str, key: list, stamp: str, depth: int = 0) -> None:
     """Bring a deleted record back as a change stamped ``stamp``, with the deleted
     records it refers to and those deleted together with it (the same delete). Its
@@ -101,6 +116,8 @@ def restore_record(con: sqlite3.Connection, table: str, key: list, stamp: str, d
     for column, parent, _ in s.references:
         if data.get(column) is not None:
             restore_record(con, parent, [data[column]], stamp, depth + 1)
+    if deleted_by and len(s.keys) == 1:
+        _relink(con, table, key[0], deleted_by, stamp)
     if deleted_by:
         for other_table, other_key in con.execute(
                 f"SELECT tbl, row_key FROM tombstone WHERE deleted = 1 AND {_DELETED_BY} = ?",
