@@ -13,7 +13,7 @@ schema had at the time; a migration that adds a column recreates the triggers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 _STAMP = "(SELECT stamp FROM sync_state WHERE id = 1)"
 _APPLYING = "(SELECT applying FROM sync_state WHERE id = 1)"
@@ -58,3 +58,15 @@ END""",
 
 def drop_triggers(table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {name}" for name in trigger_names(table)]
+
+
+def track_tables(run: Callable, tables: Iterable[str]) -> None:
+    """(Re)create the triggers of ``tables`` for the columns each has in the database
+    now, as a migration that adds tables or columns must. ``run(sql)`` executes one
+    statement and returns a cursor (``connection.exec_driver_sql``)."""
+    for table in tables:
+        info = run(f'PRAGMA table_info("{table}")').fetchall()
+        keys = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]]
+        columns = [r[1] for r in info if not r[5] and r[1] != "sync_clock"]
+        for statement in (*drop_triggers(table), *create_triggers(table, keys, columns)):
+            run(statement)

@@ -17,7 +17,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.sync_triggers import create_triggers
+from piel_desktop.storage.sync_triggers import track_tables
 
 revision = '0002'
 down_revision = '0001'
@@ -86,12 +86,7 @@ def upgrade() -> None:
         run("UPDATE text_version SET id = ? WHERE id = ?",
             (uuid.uuid5(uuid.UUID(text_id), lang).hex, row_id))
     _stamp_existing_rows(run)
-    for table in CONTENT_TABLES:
-        info = run(f'PRAGMA table_info("{table}")').fetchall()
-        keys = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]]
-        columns = [r[1] for r in info if not r[5] and r[1] != 'sync_clock']
-        for statement in create_triggers(table, keys, columns):
-            run(statement)
+    track_tables(run, CONTENT_TABLES)
 
 
 def _stamp_existing_rows(run) -> None:

@@ -10,7 +10,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.sync_triggers import create_triggers, drop_triggers
+from piel_desktop.storage.sync_triggers import track_tables
 
 revision = '0004'
 down_revision = '0003'
@@ -82,13 +82,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('practice_id', 'document_id', name=op.f('pk_practice_document')))
     op.create_index(op.f('ix_practice_document_document_id'), 'practice_document', ['document_id'],
                     unique=False)
-    run = op.get_bind().exec_driver_sql
-    for table in TRACKED:
-        info = run(f'PRAGMA table_info("{table}")').fetchall()
-        keys = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]]
-        columns = [r[1] for r in info if not r[5] and r[1] != 'sync_clock']
-        for statement in (*drop_triggers(table), *create_triggers(table, keys, columns)):
-            run(statement)
+    track_tables(op.get_bind().exec_driver_sql, TRACKED)
 
 
 def downgrade() -> None:
