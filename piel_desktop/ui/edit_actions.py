@@ -27,6 +27,7 @@ from piel_desktop.i18n import _, language_name, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, describe, label
 from piel_desktop.ui import record_actions
 from piel_desktop.ui.dialogs import show_error
+from piel_desktop.ui.record_editor import field_with_problem, show_problem_under
 from piel_desktop.ui.text_dialog import TextVersionsDialog
 
 
@@ -82,16 +83,10 @@ class OutcomeDialog(QDialog):
                 self.lang.addItem(language_name(code, ui_language()), code)
             rows[:0] = [("place", self.place, _("Place")), ("text", self.text, _("Text")),
                         ("lang", self.lang, _("Language"))]
-        self.problems = {name: QLabel() for name, _widget, _text in rows}
+        self.problems: dict[str, QLabel] = {}
         form = QFormLayout()
         for name, widget, text in rows:
-            column = QVBoxLayout()
-            column.addWidget(widget)
-            problem = self.problems[name]
-            problem.setStyleSheet("color: #b00020")
-            problem.setWordWrap(True)
-            problem.hide()
-            column.addWidget(problem)
+            column, self.problems[name] = field_with_problem(widget)
             form.addRow(text, column)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -119,13 +114,7 @@ class OutcomeDialog(QDialog):
         """Show ``error`` next to its field; False if it belongs to no field."""
         field = error.params.get("field") if isinstance(error, InvalidValue) else None
         field = "lang" if getattr(error, "code", "") == "unsupported-language" else field
-        for widget in self.problems.values():
-            widget.hide()
-        if field not in self.problems:
-            return False
-        self.problems[field].setText(describe(error))
-        self.problems[field].show()
-        return True
+        return show_problem_under(self.problems, field, describe(error))
 
 
 def install(window) -> None:

@@ -30,6 +30,38 @@ from piel_desktop.ui.dialogs import show_error
 _PROBLEM_STYLE = "color: #b00020"
 
 
+def field_with_problem(widget: QWidget) -> tuple[QVBoxLayout, QLabel]:
+    """``widget`` with, under it, a hidden line that says what is wrong with its value
+    (a short field keeps the line's full width for that); for a form row."""
+    problem = QLabel()
+    problem.setStyleSheet(_PROBLEM_STYLE)
+    problem.setWordWrap(True)
+    problem.hide()
+    column = QVBoxLayout()
+    column.setSpacing(2)
+    if widget.maximumWidth() < 1000:
+        row = QHBoxLayout()
+        row.addWidget(widget)
+        row.addStretch()
+        column.addLayout(row)
+    else:
+        column.addWidget(widget)
+    column.addWidget(problem)
+    return column, problem
+
+
+def show_problem_under(problems: dict[str, QLabel], field: str | None, text: str) -> bool:
+    """Hide every problem line, then show ``text`` under ``field``; False if the form
+    has no such field."""
+    for problem in problems.values():
+        problem.hide()
+    if field not in problems:
+        return False
+    problems[field].setText(text)
+    problems[field].show()
+    return True
+
+
 def _country_combo(lang: str) -> QComboBox:
     combo = QComboBox()
     combo.setEditable(True)
@@ -76,21 +108,7 @@ class RecordEditor(QDialog):
         for f in self.spec.fields:
             widget = self._widget(f, current, choices.get(f.name, []))
             self.widgets[f.name] = widget
-            problem = QLabel()
-            problem.setStyleSheet(_PROBLEM_STYLE)
-            problem.setWordWrap(True)
-            problem.hide()
-            self.problems[f.name] = problem
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            if widget.maximumWidth() < 1000:  # a short field: keep the line's full width for the problem
-                row = QHBoxLayout()
-                row.addWidget(widget)
-                row.addStretch()
-                column.addLayout(row)
-            else:
-                column.addWidget(widget)
-            column.addWidget(problem)
+            column, self.problems[f.name] = field_with_problem(widget)
             text = field_label(f.name, self.spec.name) + (" *" if f.required else "")
             form.addRow(text, column)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -221,12 +239,8 @@ class RecordEditor(QDialog):
     def show_problem(self, error: PielError) -> bool:
         """Show ``error`` under its field; False if it names no field of this form."""
         field = error.params.get("field")
-        for problem in self.problems.values():
-            problem.hide()
-        if field not in self.problems:
+        if not show_problem_under(self.problems, field, describe(error, self.spec.name)):
             return False
-        self.problems[field].setText(describe(error, self.spec.name))
-        self.problems[field].show()
         self.widgets[field].setFocus()
         self.adjustSize()
         return True
