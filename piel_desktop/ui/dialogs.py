@@ -247,3 +247,12 @@ class BriefDialog(QDialog):
 
     def brief_language(self) -> str:
         return self.language.currentData()
+
+
+def show_beside(window, dialog: QDialog, name: str) -> QDialog:
+    """Show ``dialog`` as a window of its own beside ``window`` (not modal, deleted
+    when closed) and keep it as ``window.<name>`` (tests and later calls reach it)."""
+    dialog.setAttribute(Qt.WA_DeleteOnClose)
+    dialog.show()
+    setattr(window, name, dialog)
+    return dialog

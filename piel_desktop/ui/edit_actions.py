@@ -15,6 +15,7 @@ Functions of the main window (passed as ``window``: ``archive``, ``history``,
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -26,7 +27,7 @@ from piel_desktop.domain.model import LANGUAGES, STATUS_MOVES, Outcome, OutcomeS
 from piel_desktop.i18n import _, language_name, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, describe, label
 from piel_desktop.ui import record_actions
-from piel_desktop.ui.dialogs import show_error
+from piel_desktop.ui.dialogs import shortcut_button, show_error
 from piel_desktop.ui.record_editor import field_with_problem, show_problem_under
 from piel_desktop.ui.text_dialog import TextVersionsDialog
 
@@ -154,6 +155,45 @@ def show_steps(history, undo, redo) -> None:
     for widget, (enabled, text) in zip((undo, redo), step_texts(history)):
         widget.setEnabled(enabled)
         widget.setText(text)
+
+
+class StepsWindow(QDialog):
+    """A window of its own whose edits are steps of the main window's History
+    (``window_``): Undo / Redo buttons, keys for the whole window, named after the
+    steps; and its contents read again when it comes to the front (after an undo in the
+    main window, say). Subclasses give ``reload()`` and ``after_step()``."""
+
+    window_ = None
+    undo_button = redo_button = None
+
+    def add_undo_buttons(self, row) -> None:
+        """Put the Undo and Redo buttons at the end of ``row`` (a QHBoxLayout)."""
+        self.undo_button = shortcut_button(self, _("&Undo"), lambda: self.step("undo"), QKeySequence.Undo, row)
+        self.redo_button = shortcut_button(self, _("&Redo"), lambda: self.step("redo"), "Ctrl+Shift+Z", row)
+
+    def _enable(self) -> None:
+        show_steps(self.window_.history, self.undo_button, self.redo_button)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.WindowActivate and self.redo_button is not None:
+            self.reload()
+        return super().event(event)
+
+    def step(self, direction: str) -> None:
+        """Undo or redo the last step, then show the window as the archive is now."""
+        history = self.window_.history
+        if history is not None:
+            try:
+                getattr(history, direction)()
+            except PielError as error:
+                show_error(self, error)
+        self.after_step()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def after_step(self) -> None:
+        raise NotImplementedError
 
 
 def update(window) -> None:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 )
 
@@ -32,7 +32,7 @@ from piel_desktop.i18n import _, format_date, ngettext, ui_language
 from piel_desktop.messages import STATUS_LABELS, label
 from piel_desktop.services import follow_up, records, registries
 from piel_desktop.ui import edit_actions
-from piel_desktop.ui.dialogs import shortcut_button, show_error
+from piel_desktop.ui.dialogs import shortcut_button, show_beside, show_error
 from piel_desktop.ui.record_editor import RecordEditor
 
 #: Notes shown in the detail pane; the dialog shows all.
@@ -53,7 +53,7 @@ def due_text(due_date: dt.date | None, status: str, lang: str) -> str:
     return _("{date} (overdue)").format(date=shown) if is_overdue(due_date, status) else shown
 
 
-class FollowUpDialog(QDialog):
+class FollowUpDialog(edit_actions.StepsWindow):
     """The notes of one outcome (``outcome_id``; ``title``: its text as shown) for
     ``window``'s archive."""
 
@@ -83,8 +83,7 @@ class FollowUpDialog(QDialog):
         self.edit_button = shortcut_button(self, _("&Edit…"), self.edit, "F2", buttons)
         self.delete_button = shortcut_button(self, _("&Delete…"), self.delete, QKeySequence.Delete, buttons)
         buttons.addStretch()
-        self.undo_button = shortcut_button(self, _("&Undo"), lambda: self.step("undo"), QKeySequence.Undo, buttons)
-        self.redo_button = shortcut_button(self, _("&Redo"), lambda: self.step("redo"), "Ctrl+Shift+Z", buttons)
+        self.add_undo_buttons(buttons)
         close = QPushButton(_("Close"))
         close.clicked.connect(self.close)
         buttons.addWidget(close)
@@ -137,12 +136,7 @@ class FollowUpDialog(QDialog):
     def _enable(self) -> None:
         for button in (self.edit_button, self.delete_button):
             button.setEnabled(self.current() is not None)
-        edit_actions.show_steps(self.window_.history, self.undo_button, self.redo_button)
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.WindowActivate and hasattr(self, "notes"):  # an undo elsewhere
-            self.reload()
-        return super().event(event)
+        super()._enable()
 
     # -- writing ------------------------------------------------------------------
 
@@ -197,14 +191,7 @@ class FollowUpDialog(QDialog):
         self._after()
         return True
 
-    def step(self, direction: str) -> None:
-        history = self.window_.history
-        if history is None:
-            return
-        try:
-            getattr(history, direction)()
-        except PielError as error:
-            show_error(self, error)
+    def after_step(self) -> None:
         self._after()
 
     def _after(self) -> None:
@@ -268,8 +255,4 @@ def open_notes(window, outcome_id=None, title: str | None = None) -> FollowUpDia
             return None
         version = outcome.text.pick(ui_language())
         outcome_id, title = outcome.id, version.text if version else ""
-    dialog = FollowUpDialog(window, outcome_id, title or "")
-    dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.show()
-    window.follow_up_dialog = dialog
-    return dialog
+    return show_beside(window, FollowUpDialog(window, outcome_id, title or ""), "follow_up_dialog")

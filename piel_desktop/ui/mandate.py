@@ -5,14 +5,15 @@ instruments governing the body, and the clauses of the selected one, each a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from piel_desktop.i18n import N_, _
 from piel_desktop.messages import instrument_name
 from piel_desktop.services import registries
 from piel_desktop.ui import edit_actions
-from piel_desktop.ui.record_list import RecordList, record_name, take_step, undo_buttons
+from piel_desktop.ui.dialogs import show_beside
+from piel_desktop.ui.record_list import RecordList, record_name
 
 #: The mandate window's menu entry and key.
 MANDATE_MENU, MANDATE_SHORTCUT = N_("&Mandate (instruments and clauses)…"), "Ctrl+Shift+I"
@@ -43,7 +44,7 @@ def _short(text: str | None, most: int = 60) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
-class MandateDialog(QDialog):
+class MandateDialog(edit_actions.StepsWindow):
     """The mandate window: the instruments governing the body (resolutions and
     decisions), and below them the clauses of the selected one, sub-clauses indented
     under their clause; each list with New / Edit / Delete / Move up / Move down, and
@@ -80,7 +81,7 @@ class MandateDialog(QDialog):
         splitter.setStretchFactor(1, 2)
         steps = QHBoxLayout()
         steps.addStretch()
-        self.undo_button, self.redo_button = undo_buttons(self, steps)
+        self.add_undo_buttons(steps)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         layout.addLayout(steps)
@@ -107,16 +108,9 @@ class MandateDialog(QDialog):
             else _("Clauses (choose an instrument above)"))
         self._enable()
 
-    def _enable(self) -> None:
-        edit_actions.show_steps(self.window_.history, self.undo_button, self.redo_button)
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.WindowActivate:  # an undo in the main window, say
-            self.reload()
-        return super().event(event)
-
-    def step(self, direction: str) -> None:
-        take_step(self, direction, [self.instruments, self.clauses])
+    def after_step(self) -> None:
+        for record_list in (self.instruments, self.clauses):
+            record_list.after(None)
         self._instrument_chosen()
 
 
@@ -124,8 +118,4 @@ def open_mandate(window) -> MandateDialog | None:
     """Show the mandate window (a window of its own, not modal)."""
     if window.archive is None:
         return None
-    dialog = MandateDialog(window)
-    dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.show()
-    window.registry_dialog = dialog
-    return dialog
+    return show_beside(window, MandateDialog(window), "registry_dialog")

@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMessageBox, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -417,27 +417,6 @@ def delete_question(kind_name: str, row: registries.Listed, going: int) -> str:
                         "Undo brings them back.", going).format(name=name, kind=kind, n=going)
     return _("Delete the record “{name}” ({kind})? Undo brings it back.").format(name=name, kind=kind)
 
-
-
-def undo_buttons(dialog: QDialog, row: QHBoxLayout) -> tuple:
-    """Undo and Redo buttons (keys for the whole window) at the end of ``row``."""
-    undo = shortcut_button(dialog, _("&Undo"), lambda: dialog.step("undo"), QKeySequence.Undo, row)
-    redo = shortcut_button(dialog, _("&Redo"), lambda: dialog.step("redo"), "Ctrl+Shift+Z", row)
-    return undo, redo
-
-
-def take_step(dialog: QDialog, direction: str, lists: list[RecordList]) -> None:
-    """Undo or redo the window's last step, then show the lists as they are."""
-    history = dialog.window_.history
-    if history is None:
-        return
-    try:
-        getattr(history, direction)()
-    except PielError as error:
-        show_error(dialog, error)
-    for record_list in lists:
-        record_list.after(None)
-    dialog._enable()
 
 
 _OPENED: tempfile.TemporaryDirectory | None = None

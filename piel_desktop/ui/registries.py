@@ -8,17 +8,17 @@ The list itself, and what differs by kind, is ui/record_list.py.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from piel_desktop.i18n import _
 from piel_desktop.ui import edit_actions
+from piel_desktop.ui.dialogs import show_beside
 from piel_desktop.ui.mandate import MANDATE_MENU, MANDATE_SHORTCUT, open_mandate
-from piel_desktop.ui.record_list import LISTS, RecordList, take_step, undo_buttons
+from piel_desktop.ui.record_list import LISTS, RecordList
 
 
-class RegistryDialog(QDialog):
+class RegistryDialog(edit_actions.StepsWindow):
     """The list of one registry for ``window``'s archive (a MainWindow: ``archive``,
     ``history``), with its filters, actions, and Undo / Redo."""
 
@@ -34,7 +34,7 @@ class RegistryDialog(QDialog):
             setattr(self, name, getattr(self.list, name))
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
-        self.undo_button, self.redo_button = undo_buttons(self, self.list.buttons)
+        self.add_undo_buttons(self.list.buttons)
         self.list.changed = self._enable
         self.reload()
 
@@ -45,16 +45,9 @@ class RegistryDialog(QDialog):
         self.list.reload()
         self._enable()
 
-    def _enable(self) -> None:
-        edit_actions.show_steps(self.window_.history, self.undo_button, self.redo_button)
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.WindowActivate:  # an undo in the main window, say
-            self.reload()
-        return super().event(event)
-
-    def step(self, direction: str) -> None:
-        take_step(self, direction, [self.list])
+    def after_step(self) -> None:
+        self.list.after(None)
+        self._enable()
 
 
 
@@ -85,9 +78,5 @@ def open_registry(window, kind_name: str) -> RegistryDialog | None:
     """Show the list of one registry (a window of its own, not modal)."""
     if window.archive is None:
         return None
-    dialog = RegistryDialog(window, kind_name)
-    dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.show()
-    window.registry_dialog = dialog
-    return dialog
+    return show_beside(window, RegistryDialog(window, kind_name), "registry_dialog")
 

@@ -24,7 +24,7 @@ from piel_desktop.services import registries, tables, tracker
 from piel_desktop.services.tracker import TrackerFilter, TrackerRow
 from piel_desktop.ui import follow_up
 from piel_desktop.ui.brief_actions import ask_pdf_path
-from piel_desktop.ui.dialogs import shortcut_button, show_error
+from piel_desktop.ui.dialogs import shortcut_button, show_beside, show_error
 
 PAGE = 200
 _COLUMNS = (("meeting", N_("Meeting")), ("date", N_("Date")), ("text", N_("Outcome")),
@@ -296,9 +296,5 @@ def install(window) -> QAction:
 def _open(window) -> TrackerDialog | None:
     if window.archive is None:
         return None
-    dialog = TrackerDialog(window)
-    dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.show()
-    window.tracker_dialog = dialog
-    return dialog
+    return show_beside(window, TrackerDialog(window), "tracker_dialog")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton,
@@ -13,7 +12,7 @@ from piel_desktop.domain.errors import PielError
 from piel_desktop.i18n import _, format_datetime, format_list, ui_language
 from piel_desktop.messages import RECORD_NAMES
 from piel_desktop.services import trash
-from piel_desktop.ui.dialogs import show_error
+from piel_desktop.ui.dialogs import show_beside, show_error
 
 
 class TrashDialog(QDialog):
@@ -109,8 +108,4 @@ def install(window) -> QAction:
 def open_trash(window) -> TrashDialog | None:
     if window.archive is None:
         return None
-    dialog = TrashDialog(window)
-    dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.show()
-    window.trash_dialog = dialog
-    return dialog
+    return show_beside(window, TrashDialog(window), "trash_dialog")
