@@ -143,6 +143,29 @@ def open_window(qtbot, path: Path):
     return window
 
 
+@pytest.fixture
+def window(qtbot, demo_path):
+    """The main window on a copy of the demo archive; its work and archive closed after
+    the test. Modules that need another window define their own."""
+    win = open_window(qtbot, demo_path)
+    yield win
+    win.runner.wait()
+    win.close_archive()
+
+
+def answer_questions(monkeypatch, *answers) -> list[str]:
+    """Answer the window's yes/no questions with ``answers`` in turn; returns the list
+    the questions asked are added to."""
+    from PySide6.QtWidgets import QMessageBox
+    asked, replies = [], iter(answers)
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return next(replies)
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
 def damage_table(path: Path, table: str) -> None:
     """Overwrite the first page of ``table`` in the SQLite file at ``path``."""
     import sqlite3

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from conftest import open_window
 from piel_desktop.domain.errors import InvalidValue, RecordNotFound, StatusMoveRefused
 from piel_desktop.services import records
 from piel_desktop.services.archive import fingerprint
@@ -79,13 +78,11 @@ def test_history_keeps_the_last_steps(demo):
 
 
 @pytest.fixture
-def window(qtbot, demo_path):
-    win = open_window(qtbot, demo_path)
-    win.select_meeting(14)
-    win.outcome_view.setCurrentIndex(win.outcome_model.index(0, 0))
-    yield win
-    win.runner.wait()
-    win.close_archive()
+def window(window):
+    """The demo window with meeting 14's first outcome selected."""
+    window.select_meeting(14)
+    window.outcome_view.setCurrentIndex(window.outcome_model.index(0, 0))
+    return window
 
 
 def test_editor_offers_only_allowed_moves_and_says_what_is_wrong(window, qtbot, monkeypatch):

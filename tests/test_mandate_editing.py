@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from conftest import open_window
+from conftest import answer_questions
 from piel_desktop.domain.errors import (
     EndBeforeStart, NotAChoice, NotAParent, RevisedBeforeAdopted, ValueRequired, YearOutOfRange,
 )
@@ -170,24 +170,6 @@ def test_a_clause_cannot_hang_under_itself_its_sub_clause_or_another_instrument(
 
 # -- the window -----------------------------------------------------------------------
 
-@pytest.fixture
-def window(qtbot, demo_path):
-    win = open_window(qtbot, demo_path)
-    yield win
-    win.runner.wait()
-    win.close_archive()
-
-
-def _answer(monkeypatch, *answers):
-    asked, replies = [], iter(answers)
-
-    def question(parent, title, text, *args):
-        asked.append(text)
-        return next(replies)
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
-
-
 def _ok(editor):
     editor.buttons.button(QDialogButtonBox.Ok).click()
 
@@ -320,7 +302,7 @@ def test_deleting_an_instrument_asks_naming_its_clauses_and_undo_restores_exactl
     dialog = _mandate(window, qtbot)
     council = _instrument(window.archive, "1306")
     dialog.instruments.select(council.id)
-    asked = _answer(monkeypatch, QMessageBox.No, QMessageBox.Yes)
+    asked = answer_questions(monkeypatch, QMessageBox.No, QMessageBox.Yes)
     before = fingerprint(window.archive)
     assert not dialog.instruments.delete()
     assert asked[0] == "Delete Resolution 1306 (Council) and its 7 clauses? Undo brings them back."
@@ -339,7 +321,7 @@ def test_deleting_a_clause_names_its_sub_clauses(window, qtbot, monkeypatch):
     dialog.instruments.select(_instrument(window.archive, "1306").id)
     clauses = dialog.clauses
     clauses.select(clauses.model.rows[0].id)
-    asked = _answer(monkeypatch, QMessageBox.Yes)
+    asked = answer_questions(monkeypatch, QMessageBox.Yes)
     before = fingerprint(window.archive)
     assert clauses.delete()
     assert "2 sub-clauses" in asked[0] and clauses.model.rowCount() == 4

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
-from conftest import open_window
+from conftest import answer_questions
 from piel_desktop.domain.errors import ValueRequired
 from piel_desktop.services import meeting_records, records, registries
 from piel_desktop.services.archive import fingerprint
@@ -113,24 +113,6 @@ def test_outcomes_are_added_moved_and_deleted_with_undo(demo):
 
 # -- the window -----------------------------------------------------------------------
 
-@pytest.fixture
-def window(qtbot, demo_path):
-    win = open_window(qtbot, demo_path)
-    yield win
-    win.runner.wait()
-    win.close_archive()
-
-
-def _answer(monkeypatch, *answers):
-    asked, replies = [], iter(answers)
-
-    def question(parent, title, text, *args):
-        asked.append(text)
-        return next(replies)
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
-
-
 def test_meeting_editor_creates_edits_says_what_is_wrong_and_undoes(window, qtbot):
     editor = record_actions.new_meeting(window)
     qtbot.addWidget(editor)
@@ -171,7 +153,7 @@ def test_meeting_editor_creates_edits_says_what_is_wrong_and_undoes(window, qtbo
 
 
 def test_meeting_delete_asks_naming_the_outcomes_and_undo_restores(window, monkeypatch):
-    asked = _answer(monkeypatch, QMessageBox.No, QMessageBox.Yes)
+    asked = answer_questions(monkeypatch, QMessageBox.No, QMessageBox.Yes)
     window.select_meeting(14)
     count = window.meeting_model.rowCount()
     going = meeting_records.outcomes_going(window.archive, window.current_meeting().id)
@@ -222,7 +204,7 @@ def test_outcome_editor_creates_a_sub_item_validates_and_undoes(window, qtbot, m
 def test_outcome_delete_asks_and_undo_restores_exactly(window, monkeypatch):
     window.select_meeting(14)
     outcome = window.current_outcome()
-    asked = _answer(monkeypatch, QMessageBox.Yes)
+    asked = answer_questions(monkeypatch, QMessageBox.Yes)
     before = fingerprint(window.archive)
     assert record_actions.delete_outcome(window)
     assert asked and outcome.id not in window.outcomes

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from conftest import open_window
+from conftest import answer_questions
 from piel_desktop.domain.errors import (
     EndBeforeStart, InvalidValue, NoSharedOutcomes, NotACountry, NotALink, NotAMeeting, NumberInUse,
     ValueRequired, YearOutOfRange,
@@ -122,14 +122,6 @@ def test_consultations_of_the_demo_are_listed_and_editable(demo):
 
 # -- the window ---------------------------------------------------------------------
 
-@pytest.fixture
-def window(qtbot, demo_path):
-    win = open_window(qtbot, demo_path)
-    yield win
-    win.runner.wait()
-    win.close_archive()
-
-
 def fill(editor, **values) -> None:
     """Type ``values`` into an editor's widgets, as a person would."""
     for name, value in values.items():
@@ -211,13 +203,7 @@ def test_editor_creates_edits_says_what_is_wrong_and_undoes(window, qtbot, kind)
 
 
 def test_delete_asks_and_undo_brings_the_record_back(window, qtbot, monkeypatch):
-    asked = []
-    answers = iter([QMessageBox.No, QMessageBox.Yes])
-
-    def question(parent, title, text, *args):
-        asked.append(text)
-        return next(answers)
-    monkeypatch.setattr(QMessageBox, "question", question)
+    asked = answer_questions(monkeypatch, QMessageBox.No, QMessageBox.Yes)
     dialog = window.registry_actions["effort"].trigger() or window.registry_dialog
     qtbot.addWidget(dialog)
     editor = dialog.new()

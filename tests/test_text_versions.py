@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import open_window
 from piel_desktop.domain.errors import InvalidValue
 from piel_desktop.services import records
 from piel_desktop.services.archive import fingerprint
@@ -84,13 +83,11 @@ def test_nothing_changed_or_refused_leaves_no_step(demo, translated):
 
 
 @pytest.fixture
-def window(qtbot, demo_path):
-    win = open_window(qtbot, demo_path)
-    win.select_meeting(14)
-    win.outcome_view.setCurrentIndex(win.outcome_model.index(0, 0))
-    yield win
-    win.runner.wait()
-    win.close_archive()
+def window(window):
+    """The demo window with meeting 14's first outcome selected."""
+    window.select_meeting(14)
+    window.outcome_view.setCurrentIndex(window.outcome_model.index(0, 0))
+    return window
 
 
 def test_language_versions_from_the_window_are_one_step_of_the_edit_menu(window, monkeypatch):
