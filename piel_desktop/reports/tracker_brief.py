@@ -111,7 +111,8 @@ def _story(rows: list[TrackerRow], counts: dict[int, dict[str, int]], total: int
         _chart(counts, lang), Spacer(0, 4 * mm),
         HRFlowable(width="100%", thickness=0.6, color=colors.HexColor("#1a4f8b"), spaceAfter=2)]
     if len(rows) < total:
-        story.append(say(t.gettext("Only the first {shown} of {total} outcomes are listed.").format(
+        story.append(say(t.ngettext("Only the first {shown} of {total} outcome is listed.",
+                                    "Only the first {shown} of {total} outcomes are listed.", total).format(
             shown=format_number(len(rows), lang), total=format_number(total, lang)), "note"))
     for status in OutcomeStatus:
         group = [row for row in rows if row.status == status.value]

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from piel_desktop.i18n import _, format_datetime, format_number, language_name, ui_language, ui_languages
+from piel_desktop.i18n import (
+    _, format_datetime, format_number, format_size, language_name, ngettext, ui_language, ui_languages,
+)
 from piel_desktop.messages import (
     ACTION_LABELS, FIELD_LABELS, RECORD_KIND_SINGULAR, coded_values, counts_sentence, label,
     meeting_heading, value_text,
@@ -106,8 +108,9 @@ class PreviewDialog(QDialog):
             shown = len(group.items)
             total = sum(n for action, n in group.counts.items() if action != "conflict")
             if shown < total:
-                top.addChild(QTreeWidgetItem([_("… and {count} more").format(
-                    count=format_number(total - shown, ui_language())), ""]))
+                more = total - shown
+                top.addChild(QTreeWidgetItem([ngettext("… and {count} more", "… and {count} more", more).format(
+                    count=format_number(more, ui_language())), ""]))
             self.tree.addTopLevelItem(top)
         self.tree.expandToDepth(0 if len(result.preview.groups) > 3 else 1)
         self.tree.resizeColumnToContents(1)
@@ -277,7 +280,7 @@ class BackupsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
         for row, copy in enumerate(copies):
-            size = _("{size} KB").format(size=format_number(max(1, copy.size // 1024), lang))
+            size = format_size(copy.size, lang)  # CLDR unit names, plural forms included
             for column, text in enumerate((format_datetime(copy.made_at, lang),
                                            reasons.get(copy.reason, copy.reason), size)):
                 self.table.setItem(row, column, QTableWidgetItem(text))

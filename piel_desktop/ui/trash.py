@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from piel_desktop.domain.errors import PielError
-from piel_desktop.i18n import _, format_datetime, format_list, ui_language
+from piel_desktop.i18n import _, format_datetime, format_list, format_number, ngettext, ui_language
 from piel_desktop.messages import RECORD_NAMES
 from piel_desktop.services import trash
 from piel_desktop.ui.dialogs import show_beside, show_error
@@ -65,7 +65,9 @@ class TrashDialog(QDialog):
         for row, item in enumerate(self.items):
             name = _(RECORD_NAMES.get(item.kind, item.kind))
             if item.records > 1:
-                name = _("{record} and {n} more").format(record=name, n=item.records - 1)
+                more = item.records - 1
+                name = ngettext("{record} and {n} more", "{record} and {n} more", more).format(
+                    record=name, n=format_number(more, lang))
             cells = (format_datetime(item.when, lang), name, item.label,
                      format_list([str(n) for n in item.meetings], lang), item.office)
             for column, text in enumerate(cells):
