@@ -19,10 +19,11 @@ from piel_desktop.ui.search_panel import highlighted
 def test_search_finds_highlights_and_selects(qtbot, demo_path):
     window = open_window(qtbot, demo_path)
     assert window.search.find_action.shortcut() == QKeySequence(QKeySequence.Find)
-    window.search.find_action.trigger()
-    assert window.search.isVisible() and window.focusWidget() is window.search.box
+    window.search.find_action.trigger()  # Ctrl+F: the cursor in the toolbar's field
+    assert window.focusWidget() is window.search.box is window.toolbar.search_field
     qtbot.keyClicks(window.search.box, "REGISTRO")  # case folded
     qtbot.waitUntil(lambda: bool(window.search.hits), timeout=5000)
+    assert window.search.isVisible()  # the results show in the panel
     hit = next(h for h in window.search.hits if "registro en línea de los esfuerzos" in h.text)
     assert hit.kind == "outcome" and hit.meeting_number == 14
     html = window.search.results.toHtml()

@@ -29,8 +29,8 @@ from piel_desktop.settings import Settings
 from piel_desktop.ui.about import show_about
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
 from piel_desktop.ui import (
-    archive_safety, brief_actions, edit_actions, follow_up, registries, search_panel, table_import_dialog,
-    tracker, trash,
+    archive_safety, brief_actions, edit_actions, elide, follow_up, registries, search_panel,
+    table_import_dialog, toolbar, tracker, trash,
 )
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
@@ -50,6 +50,7 @@ def _tree(columns: list[str]) -> tuple[QTreeView, QStandardItemModel]:
     view.setSelectionMode(QAbstractItemView.SingleSelection)
     view.setUniformRowHeights(True)
     view.setAlternatingRowColors(True)
+    elide.install(view)  # a Latin text in an Arabic list keeps its "…" at its end
     return view, model
 
 
@@ -167,11 +168,14 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
         registries.install(self)
+        self.toolbar = toolbar.install(self)
 
     def _restore_window(self) -> None:
         saved = {k: v for k, v in (self.settings.get("window") or {}).items() if isinstance(v, str)}
         if not self.restoreGeometry(QByteArray.fromBase64(saved.get("geometry", "").encode())):
             self.resize(1180, 760)
+        if "state" in saved:  # toolbar and search panel
+            self.restoreState(QByteArray.fromBase64(saved["state"].encode()))
         for name in ("splitter", "right_splitter"):
             if name in saved:
                 getattr(self, name).restoreState(QByteArray.fromBase64(saved[name].encode()))
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
         self.runner.wait()
         self.settings.set("window", {
             "geometry": bytes(self.saveGeometry().toBase64()).decode(),
+            "state": bytes(self.saveState().toBase64()).decode(),
             "splitter": bytes(self.splitter.saveState().toBase64()).decode(),
             "right_splitter": bytes(self.right_splitter.saveState().toBase64()).decode(),
         })

@@ -31,7 +31,7 @@ from piel_desktop.i18n import (
 )
 from piel_desktop.messages import choice_label, field_label, instrument_name
 from piel_desktop.services import registries
-from piel_desktop.ui import edit_actions
+from piel_desktop.ui import edit_actions, elide
 from piel_desktop.ui.dialogs import shortcut_button, show_error
 from piel_desktop.ui.record_editor import RecordEditor
 
@@ -180,6 +180,7 @@ class RecordList(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)
+        elide.install(self.view)  # by each text's direction
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         wide = next((c for c in ("title", "name_id", "citation_id", "text_id", "summary_id")

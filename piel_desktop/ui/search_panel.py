@@ -1,6 +1,8 @@
 """The search panel: a box that finds outcomes and meetings in every language.
 
-A dock at the bottom of the main window (Edit → Find…, Ctrl+F). Typing waits a quarter
+A dock at the bottom of the main window; the query is typed in the toolbar's search
+field (ui/toolbar.py, focused by Edit → Find…, Ctrl+F), or in the panel's own box where
+there is no toolbar. Typing waits a quarter
 of a second, then shows the first results at once, each with the matched words
 highlighted and its meeting named; the total count follows. Clicking a result selects
 its meeting and outcome in the window. Right-to-left texts are set right to left.
@@ -67,10 +69,22 @@ class SearchPanel(QDockWidget):
         self.box.returnPressed.connect(self.run)
         self.hits: list[search.Hit] = []
 
+    def use_box(self, box: QLineEdit) -> None:
+        """Take the queries from ``box`` (the toolbar's search field) instead of the
+        panel's own box, which is hidden; the panel still shows the results."""
+        self.box.textChanged.disconnect(self.timer.start)
+        self.box.returnPressed.disconnect(self.run)
+        self.box.hide()
+        self.box = box
+        box.textChanged.connect(self.timer.start)
+        box.returnPressed.connect(self.run)
+
     def find(self) -> None:
-        """Show the panel with the cursor in the box (Ctrl+F)."""
-        self.show()
-        self.raise_()
+        """Put the cursor in the search box (Ctrl+F); the panel shows if the box is its
+        own, or once there is something to show."""
+        if self.box.parent() is self.widget() or self.box.text().strip():
+            self.show()
+            self.raise_()
         self.box.setFocus(Qt.ShortcutFocusReason)
         self.box.selectAll()
 
@@ -83,6 +97,7 @@ class SearchPanel(QDockWidget):
             self.status.clear()
             self.results.clear()
             return
+        self.show()  # the results appear in the panel, also when typed in the toolbar
         try:
             self.hits = search.search(archive, query, limit=self.LIMIT)
             total = search.count(archive, query) if self.hits else 0

@@ -12,6 +12,7 @@ from piel_desktop.domain.errors import PielError
 from piel_desktop.i18n import _, format_datetime, format_list, format_number, ngettext, ui_language
 from piel_desktop.messages import RECORD_NAMES
 from piel_desktop.services import trash
+from piel_desktop.ui import elide
 from piel_desktop.ui.dialogs import show_beside, show_error
 
 
@@ -36,6 +37,7 @@ class TrashDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        elide.install(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
