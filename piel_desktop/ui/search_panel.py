@@ -97,7 +97,10 @@ class SearchPanel(QDockWidget):
             self.status.clear()
             self.results.clear()
             return
-        self.show()  # the results appear in the panel, also when typed in the toolbar
+        if not self.isVisible():  # results appear in the panel, also when typed in the toolbar
+            self.show()
+            # A quarter of the window, so the outcome's details keep their room.
+            self.window_.resizeDocks([self], [max(160, self.window_.height() // 4)], Qt.Vertical)
         try:
             self.hits = search.search(archive, query, limit=self.LIMIT)
             total = search.count(archive, query) if self.hits else 0

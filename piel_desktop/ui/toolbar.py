@@ -52,10 +52,10 @@ def themed_icon(names: tuple[str, ...], fallback: QStyle.StandardPixmap) -> QIco
 
 #: (window action attribute, freedesktop icon names tried in order, style fallback)
 _ICONS = (
-    ("brief_action", ("document-print",), QStyle.SP_FileIcon),
+    ("brief_action", ("document-print",), QStyle.SP_FileDialogDetailedView),  # a page of text
     ("import_action", ("document-import", "document-open"), QStyle.SP_DialogOpenButton),
     ("export_action", ("document-export", "document-send", "document-save-as"), QStyle.SP_DialogSaveButton),
-    ("new_outcome_action", ("list-add", "document-new"), QStyle.SP_FileDialogNewFolder),
+    ("new_outcome_action", ("list-add", "document-new"), QStyle.SP_FileIcon),  # a blank page
 )
 
 
