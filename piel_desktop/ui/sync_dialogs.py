@@ -20,6 +20,7 @@ from piel_desktop.messages import (
     ACTION_LABELS, FIELD_LABELS, RECORD_KIND_SINGULAR, coded_values, counts_sentence, label,
     meeting_heading, value_text,
 )
+from piel_desktop.ui import elide
 
 
 def _buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
@@ -91,6 +92,7 @@ class PreviewDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([_("Record"), _("Change")])
         self.tree.setAccessibleName(_("Changes by meeting"))
+        elide.install(self.tree)  # by each text's direction (ui/elide.py)
         self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
         self.tree.header().setStretchLastSection(False)
         for group in result.preview.groups:
@@ -143,6 +145,7 @@ class ConflictsDialog(QDialog):
                                  "with its next package.")))
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setHorizontalHeaderLabels([_("Meeting"), _("Record"), _("Field"), _("In the archive"), _("Set aside")])
+        elide.install(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

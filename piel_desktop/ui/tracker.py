@@ -22,7 +22,7 @@ from piel_desktop.reports.tracker_brief import make_tracker_brief
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import registries, tables, tracker
 from piel_desktop.services.tracker import TrackerFilter, TrackerRow
-from piel_desktop.ui import follow_up
+from piel_desktop.ui import elide, follow_up
 from piel_desktop.ui.brief_actions import ask_pdf_path
 from piel_desktop.ui.dialogs import shortcut_button, show_beside, show_error
 
@@ -184,6 +184,7 @@ class TrackerDialog(QDialog):
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
+        elide.install(self.view)  # a Latin outcome in Arabic ends in … on its right
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
