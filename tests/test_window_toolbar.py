@@ -43,6 +43,12 @@ def test_typing_in_the_toolbar_searches_and_ctrl_f_focuses_it(window, qtbot):
     assert not window.search.widget().findChildren(type(field))[0].isVisible()  # the panel's own box
 
 
+def test_ctrl_f_brings_back_a_hidden_toolbar(window):
+    window.toolbar.hide()
+    window.search.find_action.trigger()
+    assert window.toolbar.isVisible() and window.focusWidget() is window.toolbar.search_field
+
+
 def test_toolbar_is_mirrored_in_arabic(qtbot, demo_path):
     set_ui_language("ar")
     QApplication.setLayoutDirection(Qt.RightToLeft)

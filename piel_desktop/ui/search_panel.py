@@ -85,6 +85,8 @@ class SearchPanel(QDockWidget):
         if self.box.parent() is self.widget() or self.box.text().strip():
             self.show()
             self.raise_()
+        elif not self.box.parentWidget().isVisible():  # a toolbar the user had hidden
+            self.box.parentWidget().show()
         self.box.setFocus(Qt.ShortcutFocusReason)
         self.box.selectAll()
 
