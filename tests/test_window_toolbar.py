@@ -85,6 +85,21 @@ def test_window_size_position_splitters_and_toolbar_come_back(qtbot, demo_path):
     assert not second.toolbar.isVisible()
 
 
+def test_the_results_panel_waits_for_a_search_after_a_restart(qtbot, demo_path):
+    first = open_window(qtbot, demo_path)
+    first.search.box.setText("registro")
+    first.search.run()
+    assert first.search.isVisible()
+    first.close()
+    second = open_window(qtbot, demo_path)
+    assert not second.search.isVisible()  # an empty results panel would only take room
+    second.search.box.setText("registro")
+    second.search.run()
+    assert second.search.isVisible()
+    second.runner.wait()
+    second.close_archive()
+
+
 LONG = "crear un registro en línea de los esfuerzos de los países y otras cosas"
 
 

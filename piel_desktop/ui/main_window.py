@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
             self.resize(1180, 760)
         if "state" in saved:  # toolbar and search panel
             self.restoreState(QByteArray.fromBase64(saved["state"].encode()))
+            self.search.hide()  # no results yet: a search shows it again, where it was
         for name in ("splitter", "right_splitter"):
             if name in saved:
                 getattr(self, name).restoreState(QByteArray.fromBase64(saved[name].encode()))
