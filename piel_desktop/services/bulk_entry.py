@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import operator
+import os
 import sqlite3
-import uuid
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import insert
@@ -52,6 +53,26 @@ def _insert(table: str) -> tuple[str, Callable[[tuple], tuple]]:
     return str(compiled), operator.itemgetter(*order)
 
 
+_ORIGINAL, _OFFICIAL = TranslationStatus.ORIGINAL.value, TranslationStatus.OFFICIAL.value
+
+
+def new_id() -> str:
+    """A random (version 4) UUID as stored: 32 hex digits; ``uuid.uuid4().hex``, faster."""
+    digits = os.urandom(16).hex()
+    return f"{digits[:12]}4{digits[13:16]}{'89ab'[int(digits[16], 16) & 3]}{digits[17:]}"
+
+
+def version_id(text_id: str, lang: str) -> str:
+    """``uuid.uuid5(text id, lang).hex`` (the id storage/texts.new_text gives a
+    version), from the text id as stored; faster than building UUID objects."""
+    digest = hashlib.sha1(bytes.fromhex(text_id) + lang.encode()).hexdigest()
+    return f"{digest[:12]}5{digest[13:16]}{'89ab'[int(digest[16], 16) & 3]}{digest[17:32]}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -73,20 +94,17 @@ class BulkWriter:
         self.positions: dict[str, int] = {}
         self._body: str | None = None
 
-    def _record(self) -> tuple:
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-        return uuid.uuid4(), at, at, self.replica, self.clock
-
-    def text(self, versions: Mapping[str, str], original: str) -> str:
-        """Add a text (language -> words; ``original`` among them); return its id (hex)."""
-        text_id, at, _at, replica, clock = self._record()
-        self.rows["text"].append((text_id.hex, at, at, replica, clock))
+    def text(self, versions: Mapping[str, str], original: str, at: str) -> str:
+        """Add a text (language -> words; ``original`` among them) made at ``at`` (ISO
+        time); return its id (hex)."""
+        text_id, replica, clock = new_id(), self.replica, self.clock
+        self.rows["text"].append((text_id, at, at, replica, clock))
         for lang, body in versions.items():
-            status = TranslationStatus.ORIGINAL if lang == original else TranslationStatus.OFFICIAL
+            original_one = lang == original
             self.rows["text_version"].append((
-                uuid.uuid5(text_id, lang).hex, at, at, replica, clock, text_id.hex, lang, body,
-                status.value, 1, None if status is TranslationStatus.ORIGINAL else 1))
-        return text_id.hex
+                version_id(text_id, lang), at, at, replica, clock, text_id, lang, body,
+                _ORIGINAL if original_one else _OFFICIAL, 1, None if original_one else 1))
+        return text_id
 
     def meeting(self, *, number: int, start_date: dt.date, end_date: dt.date | None,
                 venue: Mapping[str, str] | None, venue_lang: str) -> None:
@@ -94,9 +112,9 @@ class BulkWriter:
         an end not before the start)."""
         if self._body is None:
             self._body = self.con.execute("SELECT id FROM body ORDER BY rowid LIMIT 1").fetchone()[0]
-        venue_id = self.text(venue, venue_lang) if venue else None
-        meeting_id, at, _at, replica, clock = self._record()
-        self.rows["meeting"].append((meeting_id.hex, at, at, replica, clock, self._body, number,
+        at = _now()
+        venue_id = self.text(venue, venue_lang, at) if venue else None
+        self.rows["meeting"].append((new_id(), at, at, self.replica, self.clock, self._body, number,
                                      _iso(start_date), _iso(end_date), venue_id))
         self._added()
 
@@ -115,13 +133,13 @@ class BulkWriter:
                 f"ON o.id = mo.outcome_id WHERE mo.meeting_id IN ({marks}) GROUP BY mo.meeting_id",
                 chunk).fetchall())
         position = max(self.positions[i] or 0 for i in meetings) + 1
-        text_id = self.text(texts, original)
-        outcome_id, at, _at, replica, clock = self._record()
-        self.rows["outcome"].append((outcome_id.hex, at, at, replica, clock, None, position, label,
+        at = _now()
+        text_id, outcome_id, clock = self.text(texts, original, at), new_id(), self.clock
+        self.rows["outcome"].append((outcome_id, at, at, self.replica, clock, None, position, label,
                                      str(kind), str(status), addressee, _iso(due_date), text_id))
         for meeting in meetings:
             self.positions[meeting] = position
-            self.rows["meeting_outcome"].append((meeting, outcome_id.hex, clock))
+            self.rows["meeting_outcome"].append((meeting, outcome_id, clock))
         self._added()
 
     def _added(self) -> None:

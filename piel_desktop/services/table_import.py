@@ -111,7 +111,12 @@ class ImportPlan:
 
 def _fold(text) -> str:
     """``text`` as labels are matched: spaces collapsed, case and accents aside."""
-    folded = unicodedata.normalize("NFKD", re.sub(r"\s+", " ", str(text or "")).strip().casefold())
+    return _fold_text(str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)  # a table repeats the same few labels in every row
+def _fold_text(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", re.sub(r"\s+", " ", text).strip().casefold())
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
