@@ -155,7 +155,7 @@ def open_csv(path: Path) -> TableStream:
         def rows() -> Iterator[tuple]:
             try:
                 for row in reader:
-                    yield tuple(value(cell) for cell in row)
+                    yield tuple(map(value, row))
                     line[0] += 1
             except csv.Error as e:
                 if "field larger" in str(e):

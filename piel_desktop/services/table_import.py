@@ -216,14 +216,19 @@ def _checked(stream: TableStream, kind: str, columns: dict[str, int], numbers: d
     TableTooLong past MOST_ROWS, Cancelled through ``progress``."""
     check = _check_meeting if kind == "meetings" else _check_outcome
     seen: set = set()
+    fields = list(columns.items())
+    widest = max(columns.values(), default=-1)
     for line, row in enumerate(stream.rows, start=2):
         if line % _STEP == 0:
             progress.step(*stream.read())
         if line - 1 > MOST_ROWS:
             raise TableTooLong(path=str(path), most=MOST_ROWS)
-        if all(cell in (None, "") for cell in row):
+        if row.count(None) + row.count("") == len(row):
             continue
-        cells = {name: row[index] if index < len(row) else None for name, index in columns.items()}
+        if len(row) > widest:
+            cells = {name: row[index] for name, index in fields}
+        else:
+            cells = {name: row[index] if index < len(row) else None for name, index in fields}
         values, problems = check(cells, numbers, seen)
         yield line, values, problems
 
@@ -298,11 +303,14 @@ def _value_names():
     return _coded(KIND_LABELS), _coded(STATUS_LABELS), _coded(ADDRESSEE_LABELS), _language_names()
 
 
+_MEETING_SEPARATORS = re.compile(r"[,;\s]+")
+
+
 def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
     kinds, statuses, addressees, languages = _value_names()
     problems: list[PielError] = []
     meeting_ids = []
-    for part in re.split(r"[,;\s]+", str(cells.get("meeting") or "").strip()):
+    for part in _MEETING_SEPARATORS.split(str(cells.get("meeting") or "").strip()):
         if not part:
             continue
         number = int(part) if part.isdigit() else None
