@@ -36,11 +36,10 @@ import tempfile
 import time
 from pathlib import Path
 
-WORK = Path(os.environ.get("PIEL_BENCH_WORK") or tempfile.mkdtemp(prefix="piel-bench-table-"))
-os.environ["PIEL_BENCH_WORK"] = str(WORK)
-os.environ["XDG_DATA_HOME"] = str(WORK / "data")
-os.environ["XDG_CONFIG_HOME"] = str(WORK / "config")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The work folder, per-user folders and the plain-SQLite baseline are bench_sync's.
+os.environ.setdefault("PIEL_BENCH_WORK", tempfile.mkdtemp(prefix="piel-bench-table-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_sync import TABLES, WORK, baseline, current_rss_kib  # noqa: E402
 
 from piel_desktop.services import records, table_import  # noqa: E402
 from piel_desktop.services.archive import create_archive, open_archive  # noqa: E402
@@ -50,7 +49,6 @@ WORDS = ("el grupo de trabajo recomienda que los estados miembros refuercen la p
          "internacional con la industria las familias y los educadores").split()
 KINDS = ("Recomendación", "recomendacion", "Decisión", "Acuerdo", "Solicitud")
 STATUSES = ("Propuesto", "Acordado", "En curso", "Aplicado")
-TABLES = ("text", "text_version", "outcome", "meeting_outcome")
 
 
 def write_csv(path: Path, rows: int, seed: int = 2026) -> None:
@@ -61,10 +59,6 @@ def write_csv(path: Path, rows: int, seed: int = 2026) -> None:
             meetings = rng.choice(("9", "10, 11", "12", "12, 13", "14"))
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 40))).capitalize()
             f.write(f'"{meetings}",{rng.choice(KINDS)},{rng.choice(STATUSES)},{text} {i}.\r\n')
-
-
-def current_rss_kib() -> int:
-    return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0])
 
 
 def child_import(archive_path: Path, csv_path: Path) -> dict:
@@ -86,27 +80,14 @@ def child_import(archive_path: Path, csv_path: Path) -> dict:
             "peak": peak, "invalid": len(plan.invalid)}
 
 
-def baseline(archive_path: Path, target: Path, since: dict[str, int]) -> tuple[int, float]:
-    """executemany of the rows the import added into a fresh file with the same tables."""
-    src = sqlite3.connect(archive_path)
-    ddl = [r[0] for r in src.execute(
-        "SELECT sql FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL "
-        "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'fts_%' ORDER BY type = 'index'")]
-    rows = {t: src.execute(f'SELECT * FROM "{t}" WHERE rowid > ?', (since[t],)).fetchall() for t in TABLES}
-    src.close()
-    con = sqlite3.connect(target, isolation_level=None)
-    for statement in ddl:
-        con.execute(statement)
-    start = time.perf_counter()
-    con.execute("BEGIN")
-    for table in TABLES:
-        if rows[table]:
-            marks = ", ".join("?" * len(rows[table][0]))
-            con.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows[table])
-    con.execute("COMMIT")
-    seconds = time.perf_counter() - start
-    con.close()
-    return sum(len(r) for r in rows.values()), seconds
+def added_rows(archive_path: Path, since: dict[str, int]) -> dict[str, list[tuple]]:
+    """The rows the import added, in bench_sync's column order, for its baseline."""
+    con = sqlite3.connect(archive_path)
+    try:
+        return {t: con.execute(f'SELECT {", ".join(cols)} FROM "{t}" WHERE rowid > ?', (since[t],)).fetchall()
+                for t, cols in TABLES.items()}
+    finally:
+        con.close()
 
 
 def high_rowids(path: Path) -> dict[str, int]:
@@ -156,7 +137,7 @@ def main() -> None:
         with forks.Pool(1) as pool:
             f = pool.apply(child_import, (archive_path, csv_path))
         assert f["added"] == size and f["invalid"] == 0, f
-        rows, base_s = baseline(archive_path, WORK / f"baseline-{size}.sqlite", since)
+        rows, base_s = baseline(archive_path, added_rows(archive_path, since), WORK / f"baseline-{size}.sqlite")
         results.append((size, csv_path.stat().st_size / 1e6, rows, f, base_s))
     print(f"\n{'rows':>7} {'CSV MB':>7} {'db rows':>8} {'check s':>8} {'write s':>8} {'base s':>7} "
           f"{'base/write':>10} {'base/(check+write)':>18} {'rows/s':>8} {'peak-before KiB':>15}")
