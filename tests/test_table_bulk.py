@@ -173,3 +173,19 @@ def test_a_hundred_thousand_rows_are_accepted_and_a_limit_is_named(demo, tmp_pat
     assert describe(refused.value) == (f"{path} has more than 50,000 rows, the most one import takes; split "
                                        "the file into parts of at most 50,000 rows and import them one after "
                                        "another. Nothing was added.")
+
+
+def test_the_terminal_shows_a_progress_line_for_long_files(demo_path, tmp_path, monkeypatch, capsys):
+    import itertools
+    import sys
+    import time
+
+    from piel_desktop.cli import main
+    path = write_table(outcome_table(2500), tmp_path / "outcomes.csv")
+    clock = itertools.count(0.0, 0.3)  # each look at the clock: 0.3 s later
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["--archive", str(demo_path), "import-table", "outcomes", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "\rChecking the table… 100 %" in captured.err and "\rAdding the rows… 100 %" in captured.err
+    assert "Added 2500 rows; 0 with problems were left out." in captured.out
