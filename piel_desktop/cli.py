@@ -236,18 +236,49 @@ def _run_table(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _terminal_progress(label: str):
+    """A Progress that keeps one line on the terminal ("Checking the table… 40 %")
+    once a job has run half a second; silent when stderr is not a terminal."""
+    import time
+
+    from piel_desktop.domain.progress import Progress
+    start, shown = time.monotonic(), [0.0]
+
+    def report(done: int, total: int, _message: str) -> None:
+        now = time.monotonic()
+        if now - start >= 0.5 and now - shown[0] >= 0.2:
+            shown[0] = now
+            percent = format_number(min(100, 100 * done // max(total, 1)), ui_language())
+            print(f"\r{label} {percent} %", end="", file=sys.stderr, flush=True)
+
+    return Progress(report if sys.stderr.isatty() else None)
+
+
+def _end_terminal_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
 def _run_import_table(args: argparse.Namespace) -> int:
     from piel_desktop.services.archive import open_archive
     from piel_desktop.services.table_import import apply_import, plan_import
     with open_archive(_archive_path(args)) as archive:
-        plan = plan_import(archive, args.file, args.kind)
+        try:
+            plan = plan_import(archive, args.file, args.kind, _terminal_progress(_("Checking the table…")))
+        finally:
+            _end_terminal_progress()
+        if plan.encoding:
+            print(_("Read as {encoding} text.").format(encoding=plan.encoding))
         for row in plan.invalid:
             for problem in row.problems:
                 print(_("Line {line}: {problem}").format(line=row.line, problem=describe(problem)))
         if plan.ignored:
             print(_("Columns not used: {columns}").format(columns=", ".join(plan.ignored)))
-        added = 0 if args.dry_run else apply_import(archive, plan)
-    counts = {"valid": len(plan.valid), "invalid": len(plan.invalid), "added": added}
+        try:
+            added = 0 if args.dry_run else apply_import(archive, plan, _terminal_progress(_("Adding the rows…")))
+        finally:
+            _end_terminal_progress()
+    counts = {"valid": plan.valid_count, "invalid": len(plan.invalid), "added": added}
     if args.dry_run:
         print(ngettext("{valid} row can be added; {invalid} with problems would be left out.",
                        "{valid} rows can be added; {invalid} with problems would be left out.",

@@ -12,7 +12,7 @@ import logging
 from piel_desktop.domain.errors import PielError
 from piel_desktop.domain.model import RIGHT_TO_LEFT
 from piel_desktop.paths import LOG_NAME, log_dir
-from piel_desktop.i18n import N_, _, format_datetime, format_list, ngettext, ui_language
+from piel_desktop.i18n import N_, _, format_datetime, format_list, format_number, ngettext, ui_language
 
 _ERRORS = {
     "archive-not-found": N_("There is no archive at {path}."),
@@ -58,6 +58,12 @@ _ERRORS = {
     "date-in-future": N_("The date {value} is later than today ({today}); write the date it happened."),
     "file-unreadable": N_("The file {path} cannot be read: {reason}."),
     "table-unreadable": N_("{path} cannot be read as a table: {reason}. Nothing was added."),
+    "table-cell-too-long": N_("Row {line} of {path} has a cell longer than {limit} characters, the "
+                              "most a cell may hold; shorten that cell. Nothing was added."),
+    "table-too-long": N_("{path} has more than {most} rows, the most one import takes; split the "
+                         "file into parts of at most {most} rows and import them one after "
+                         "another. Nothing was added."),
+    "not-a-label": N_("{field} cannot be “{value}”; did you mean “{suggestion}”?"),
     "table-columns-missing": N_("The table {path} has no column for {columns}. Name the columns "
                                 "as File → Export list names them."),
     "record-not-found": N_("The {kind} {id} is not in the archive (it may have been deleted)."),
@@ -107,7 +113,10 @@ _ERRORS = {
 }
 
 _REASONS = {
-    "format": N_("it is neither a CSV file in UTF-8 nor an XLSX workbook"),
+    "format": N_("it is neither a CSV text file nor an XLSX workbook"),
+    "encoding": N_("its text encoding cannot be told; in Excel, save it with File → Save As "
+                   "and the type “CSV UTF-8 (Comma delimited)”, then import that file"),
+    "changed": N_("the file changed after it was checked; check it again"),
     "no-file-name": N_("the path does not end in a file name"),
     "is-the-archive": N_("that is the archive itself"),
     "not-sqlite": N_("it is not a database file"),
@@ -170,12 +179,15 @@ def describe(error: PielError, kind: str | None = None) -> str:
     if ui_language() in RIGHT_TO_LEFT:  # a path keeps its own left-to-right order
         params.update({key: isolated(value) for key, value in params.items()
                        if key in ("path", "entry")})
-    if error.code in ("invalid-value", "value-required", "not-a-choice") and (
+    if error.code in ("invalid-value", "value-required", "not-a-choice", "not-a-label") and (
             error.params.get("field") in FIELD_LABELS):
         params["field"] = field_label(error.params["field"], kind)
     if error.code == "not-a-choice":
         params["choices"] = format_list([f"“{choice_label(error.params['field'], c)}”"
                                          for c in error.params["choices"]], ui_language(), style="or")
+    if error.code in ("table-cell-too-long", "table-too-long"):  # 131,072 as the language writes it
+        params.update({key: format_number(error.params[key], ui_language())
+                       for key in ("limit", "most", "line") if key in error.params})
     if error.code == "table-columns-missing":
         params["columns"] = format_list([f"“{label(FIELD_LABELS, c)}”" for c in error.params["columns"]],
                                         ui_language())

@@ -374,6 +374,27 @@ class TableColumnsMissing(PielError):
 
 class TableUnreadable(PielError):
     """A file given as a table to import is missing or is not a CSV/XLSX table we
-    read. params: path, reason ("missing" or "format")"""
+    read. params: path, reason ("missing", "format", "encoding": a text whose
+    encoding cannot be told, "changed": the file changed after it was checked)"""
 
     code = "table-unreadable"
+
+
+class TableCellTooLong(PielError):
+    """A cell of a CSV table is longer than a cell may be. params: path, line (the
+    row, 1 the heading), limit (characters)"""
+
+    code = "table-cell-too-long"
+
+
+class TableTooLong(PielError):
+    """A table has more rows than one import takes. params: path, most (rows)"""
+
+    code = "table-too-long"
+
+
+class NotALabel(InvalidValue):
+    """A coded value (kind, status, language) matches no label; ``suggestion`` is the
+    closest label, as people read it. params: field, value, suggestion"""
+
+    code = "not-a-label"

@@ -9,7 +9,13 @@ codes or as their names in any of the six languages; dates as ISO ``2018-01-23``
 spreadsheet dates.
 
 :func:`plan_import` reads and checks without writing; :func:`apply_import` writes the
-rows that passed, all in one unit of work: all of them or, on any error, none.
+rows that passed, all in one transaction: all of them or, on any error or a cancel,
+none. Both read the file a row at a time (services/table_files.py: CSV in the
+encodings spreadsheets write, or XLSX), so memory stays flat as the file grows; the
+plan keeps the rows with problems and the first PREVIEW_ROWS good ones, and the apply
+reads the file again, checks each row against the archive as it is then, and writes in
+batches (services/bulk_entry.py). Labels match without regard to case or accents
+("recomendacion", "espanol"); a value that matches none names the closest label.
 
 Meetings: number (required), start date (required), end date, venue (in the
 interface language). Outcomes: meeting numbers (required, "10, 11" for outcomes
@@ -21,24 +27,36 @@ imported (they keep their parent's place in the report; enter them in the window
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import re
+import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from piel_desktop.domain.errors import (
-    InvalidValue, NotAFile, NumberInUse, PielError, RecordNotFound, TableColumnsMissing, TableUnreadable,
+    InvalidValue, NotALabel, NotAFile, NumberInUse, PielError, RecordNotFound, TableColumnsMissing,
+    TableTooLong, TableUnreadable,
 )
 from piel_desktop.domain.model import LANGUAGES, OutcomeKind, OutcomeStatus
 from piel_desktop.i18n import translation, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS
+from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.services import records
+from piel_desktop.services.bulk_entry import BulkWriter
 from piel_desktop.services.field_checks import MOST_NUMBER
-from piel_desktop.services.tables import Table, read_csv
+from piel_desktop.services.table_files import TableStream, open_table, signature
+from piel_desktop.services.tables import Table
 from piel_desktop.storage import Archive
 
 KINDS = ("meetings", "outcomes")
-MOST_ROWS = 20_000
+#: Rows one import takes (a limit of time, not of memory: about a minute).
+MOST_ROWS = 1_000_000
+#: Good rows a plan keeps to show (all rows with problems are kept).
+PREVIEW_ROWS = 100
+#: Rows between progress reports.
+_STEP = 1000
 _FIELDS = {
     "meetings": ("number", "start_date", "end_date", "venue"),
     "outcomes": ("meeting", "label", "kind", "status", "addressee", "due_date", "original", "parent"),
@@ -67,14 +85,23 @@ class PlannedRow:
 
 @dataclass(frozen=True)
 class ImportPlan:
+    """What a table would add: ``rows`` holds every row with problems and the first
+    PREVIEW_ROWS good ones, by line; ``valid_count`` counts all good rows.
+    ``encoding`` is how a CSV file's text was read ("Windows-1252"; None for XLSX);
+    ``signature`` tells whether the file changed before the apply."""
+
     kind: str
     path: Path
     columns: dict[str, int]  # field (texts: "text_<lang>") -> column index
     ignored: tuple[str, ...]  # headings not recognised
     rows: tuple[PlannedRow, ...] = field(default_factory=tuple)
+    valid_count: int = 0
+    encoding: str | None = None
+    signature: tuple[int, int] | None = None
 
     @property
     def valid(self) -> list[PlannedRow]:
+        """The first PREVIEW_ROWS rows that can be added (valid_count says how many in all)."""
         return [row for row in self.rows if not row.problems]
 
     @property
@@ -83,32 +110,68 @@ class ImportPlan:
 
 
 def _fold(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+    """``text`` as labels are matched: spaces collapsed, case and accents aside."""
+    return _fold_text(str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)  # a table repeats the same few labels in every row
+def _fold_text(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", re.sub(r"\s+", " ", text).strip().casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _shown_names(msgid: str) -> dict[str, str]:
+    """``msgid`` in English and in every catalog: folded -> as written."""
+    shown = [msgid] + [translation(lang).gettext(msgid) for lang in LANGUAGES]
+    return {_fold(name): name for name in shown}
 
 
 def _names(msgid: str) -> set[str]:
     """``msgid`` folded, in English and in every catalog."""
-    return {_fold(msgid)} | {_fold(translation(lang).gettext(msgid)) for lang in LANGUAGES}
+    return set(_shown_names(msgid))
 
 
-def _language_names() -> dict[str, str]:
-    """Folded language name (in any of the six languages) or code -> code."""
+def _language_names(shown: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded language name (in any of the six languages) or code -> code; fills
+    ``shown`` with folded name -> the name as written."""
     from babel import Locale
     names = {code: code for code in LANGUAGES}
     for code in LANGUAGES:
-        for shown in LANGUAGES:
-            names[_fold(Locale.parse(code).get_display_name(shown))] = code
+        for lang in LANGUAGES:
+            name = Locale.parse(code).get_display_name(lang)
+            names[_fold(name)] = code
+            if shown is not None:
+                shown[_fold(name)] = name
     return names
 
 
-def _coded(table: dict[str, str]) -> dict[str, str]:
-    """Folded code or label (in any language) -> code."""
+def _coded(table: dict[str, str], shown: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded code or label (in any language) -> code; fills ``shown`` with folded
+    label -> the label as written."""
     out = {}
     for code, msgid in table.items():
         out[_fold(code)] = code
-        for name in _names(msgid):
+        for name, written in _shown_names(msgid).items():
             out[name] = code
+            if shown is not None:
+                shown[name] = written
     return out
+
+
+@functools.cache
+def _labels_shown() -> dict[str, str]:
+    """Folded label of a kind, status or language, in any language -> as written."""
+    shown: dict[str, str] = {}
+    _coded(KIND_LABELS, shown), _coded(STATUS_LABELS, shown), _language_names(shown)
+    return shown
+
+
+def _not_a_label(name: str, raw, table: dict[str, str]) -> InvalidValue:
+    """The problem of ``raw`` matching no label of ``table``: naming the closest one."""
+    close = difflib.get_close_matches(_fold(raw), [k for k in table if k in _labels_shown()], n=1, cutoff=0.6)
+    if not close:
+        return InvalidValue(field=name, value=raw)
+    return NotALabel(field=name, value=raw, suggestion=_labels_shown()[close[0]])
 
 
 def _columns(kind: str, headers: tuple) -> tuple[dict[str, int], tuple[str, ...]]:
@@ -137,49 +200,61 @@ def _columns(kind: str, headers: tuple) -> tuple[dict[str, int], tuple[str, ...]
 
 
 def read_table(path: Path) -> Table:
-    """The first sheet of an XLSX file, or a CSV file (UTF-8, with or without BOM).
-    Raises NotAFile (a folder), or TableUnreadable for a missing file or another
-    format (a damaged workbook, a binary file)."""
-    if not path.exists():
-        raise TableUnreadable(path=str(path), reason="missing")
-    if not path.is_file():
-        raise NotAFile(path=str(path))
-    try:
-        if path.suffix.lower() == ".xlsx":
-            from openpyxl import load_workbook
-            sheet = load_workbook(path, read_only=True, data_only=True).active
-            rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-            return Table(rows[0] if rows else (), rows[1:])
-        return read_csv(path)
-    except Exception as e:  # openpyxl and zipfile raise many kinds for a bad workbook
-        raise TableUnreadable(path=str(path), reason="format") from e
+    """The whole table at ``path`` (the first sheet of an XLSX file, or a CSV file in
+    the encodings of services/table_files.py). Raises as table_files.open_table."""
+    with open_table(Path(path)) as stream:
+        return Table(stream.headers, list(stream.rows))
 
 
-def plan_import(archive: Archive, path: Path | str, kind: str) -> ImportPlan:
-    """Read the table at ``path`` as ``kind`` (meetings or outcomes) and check every
-    row against the archive, writing nothing. Raises KeyError for another kind,
-    TableColumnsMissing, TableUnreadable, InvalidValue (too many rows) or NotAFile."""
-    path = Path(path)
-    data = read_table(path)
-    columns, ignored = _columns(kind, tuple(data.headers))
-    missing = [name for name in _REQUIRED[kind] if name not in columns]
-    if kind == "outcomes" and not any(name.startswith("text_") for name in columns):
-        missing.append("text")
-    if missing:
-        raise TableColumnsMissing(path=str(path), columns=tuple(missing))
-    if len(data.rows) > MOST_ROWS:
-        raise InvalidValue(field="rows", value=len(data.rows))
-    numbers = {m.number: m for m in records.list_meetings(archive)}
+def _meeting_ids(archive: Archive) -> dict[int, uuid.UUID]:
+    return {meeting.number: meeting.id for meeting in records.list_meetings(archive)}
+
+
+def _checked(stream: TableStream, kind: str, columns: dict[str, int], numbers: dict,
+             progress: Progress, path: Path):
+    """(line, values, problems) of each non-empty row of ``stream``. Raises
+    TableTooLong past MOST_ROWS, Cancelled through ``progress``."""
     check = _check_meeting if kind == "meetings" else _check_outcome
     seen: set = set()
-    rows = []
-    for line, row in enumerate(data.rows, start=2):
-        if all(cell in (None, "") for cell in row):
+    fields = list(columns.items())
+    widest = max(columns.values(), default=-1)
+    for line, row in enumerate(stream.rows, start=2):
+        if line % _STEP == 0:
+            progress.step(*stream.read())
+        if line - 1 > MOST_ROWS:
+            raise TableTooLong(path=str(path), most=MOST_ROWS)
+        if row.count(None) + row.count("") == len(row):
             continue
-        cells = {name: row[index] if index < len(row) else None for name, index in columns.items()}
+        if len(row) > widest:
+            cells = {name: row[index] for name, index in fields}
+        else:
+            cells = {name: row[index] if index < len(row) else None for name, index in fields}
         values, problems = check(cells, numbers, seen)
-        rows.append(PlannedRow(line=line, values=values, problems=tuple(problems)))
-    return ImportPlan(kind=kind, path=path, columns=columns, ignored=ignored, rows=tuple(rows))
+        yield line, values, problems
+
+
+def plan_import(archive: Archive, path: Path | str, kind: str, progress: Progress = SILENT) -> ImportPlan:
+    """Read the table at ``path`` as ``kind`` (meetings or outcomes) and check every
+    row against the archive, writing nothing; reports to ``progress`` (bytes or rows
+    read of the file). Raises KeyError for another kind, TableColumnsMissing,
+    TableUnreadable, TableCellTooLong, TableTooLong, NotAFile, Cancelled."""
+    path = Path(path)
+    with open_table(path) as stream:
+        columns, ignored = _columns(kind, tuple(stream.headers))
+        missing = [name for name in _REQUIRED[kind] if name not in columns]
+        if kind == "outcomes" and not any(name.startswith("text_") for name in columns):
+            missing.append("text")
+        if missing:
+            raise TableColumnsMissing(path=str(path), columns=tuple(missing))
+        kept, valid = [], 0
+        for line, values, problems in _checked(stream, kind, columns, _meeting_ids(archive), progress, path):
+            if not problems:
+                valid += 1
+            if problems or valid <= PREVIEW_ROWS:
+                kept.append(PlannedRow(line=line, values=values, problems=tuple(problems)))
+        progress.step(*stream.read())
+    return ImportPlan(kind=kind, path=path, columns=columns, ignored=ignored, rows=tuple(kept),
+                      valid_count=valid, encoding=stream.encoding, signature=stream.signature)
 
 
 def _date(value, name: str, problems: list) -> dt.date | None:
@@ -228,18 +303,21 @@ def _value_names():
     return _coded(KIND_LABELS), _coded(STATUS_LABELS), _coded(ADDRESSEE_LABELS), _language_names()
 
 
+_MEETING_SEPARATORS = re.compile(r"[,;\s]+")
+
+
 def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
     kinds, statuses, addressees, languages = _value_names()
     problems: list[PielError] = []
     meeting_ids = []
-    for part in re.split(r"[,;\s]+", str(cells.get("meeting") or "").strip()):
+    for part in _MEETING_SEPARATORS.split(str(cells.get("meeting") or "").strip()):
         if not part:
             continue
         number = int(part) if part.isdigit() else None
         if number not in numbers:
             problems.append(RecordNotFound(kind="meeting", id=part))
-        elif numbers[number].id not in meeting_ids:  # "9, 9" names meeting 9 once
-            meeting_ids.append(numbers[number].id)
+        elif numbers[number] not in meeting_ids:  # "9, 9" names meeting 9 once
+            meeting_ids.append(numbers[number])
     if not meeting_ids and not problems:
         problems.append(InvalidValue(field="meeting", value=""))
     texts = {name[5:]: str(value).strip() for name, value in cells.items()
@@ -248,7 +326,7 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
         problems.append(InvalidValue(field="text", value=""))
     original = languages.get(_fold(cells.get("original"))) if cells.get("original") else None
     if cells.get("original") and original is None:
-        problems.append(InvalidValue(field="lang", value=cells["original"]))
+        problems.append(_not_a_label("lang", cells["original"], languages))
     if original is None or original not in texts:
         original = next(iter(texts), None) if original is None else original
         if original is not None and original not in texts and texts:
@@ -260,7 +338,7 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
         raw = cells.get(name)
         values[name] = table.get(_fold(raw)) if raw not in (None, "") else default
         if values[name] is None:
-            problems.append(InvalidValue(field=name, value=raw))
+            problems.append(_not_a_label(name, raw, table))
     raw = cells.get("addressee")
     values["addressee"] = addressees.get(_fold(raw), str(raw).strip()) if raw not in (None, "") else None
     if values["addressee"] and len(values["addressee"]) > 64:  # as the outcome editor refuses it
@@ -271,23 +349,45 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
     return values, problems
 
 
-def apply_import(archive: Archive, plan: ImportPlan) -> int:
-    """Write the rows of ``plan`` that passed its checks, in one unit of work; return
-    how many. Rows with problems are left out. If the archive changed since the plan
-    so that a row no longer fits (a meeting number taken meanwhile), nothing is
-    written and the service's error is raised."""
+def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT) -> int:
+    """Write the rows of ``plan`` that passed its checks, in one transaction with
+    batched inserts; return how many. Rows with problems are left out. The file is
+    read again and each row checked against the archive as it is now: if a row no
+    longer fits (a meeting number taken meanwhile, a meeting deleted), nothing is
+    written and that problem is raised (InvalidValue, RecordNotFound); a file changed
+    since the plan raises TableUnreadable ("changed"). Reports rows written to
+    ``progress``; Cancelled through it leaves the archive as it was."""
+    try:
+        changed = plan.signature is not None and signature(plan.path) != plan.signature
+    except OSError:
+        raise TableUnreadable(path=str(plan.path), reason="missing") from None
+    if changed:
+        raise TableUnreadable(path=str(plan.path), reason="changed")
     lang = ui_language()
-    with archive.unit_of_work() as uow:
-        s = uow.session
-        for row in plan.valid:
-            v = row.values
+    skip = {row.line for row in plan.invalid}
+    added = 0
+    with open_table(plan.path) as stream, archive.merging() as merge:
+        con = merge.con
+        if plan.kind == "meetings" and con.execute("SELECT 1 FROM body LIMIT 1").fetchone() is None:
+            raise InvalidValue(field="body", value="")
+        numbers = {number: uuid.UUID(hex=i) for number, i in con.execute("SELECT number, id FROM meeting")}
+        writer = BulkWriter(con)
+        for line, v, problems in _checked(stream, plan.kind, plan.columns, numbers, SILENT, plan.path):
+            if line in skip:
+                continue
+            if problems:
+                raise problems[0]
             if plan.kind == "meetings":
-                records.insert_meeting(s, number=v["number"], start_date=v["start_date"],
-                                       end_date=v["end_date"],
-                                       venue={lang: v["venue"]} if v["venue"] else None, venue_lang=lang)
+                writer.meeting(number=v["number"], start_date=v["start_date"], end_date=v["end_date"],
+                               venue={lang: v["venue"]} if v["venue"] else None, venue_lang=lang)
             else:
-                records.insert_outcome(s, texts=v["texts"], original=v["original"],
-                                       meeting_ids=v["meeting_ids"], kind=v["kind"], status=v["status"],
-                                       label=v["label"], addressee=v["addressee"], due_date=v["due_date"])
-        uow.commit()
-    return len(plan.valid)
+                writer.outcome(texts=v["texts"], original=v["original"], meeting_ids=v["meeting_ids"],
+                               kind=v["kind"], status=v["status"], label=v["label"],
+                               addressee=v["addressee"], due_date=v["due_date"])
+            added += 1
+            if added % _STEP == 0:
+                progress.step(added, plan.valid_count)
+        writer.flush()
+        progress.step(added, plan.valid_count)
+        merge.commit()
+    return added

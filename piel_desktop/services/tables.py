@@ -27,6 +27,7 @@ from piel_desktop.messages import (
     ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS, label,
 )
 from piel_desktop.services import records, registries, tracker
+from piel_desktop.services.table_files import open_csv
 from sqlalchemy import select
 
 from piel_desktop.storage import Archive, models as m
@@ -226,28 +227,13 @@ def _write_csv(data: Table, path: Path) -> None:
 
 
 def read_csv(path: Path | str) -> Table:
-    """Read a CSV written by :func:`write_table`: apostrophes added on writing are
-    removed, whole numbers come back as numbers, empty cells as None; dates stay text.
-    Cells separated by semicolons (what Excel writes where the comma is the decimal
-    sign: French, Spanish, Russian settings) are read too, told by the heading line."""
-    with Path(path).open(encoding="utf-8-sig", newline="") as f:
-        heading = f.readline()
-        f.seek(0)
-        if heading.startswith("\ufeff"):  # utf-8-sig only strips the mark when read from the start
-            heading = heading[1:]
-        delimiter = ";" if heading.count(";") > heading.count(",") else ","
-        rows = [tuple(_value(cell) for cell in row) for row in csv.reader(f, delimiter=delimiter)]
-    return Table(tuple(rows[0]) if rows else (), rows[1:])
-
-
-def _value(cell: str):
-    if cell == "":
-        return None
-    if cell.startswith("'"):
-        return cell[1:]
-    if cell.isascii() and cell.isdigit():
-        return int(cell)
-    return cell
+    """Read a CSV written by :func:`write_table` (or by a spreadsheet; see
+    services/table_files.py): apostrophes added on writing are removed, whole numbers
+    come back as numbers, empty cells as None; dates stay text. Cells separated by
+    semicolons (what Excel writes where the comma is the decimal sign: French, Spanish,
+    Russian settings) or tabs are read too, told by the heading line."""
+    with open_csv(Path(path)) as stream:
+        return Table(stream.headers, list(stream.rows))
 
 
 def _write_xlsx(data: Table, path: Path) -> None:

@@ -2,7 +2,8 @@
 
 The table is checked on the worker thread; a preview lists every row with a problem
 (line and what is wrong) and how many rows can be added; nothing is written until
-the person confirms, and then all the good rows go in one unit of work.
+the person confirms, and then all the good rows go in one transaction. Both steps
+show their progress and can be cancelled; a cancelled step leaves the archive as it was.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class TablePreviewDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Import list"))
         self.resize(760, 420)
-        valid, invalid = len(plan.valid), len(plan.invalid)
+        valid, invalid = plan.valid_count, len(plan.invalid)
         summary = QLabel(ngettext("{valid} row can be added; {invalid} with problems would be left out.",
                                   "{valid} rows can be added; {invalid} with problems would be left out.",
                                   valid).format(valid=valid, invalid=invalid))
@@ -47,6 +48,9 @@ class TablePreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
+        if plan.encoding:
+            self.encoding = QLabel(_("Read as {encoding} text.").format(encoding=plan.encoding))
+            layout.addWidget(self.encoding)
         if plan.ignored:
             layout.addWidget(QLabel(_("Columns not used: {columns}").format(columns=", ".join(plan.ignored))))
         layout.addWidget(self.problems)
@@ -80,11 +84,11 @@ def import_table(window, kind: str, path: Path | None = None) -> None:
         if dialog.exec() != QDialog.Accepted:
             return
         window.runner.run_with_dialog(
-            window, _("Adding the rows…"), lambda progress: apply_import(archive, plan),
+            window, _("Adding the rows…"), lambda progress: apply_import(archive, plan, progress),
             on_success=lambda added: (window.reload(), window.statusBar().showMessage(
                 ngettext("Added {n} row.", "Added {n} rows.", added).format(n=added), 15000)),
             on_failure=lambda e: show_error(window, e))
 
     window.runner.run_with_dialog(window, _("Checking the table…"),
-                                  lambda progress: plan_import(archive, path, kind),
+                                  lambda progress: plan_import(archive, path, kind, progress),
                                   on_success=planned, on_failure=lambda e: show_error(window, e))
