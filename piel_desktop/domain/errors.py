@@ -269,7 +269,9 @@ class PackageVersionUnsupported(BadPackage):
 
 
 class PackageDamaged(BadPackage):
-    """An entry does not match the manifest. params: path, entry, problem"""
+    """An entry cannot be read or does not match the manifest. params: path, entry,
+    problem ("unreadable", "checksum-mismatch", "longer-than-declared",
+    "shorter-than-declared")"""
 
     code = "package-damaged"
 
@@ -282,7 +284,9 @@ class PackageUnsafe(BadPackage):
 
 
 class PackageTooLarge(BadPackage):
-    """params: path, limit (text such as "10,000 entries")"""
+    """params: path, limit ("entries", "ratio", "total", "entry-size", "part-size"),
+    amount (the limit: a count, GiB, bytes or the ratio N of N:1), entry (for "ratio"
+    and "part-size")"""
 
     code = "package-too-large"
 

@@ -29,14 +29,22 @@ from piel_desktop.storage.models import utcnow
 _BATCH = 2000
 
 
-def check_key(con, package: Package) -> None:
-    """Trust on first use: an office's first package teaches its key; later ones must
-    be signed with it."""
+def refuse_another_key(con, package: Package) -> tuple[str | None, str] | None:
+    """Raise PackageKeyMismatch if the package's office is known with another key;
+    return its (public key, name) row, None if the office is new. Writes nothing."""
     producer = package.producer
     row = con.execute("SELECT public_key, name FROM replica WHERE id = ?", (producer["replica"],)).fetchone()
     if row and row[0] and row[0] != producer["public_key"]:
         raise PackageKeyMismatch(path=str(package.path), office=row[1] or producer["name"],
                                  known=key_fingerprint(row[0]), found=key_fingerprint(producer["public_key"]))
+    return row
+
+
+def check_key(con, package: Package) -> None:
+    """Trust on first use: an office's first package teaches its key; later ones must
+    be signed with it."""
+    producer = package.producer
+    row = refuse_another_key(con, package)
     if row is None:
         con.execute("INSERT INTO replica (id, name, is_local, created_at, public_key) VALUES (?, ?, 0, ?, ?)",
                     (producer["replica"], producer["name"], utcnow().isoformat(), producer["public_key"]))
