@@ -16,6 +16,9 @@ from piel_desktop.i18n import N_, _, format_datetime, format_list, format_number
 
 _ERRORS = {
     "archive-not-found": N_("There is no archive at {path}."),
+    "archive-is-url": N_("“{location}” is a connection address, not an archive file: this version "
+                         "keeps archives in files only. Name a file such as archive.piel; "
+                         "nothing was created."),
     "archive-exists": N_("An archive already exists at {path}; it was left as it is."),
     "not-a-file": N_("{path} is a folder or a device, not a file."),
     "archive-read-only": N_("The archive {path} is read-only: the file or its folder cannot be "

@@ -17,6 +17,13 @@ class PielError(Exception):
         super().__init__(f"{self.code}: {params}")
 
 
+class ArchiveIsUrl(PielError):
+    """A connection address (``scheme://...``) given where an archive file is expected:
+    archives are files until the PostgreSQL archive exists. params: location"""
+
+    code = "archive-is-url"
+
+
 class ArchiveNotFound(PielError):
     """params: path"""
 
