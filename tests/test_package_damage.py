@@ -116,6 +116,19 @@ def test_flipped_bits_in_the_deflate_stream_say_damaged(damage_setup, tmp_path):
         "data is damaged). Ask the office for a new copy; the archive was not changed.")
 
 
+def _refused_in(lang: str, before: Path, package: Path, error_type) -> tuple[errors.PielError, str]:
+    """Import ``package`` into a copy of ``before``: the error, and its sentence in ``lang``."""
+    copy = package.with_suffix(".piel")
+    shutil.copy(before, copy)
+    with open_archive(copy) as archive, pytest.raises(error_type) as caught:
+        sync.import_package(archive, package)
+    try:
+        set_ui_language(lang)
+        return caught.value, describe(caught.value)
+    finally:
+        set_ui_language("en")
+
+
 def test_a_wrong_crc_says_damaged_in_the_users_language(damage_setup, tmp_path):
     package, before, _after = damage_setup
     data = bytearray(package.read_bytes())
@@ -125,16 +138,8 @@ def test_a_wrong_crc_says_damaged_in_the_users_language(damage_setup, tmp_path):
     data[entry + 16] ^= 0xFF  # its CRC-32, which zipfile checks
     damaged = tmp_path / "crc.pielpkg"
     damaged.write_bytes(bytes(data))
-    shutil.copy(before, tmp_path / "a.piel")
-    with open_archive(tmp_path / "a.piel") as archive:
-        with pytest.raises(errors.PackageDamaged) as caught:
-            sync.import_package(archive, damaged)
-    assert caught.value.params["problem"] == "unreadable"
-    try:
-        set_ui_language("fr")
-        text = describe(caught.value)
-    finally:
-        set_ui_language("en")
+    error, text = _refused_in("fr", before, damaged, errors.PackageDamaged)
+    assert error.params["problem"] == "unreadable"
     assert "CRC" not in text and "endommagé" in text, text
 
 
@@ -142,15 +147,8 @@ def test_too_many_members_are_named_in_the_users_language(damage_setup, tmp_path
     package, before, _after = damage_setup
     rewrite_zip(package, tmp_path / "many.pielpkg",
                 lambda n, data: data if n else {f"e{i}.ndjson": b"" for i in range(200)})
-    shutil.copy(before, tmp_path / "a.piel")
-    with open_archive(tmp_path / "a.piel") as archive, pytest.raises(errors.PackageTooLarge) as caught:
-        sync.import_package(archive, tmp_path / "many.pielpkg")
-    assert caught.value.params["limit"] == "entries"
-    try:
-        set_ui_language("es")
-        text = describe(caught.value)
-    finally:
-        set_ui_language("en")
+    error, text = _refused_in("es", before, tmp_path / "many.pielpkg", errors.PackageTooLarge)
+    assert error.params["limit"] == "entries"
     assert "entries" not in text and "16" in text, text
 
 
