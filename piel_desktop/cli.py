@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help=_("check that this installation works (languages, fonts, briefs, "
                                "packages) in a temporary folder, without a display, and exit"))
-    parser.add_argument("--archive", type=Path, metavar="PATH",
+    parser.add_argument("--archive", type=paths.check_archive_location, metavar="PATH",
                         help=_("archive file to use (default: $PIEL_ARCHIVE, else {path})")
                         .format(path=paths.default_archive_path()))
     parser.add_argument("--lang", dest="ui_lang", metavar="LANG",
@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("offices", help=_("list this archive's office and the offices it knows"))
     commands.add_parser("conflicts", help=_("list the open conflicts between offices"))
     for command in commands.choices.values():  # --archive also after the command
-        command.add_argument("--archive", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+        command.add_argument("--archive", type=paths.check_archive_location, metavar="PATH", default=argparse.SUPPRESS,
                              help=_("archive file to use (as before the command)"))
     return parser
 
@@ -365,7 +365,7 @@ def _opened_file(argv: list[str]) -> tuple[list[str], Path | None]:
             continue
         if token in COMMANDS:
             return argv, None
-        path = Path(token)
+        path = paths.check_archive_location(token)  # a URL: refused in one sentence
         if path.suffix.lower() in (paths.ARCHIVE_SUFFIX, PACKAGE_SUFFIX) or path.is_file():
             return argv[:index] + argv[index + 1:], path
         return argv, None

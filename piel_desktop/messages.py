@@ -16,6 +16,9 @@ from piel_desktop.i18n import N_, _, format_datetime, format_list, format_number
 
 _ERRORS = {
     "archive-not-found": N_("There is no archive at {path}."),
+    "archive-is-url": N_("“{location}” is a connection address, not an archive file: this version "
+                         "keeps archives in files only. Name a file such as archive.piel; "
+                         "nothing was created."),
     "archive-exists": N_("An archive already exists at {path}; it was left as it is."),
     "not-a-file": N_("{path} is a folder or a device, not a file."),
     "archive-read-only": N_("The archive {path} is read-only: the file or its folder cannot be "
@@ -139,7 +142,32 @@ _REASONS = {
     "checksum-mismatch": N_("not what was signed (its checksum differs)"),
     "longer-than-declared": N_("longer than the manifest says"),
     "shorter-than-declared": N_("shorter than the manifest says"),
+    "unreadable": N_("unreadable (its compressed data is damaged)"),
+    "not-json": N_("not a JSON object"),
+    "not-an-object": N_("not a JSON object"),
+    "line-too-long": N_("a line longer than a package may have"),
 }
+
+
+def _package_limit(params: dict, entry: str) -> str:
+    """The limit a package went beyond (errors.PackageTooLarge), in the interface language;
+    ``entry`` is the part's name as shown."""
+    limit, amount = params.get("limit"), params.get("amount", 0)
+    number = format_number(amount, ui_language()) if isinstance(amount, int) else str(amount)
+    if limit == "entries":
+        text = ngettext("more than {amount} part", "more than {amount} parts", amount)
+    elif limit == "ratio":
+        text = _("its part {entry} compressed more than {amount} to 1")
+    elif limit == "total":
+        text = _("more than {amount} GiB in all")
+    elif limit == "entry-size":
+        text = _("a part larger than {amount} GiB")
+    elif limit == "part-size":
+        text = ngettext("its part {entry} larger than {amount} byte",
+                        "its part {entry} larger than {amount} bytes", amount)
+    else:
+        return str(limit)
+    return text.format(amount=number, entry=entry)
 
 
 _MOST_SHOWN = 6  # items of a list parameter (the six languages fit); more become "…"
@@ -201,6 +229,8 @@ def describe(error: PielError, kind: str | None = None) -> str:
             params["since"] = format_datetime(dt.datetime.fromisoformat(error.params["since"]), ui_language())
         except (KeyError, ValueError, TypeError):
             pass
+    if error.code == "package-too-large":
+        params["limit"] = _package_limit(error.params, params.get("entry", ""))
     for name in ("reason", "problem", "detail"):
         if error.params.get(name) in _REASONS:
             params[name] = _(_REASONS[error.params[name]])

@@ -9,12 +9,14 @@ follow ``XDG_*`` variables on Linux, which the tests use to stay out of the real
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import platformdirs
 
 from piel_desktop import APP_ID
+from piel_desktop.domain.errors import ArchiveIsUrl
 
 ARCHIVE_SUFFIX = ".piel"
 ARCHIVE_ENV = "PIEL_ARCHIVE"
@@ -79,5 +81,27 @@ def demo_archive_path() -> Path:
 
 
 def archive_from_environment() -> Path | None:
+    """The archive named by ``$PIEL_ARCHIVE``, None if unset. Raises ArchiveIsUrl."""
     value = os.environ.get(ARCHIVE_ENV, "").strip()
-    return Path(value).expanduser() if value else None
+    return check_archive_location(value) if value else None
+
+
+#: ``scheme://``, also as pathlib folds it (``scheme:/``); a scheme has two letters or
+#: more, so a Windows drive (``C:/``) is a path.
+_CONNECTION_ADDRESS = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
+def is_connection_address(location: str | os.PathLike) -> bool:
+    """Whether ``location`` is a URL such as ``postgresql://user@host/db``, not a file."""
+    return bool(_CONNECTION_ADDRESS.match(os.fspath(location)))
+
+
+def check_archive_location(location: str | os.PathLike) -> Path:
+    """The archive file at ``location`` (``~`` expanded).
+
+    Raises ArchiveIsUrl for a connection address: until the PostgreSQL archive exists,
+    a URL must never become folders named after it.
+    """
+    if is_connection_address(location):
+        raise ArchiveIsUrl(location=os.fspath(location).strip())
+    return Path(location).expanduser()

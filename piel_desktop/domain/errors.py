@@ -17,6 +17,13 @@ class PielError(Exception):
         super().__init__(f"{self.code}: {params}")
 
 
+class ArchiveIsUrl(PielError):
+    """A connection address (``scheme://...``) given where an archive file is expected:
+    archives are files until the PostgreSQL archive exists. params: location"""
+
+    code = "archive-is-url"
+
+
 class ArchiveNotFound(PielError):
     """params: path"""
 
@@ -269,7 +276,9 @@ class PackageVersionUnsupported(BadPackage):
 
 
 class PackageDamaged(BadPackage):
-    """An entry does not match the manifest. params: path, entry, problem"""
+    """An entry cannot be read or does not match the manifest. params: path, entry,
+    problem ("unreadable", "checksum-mismatch", "longer-than-declared",
+    "shorter-than-declared")"""
 
     code = "package-damaged"
 
@@ -282,7 +291,9 @@ class PackageUnsafe(BadPackage):
 
 
 class PackageTooLarge(BadPackage):
-    """params: path, limit (text such as "10,000 entries")"""
+    """params: path, limit ("entries", "ratio", "total", "entry-size", "part-size"),
+    amount (the limit: a count, GiB, bytes or the ratio N of N:1), entry (for "ratio"
+    and "part-size")"""
 
     code = "package-too-large"
 

@@ -289,7 +289,9 @@ def _start(archive: Archive, package: Package, dry_run: bool) -> ImportResult:
         con = uow.sqlite
         if producer["replica"] == tracking.local_replica(con):
             raise PackageFromThisArchive(path=str(package.path))
-        known = con.execute("SELECT public_key FROM replica WHERE id = ?", (producer["replica"],)).fetchone()
+        # The key before anything else: a package signed by someone else gets no
+        # "already applied" and no receipt, however well it copies a real one.
+        known = package_merge.refuse_another_key(con, package)
         applied = con.execute("SELECT 1 FROM import_log WHERE package_id = ?", (package.package_id,)).fetchone()
         local = tracking.local_replica(con)
         own_name = con.execute("SELECT name FROM replica WHERE is_local = 1").fetchone()[0]

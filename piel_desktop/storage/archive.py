@@ -32,6 +32,7 @@ from piel_desktop.domain.errors import (
     ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveReadOnly, ArchiveUnreadable,
     FolderNotWritable, InvalidValue, NewerSchema, NotAFile, NotAnArchive, PielError,
 )
+from piel_desktop.paths import check_archive_location
 from piel_desktop.storage import search, sync
 from piel_desktop.storage.models import Record, Replica, utcnow
 
@@ -377,9 +378,10 @@ def open_archive(path: Path | str) -> Archive:
     reason), NewerSchema (params: path, found, supported), ArchiveDamaged,
     ArchiveReadOnly or ArchiveUnreadable. A refused file is left untouched, with nothing
     written beside it; an older one is copied to ``<name>.before-schema-<N>`` before it
-    is migrated, and a failed migration leaves the file as it was.
+    is migrated, and a failed migration leaves the file as it was. Raises ArchiveIsUrl
+    for a URL.
     """
-    path = Path(path).expanduser()
+    path = check_archive_location(path)
     if not path.exists():
         raise ArchiveNotFound(path=str(path))
     if not path.is_file():
@@ -436,8 +438,9 @@ def create_archive(path: Path | str, *, office: str = "") -> Archive:
     (nothing is overwritten), FolderNotWritable if its folder cannot be made or
     written, ArchiveUnreadable if SQLite cannot build it. The
     file appears complete or not at all: it is built under a temporary name first.
+    Raises ArchiveIsUrl for a URL, before anything is made.
     """
-    path = Path(path).expanduser()
+    path = check_archive_location(path)
     if path.exists() and not path.is_file():
         raise NotAFile(path=str(path))
     if path.exists():

@@ -85,7 +85,7 @@ def start_window(window: MainWindow, path: Path, *, remembered: bool = False) ->
     ``path`` or another archive; the archive opened is remembered for the next start.
     Returns False if the user chose to quit.
     """
-    if path.exists():
+    if path.exists() or paths.is_connection_address(path):  # opening a URL says why not
         window.open_archive(path)
         return True
     choice = ask_missing_archive(window, path) if remembered else ask_first_run(window, path)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from piel_desktop import APP_NAME
-from piel_desktop.domain.errors import ArchiveDamaged
+from piel_desktop.domain.errors import ArchiveDamaged, ArchiveIsUrl
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
 from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
@@ -25,6 +25,7 @@ from piel_desktop.services import backups, records
 from piel_desktop.services.history import History
 from piel_desktop.services.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
+from piel_desktop.paths import is_connection_address
 from piel_desktop.settings import Settings
 from piel_desktop.ui.about import show_about
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
@@ -235,6 +236,9 @@ class MainWindow(QMainWindow):
         On failure say why (offering a backup copy if the file is damaged) and keep the
         archive that was open; only an archive that opened is remembered.
         """
+        if is_connection_address(path):  # no lock file, no folders named after a URL
+            show_error(self, ArchiveIsUrl(location=str(path)))
+            return False
         lock = archive_safety.take_lock(self, path)
         if lock is archive_safety.REFUSED:
             return False
