@@ -18,6 +18,7 @@ Source of the coverage facts: ``TECH-NOTES.md`` of the project, checked again by
 from __future__ import annotations
 
 import functools
+import re
 from unicodedata import category
 
 from reportlab.lib.fonts import addMapping
@@ -79,15 +80,53 @@ def covering_family(text: str, lang: str) -> str | None:
     them. None if no single family covers the text (it cannot print without boxes).
     """
     register_fonts()
-    # The distinct characters first (a C-speed set of the text), then the few of them
-    # that are neither spaces nor format characters: a paragraph has tens of distinct
-    # characters for its thousands.
-    needed = {char for char in set(text) if not char.isspace() and category(char) != "Cf"}
     first = family_for(lang)
+    if bmp_only(text) and not _uncovered(first).search(text):  # the usual case, fast
+        return first
+    needed = {char for char in set(text) if not char.isspace() and category(char) != "Cf"}
     for family in (first, *(f for f in _FALLBACK_ORDER if f != first)):
         if needed <= characters(family):
             return family
     return None
+
+
+@functools.cache
+def _uncovered(family: str) -> re.Pattern:
+    """A pattern that finds a character ``family`` has no glyph for, other than spaces
+    and format characters (category Cf)."""
+    return re.compile("[^" + bmp_class({ord(c) for c in characters(family) | format_characters()}
+                                       | {c for c in range(0x3000) if chr(c).isspace()}) + "]")
+
+
+def bmp_only(text: str) -> bool:
+    """True if ``text`` has no character beyond U+FFFF (emoji, tags...)."""
+    return not text or max(text) <= "\uffff"
+
+
+def bmp_class(points: set[int]) -> str:
+    """The inside of a regular expression class matching the code points ``points``
+    up to U+FFFF, as ranges: Python's re searches a class with characters beyond
+    U+FFFF, or with thousands of single characters, tens of times slower."""
+    points = sorted(p for p in points if p <= 0xFFFF)
+    ranges, start = [], points[0]
+    for before, point in zip(points, points[1:] + [-1]):
+        if point != before + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(before)) if before > start else ""))
+            start = point
+    return "".join(ranges)
+
+
+#: Where Unicode has format characters (category Cf), scanned once instead of all
+#: 1.1 million code points (tests/test_brief_fonts.py checks the list is complete).
+_FORMAT_RANGES = ((0, 0x3000), (0xFE00, 0x10000), (0x11000, 0x11100), (0x13400, 0x13460),
+                  (0x1BC00, 0x1BCB0), (0x1D100, 0x1D200), (0xE0000, 0xE0100))
+
+
+@functools.cache
+def format_characters() -> frozenset[str]:
+    """Every format character (category Cf: soft hyphen, zero-width space and
+    joiners, direction marks, byte order mark, tags...)."""
+    return frozenset(chr(c) for a, b in _FORMAT_RANGES for c in range(a, b) if category(chr(c)) == "Cf")
 
 
 @functools.cache

@@ -36,7 +36,8 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.rl_config import paraFontSizeHeightOffset
 
-from piel_desktop.reports.fonts import ARABIC, CJK, covering_family, face, has_glyph
+from piel_desktop.reports.fonts import (ARABIC, CJK, bmp_class, bmp_only, covering_family, face,
+                                        format_characters, has_glyph)
 
 RTL_LANGUAGES = frozenset({"ar"})
 _MIRRORABLE = frozenset(MIRRORED)
@@ -216,9 +217,16 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 def _drop_invisible(text: str, family: str) -> str:
     """``text`` without the invisible format characters (zero-width space, joiners,
     byte order mark...) the family has no glyph for, which would print as boxes."""
+    if bmp_only(text) and not _format_pattern().search(text):
+        return text
     font = face(family)
     missing = {c for c in set(text) if category(c) == "Cf" and not has_glyph(font, c)}
     return "".join(c for c in text if c not in missing) if missing else text
+
+
+@functools.cache
+def _format_pattern() -> re.Pattern:
+    return re.compile("[" + bmp_class({ord(c) for c in format_characters()}) + "]")
 
 
 def _fit_spaces(text: str, family: str) -> str:
