@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import groupby
 from dataclasses import dataclass
 from unicodedata import bidirectional, category
 from xml.sax.saxutils import escape
@@ -183,13 +184,17 @@ def paragraph(text: str, lang: str, role: Role, *, bullet: str | None = None,
     """A paragraph of plain ``text`` written in ``lang``, with an optional ``bullet``.
 
     ``suffix`` (plain, e.g. a language code in brackets) follows the text, in smaller
-    type where the script allows markup. None if no bundled family has every character
-    of the text: the caller prints a note instead of blanks or boxes.
+    type where the script allows markup. A text no bundled family covers alone is set
+    with a font per run of characters (:mod:`piel_desktop.reports.mixed`); characters
+    no font has print as a replacement mark and are listed in the paragraph's
+    ``undrawable`` attribute (a set, empty or absent when there were none). Never None
+    (the return type keeps None for callers written before fallback fonts).
     """
     text = _BIDI_CONTROLS.sub("", text)
     family = covering_family(text + suffix, lang)
-    if family is None:
-        return None
+    if family is None:  # characters of several fonts: switch font per run (rare)
+        from piel_desktop.reports.mixed import mixed_paragraph
+        return mixed_paragraph(text, lang, role, bullet=bullet, suffix=suffix)
     text = _drop_invisible(_fit_spaces(text, family), family)
     if family == ARABIC and is_rtl_text(text):
         return RtlParagraph(f"{text} {suffix}".rstrip(), style(role, family, True), bulletText=bullet)
@@ -212,6 +217,12 @@ def is_rtl_text(text: str) -> bool:
 # lines are ordered by the rules for their script instead, and the reference algorithm
 # used for mixed lines does not accept isolates.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def drop_invisible(text: str, family: str) -> str:
+    """``text`` without the format characters ``family`` lacks, its no-break spaces
+    fitted to the family."""
+    return _drop_invisible(_fit_spaces(text, family), family)
 
 
 def _drop_invisible(text: str, family: str) -> str:
@@ -268,10 +279,14 @@ class RtlParagraph(Paragraph):
         super().__init__(text, style, None, frags, caseSensitive, encoding)
         self.rtl_bullet = bulletText
 
+    #: None, or a function giving the font of each character (text in several fonts).
+    font_of = None
+
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         for index, part in enumerate(parts):
             part.rtl_bullet = self.rtl_bullet if index == 0 else None
+            part.font_of = self.font_of
         return parts
 
     def draw(self):
@@ -299,7 +314,13 @@ class RtlParagraph(Paragraph):
             else:
                 text.setWordSpace(0)  # the word spacing of a justified line carries over
                 text.setTextOrigin(right - (measure - extra), y)
-            text.textOut(line)
+            if self.font_of is None:
+                text.textOut(line)
+            else:  # characters of other fonts: a run per font (see reports.mixed)
+                for font, run in groupby(line, self.font_of):
+                    text.setFont(font, para.fontSize)
+                    text.textOut("".join(run))
+                text.setFont(para.fontName, para.fontSize)
             y -= style.leading
         canvas.drawText(text)
         canvas.restoreState()
