@@ -29,6 +29,10 @@ FONTS: tuple[Component, ...] = (
     Component("Noto Sans", "OFL-1.1", licence_file="fonts/OFL-NotoSans.txt"),
     Component("Amiri", "OFL-1.1", licence_file="fonts/OFL-Amiri.txt"),
     Component("WenQuanYi Micro Hei", "Apache-2.0", licence_file="fonts/LICENSE-WenQuanYiMicroHei.txt"),
+    # Fallback fonts for what the three above lack (reports/fonts.py, FALLBACKS).
+    Component("Noto Sans Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, "
+              "Kannada, Malayalam, Sinhala and Math", "OFL-1.1", licence_file="fonts/OFL-NotoSansIndicMath.txt"),
+    Component("Symbola", "LicenseRef-Symbola-free-use", licence_file="fonts/LICENSE-Symbola.txt"),
 )
 
 LIBRARIES: tuple[Component, ...] = (

@@ -136,6 +136,42 @@ def format_date(value: dt.date, lang: str, format: str = "long") -> str:
     return babel_dates.format_date(value, format=format, locale=babel_locale(lang))
 
 
+# Date ranges in UN house style, full month names (Babel's interval formats abbreviate
+# the month in English, French and Russian): the end date is written whole and the
+# start date without what it shares with it; Chinese writes the start whole instead.
+# Patterns: (day, day and month) of the start date, CLDR date pattern syntax.
+_RANGE_START = {"es": ("d", "d 'de' MMMM"), "zh": ("d日", "M月d日")}
+#: In running text ("held ..."): Spanish "del 2 al 3 de octubre de 2025", French
+#: "du 2 au 3 octobre 2025", Chinese "2025年10月2日至3日".
+_RANGE_PROSE = {"es": "del {start} al {end}", "fr": "du {start} au {end}", "zh": "{start}至{end}"}
+
+
+def format_date_range(start: dt.date, end: dt.date | None, lang: str, *, prose: bool = False) -> str:
+    """The days ``start`` to ``end`` (inclusive) in ``lang``, e.g. en "2–3 October 2025",
+    "30 September – 2 October 2025", "30 December 2025 – 2 January 2026"; es
+    "2–3 de octubre de 2025", with ``prose`` (inside a sentence, after "held")
+    "del 2 al 3 de octubre de 2025"; zh "2025年10月2日 – 3日", in prose "2025年10月2日至3日".
+
+    One day (``end`` None, or not after ``start``) is :func:`format_date` of it.
+    """
+    if end is None or end <= start:
+        return format_date(start, lang)
+    locale = babel_locale(lang)
+    day, day_month = _RANGE_START.get(lang, ("d", "d MMMM"))
+    same_month = (start.year, start.month) == (end.year, end.month)
+    if lang == "zh":  # year first: the end drops what it shares with the start
+        first = format_date(start, lang)
+        last = babel_dates.format_date(end, day if same_month else day_month, locale=locale) \
+            if start.year == end.year else format_date(end, lang)
+    else:
+        last = format_date(end, lang)
+        first = babel_dates.format_date(start, day if same_month else day_month, locale=locale) \
+            if start.year == end.year else format_date(start, lang)
+    if prose and lang in _RANGE_PROSE:
+        return _RANGE_PROSE[lang].format(start=first, end=last)
+    return f"{first}–{last}" if same_month and lang != "zh" else f"{first} – {last}"
+
+
 def format_datetime(value: dt.datetime, lang: str) -> str:
     """An aware datetime in the computer's time zone, medium length, in ``lang``
     (en "29 Nov 2026, 19:05:11")."""

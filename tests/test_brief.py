@@ -227,7 +227,7 @@ def test_a_group_is_printed_with_all_its_outcomes(demo, tmp_path):
     assert text.count("Los principales resultados") == 1  # one group, 10 and 11 together
 
 
-def test_a_script_no_font_has_is_named_not_dropped(demo, tmp_path):
+def test_a_script_the_six_fonts_lack_prints_in_a_fallback_font(demo, tmp_path):
     meeting = _meeting(demo, 14)
     records.add_outcome(demo, text="儿童在线保护工作组", lang="zh", meeting_ids=[meeting.id])
     records.add_outcome(demo, text="Child protection: बाल संरक्षण", lang="en", meeting_ids=[meeting.id])
@@ -235,5 +235,18 @@ def test_a_script_no_font_has_is_named_not_dropped(demo, tmp_path):
     make_brief(demo, lang="es", meetings=[14], out=path, made_at=MADE_AT)
     text = pdf_text(path)
     assert "儿童在线保护工作组； [zh]" in text  # Chinese has its font, inside a Spanish brief
-    assert "[un texto en inglés, que esta nota informativa aún no puede imprimir] [en]" in text
+    assert "Child protection: बाल संरक्षण. [en]" in text  # Devanagari from its fallback font
+    assert "no puede imprimir" not in text
     assert "\x00" not in text
+
+
+def test_a_two_day_meeting_prints_its_range(demo, tmp_path):
+    meeting = records.add_meeting(demo, number=15, start_date=dt.date(2025, 10, 2),
+                                  end_date=dt.date(2025, 10, 3))
+    records.add_outcome(demo, text="aprobar el plan de trabajo", lang="es", meeting_ids=[meeting])
+    path = tmp_path / "range.pdf"
+    make_brief(demo, lang="es", meetings=[14, 15], out=path, made_at=MADE_AT)
+    text = pdf_text(path)
+    assert "celebrada del 2 al 3 de octubre de 2025, fueron:" in text
+    assert "celebrada el 23 de enero de 2018" in text  # one-day meetings as before
+    assert "23 de enero de 2018 – 3 de octubre de 2025 · 2 reuniones" in text  # period to the last day

@@ -282,3 +282,13 @@ def test_reshaping_word_by_word_equals_reshaping_the_text(words, gap):
 def test_fast_reordering_equals_the_reference_algorithm(words):
     line = reshape(" ".join(words))
     assert _display(line) == get_display(line, base_dir="R")
+
+
+_CHARACTERS = ("تشجيعالدولأعضاءمُحَمَّدלשוןabcC0123456789٣۴ ()[]{}«»<>.,:;،؛؟!?%$#+-/'\"\u00a0\u0670"
+               "\ufefb\ufe8e")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_CHARACTERS, min_size=1, max_size=40))
+def test_fast_reordering_of_any_mix_equals_the_reference_algorithm(line):
+    assert _display(line) == get_display(line, base_dir="R")

@@ -22,8 +22,8 @@ from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
-from piel_desktop.i18n import format_date, format_list, format_number, language_name, meeting_ordinal, translation
-from piel_desktop.reports.fonts import register_fonts
+from piel_desktop.i18n import format_date, format_date_range, format_list, format_number, language_name, meeting_ordinal, translation
+from piel_desktop.reports.fonts import REPLACEMENT, register_fonts
 from piel_desktop.reports.pages import WIDTH, checked_output, write_pdf
 from piel_desktop.reports.typeset import Role, is_rtl, paragraph
 from piel_desktop.services.records import BriefContent, MeetingGroup, brief_content
@@ -81,12 +81,19 @@ class Phrases:
         numbers = [m.number for m in group.meetings]
         spelled = all(n <= 9 for n in numbers)
         ordinals = format_list([meeting_ordinal(n, self.lang, spelled=spelled) for n in numbers], self.lang)
-        dates = format_list([self.pgettext("meeting held on", "{date}").format(
-            date=format_date(m.start_date, self.lang)) for m in group.meetings], self.lang)
+        dates = format_list([self.held(m) for m in group.meetings], self.lang)
         return self.ngettext(
             "The main outcomes of the {ordinals} meeting of {body}, held on {dates}, were:",
             "The main outcomes of the {ordinals} meetings of {body}, held on {dates}, were:",
             len(numbers)).format(ordinals=ordinals, body=acronym, dates=dates)
+
+    def held(self, meeting: d.Meeting) -> str:
+        """When ``meeting`` was held, as the lead sentence says it: es "el 23 de enero
+        de 2015", over several days "del 2 al 3 de octubre de 2025"."""
+        if meeting.end_date is None or meeting.end_date <= meeting.start_date:
+            return self.pgettext("meeting held on", "{date}").format(date=format_date(meeting.start_date, self.lang))
+        return self.pgettext("meeting held over several days", "{dates}").format(
+            dates=format_date_range(meeting.start_date, meeting.end_date, self.lang, prose=True))
 
     def title(self, numbers: list[int]) -> str:
         if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
@@ -99,9 +106,10 @@ class Phrases:
     def summary(self, content: BriefContent) -> str:
         meetings = [m for g in content.groups for m in g.meetings]
         items = sum(len(g.outcomes) for g in content.groups)  # as the window counts them
-        first, last = min(m.start_date for m in meetings), max(m.start_date for m in meetings)
-        span = format_date(first, self.lang) if first == last else \
-            f"{format_date(first, self.lang)} – {format_date(last, self.lang)}"
+        # From the first day of the first meeting to the last day of the last one.
+        first = min(m.start_date for m in meetings)
+        last = max(max(m.start_date, m.end_date or m.start_date) for m in meetings)
+        span = format_date_range(first, last, self.lang)
         counts = [self.ngettext("{n} meeting", "{n} meetings", len(meetings)).format(n=len(meetings)),
                   self.ngettext("{n} outcome", "{n} outcomes", items).format(n=items)]
         return " · ".join([span, *counts])
@@ -114,6 +122,14 @@ class Phrases:
     def unprintable(self, text_lang: str) -> str:
         return self.gettext("[a text in {language}, which this brief cannot print yet]").format(
             language=language_name(text_lang, self.lang, capitalize=False))
+
+    def undrawable(self, chars: set[str]) -> str:
+        """The line naming characters no bundled font has, as code points (U+1F9FF)."""
+        codes = format_list([f"U+{ord(c):04X}" for c in sorted(chars)], self.lang)
+        return self.ngettext(
+            "A character could not be drawn and is shown as {mark}: {characters}.",
+            "Some characters could not be drawn and are shown as {mark}: {characters}.",
+            len(chars)).format(mark=REPLACEMENT, characters=codes)
 
     def page(self, page: int, pages: int) -> str:
         return self.gettext("Page {page} of {pages}").format(page=page, pages=pages)
@@ -152,6 +168,8 @@ class _Writer:
 
     def __init__(self, phrases: Phrases) -> None:
         self.phrases, self.lang, self.fallback = phrases, phrases.lang, False
+        #: Characters no bundled font has, printed as a replacement mark.
+        self.undrawable: set[str] = set()
 
     def phrase(self, text: str, role: str, bullet: str | None = None) -> Flowable:
         return self._make(text, self.lang, role, bullet=bullet)
@@ -175,6 +193,7 @@ class _Writer:
         if made is None:  # no bundled font has every character: say so, never print boxes
             made = paragraph(self.phrases.unprintable(lang), self.lang,
                              replace(_ROLES[role], italic=True), bullet=bullet, suffix=suffix)
+        self.undrawable |= getattr(made, "undrawable", set())
         return made
 
 
@@ -217,6 +236,10 @@ def _story(content: BriefContent, phrases: Phrases) -> list[Flowable]:
             "marked with its code."), "note")
     story[rule_at:rule_at] = [note, HRFlowable(width="100%", thickness=0.6, color=ACCENT,
                                                spaceBefore=6, spaceAfter=4)]
+    # Under the last outcome: which characters no font could draw (a row in both
+    # columns of a bilingual brief, empty where not needed).
+    story.append(write.phrase(phrases.undrawable(write.undrawable), "note") if write.undrawable
+                 else Spacer(0, 0))
     return story
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import groupby
 from dataclasses import dataclass
 from unicodedata import bidirectional, category
 from xml.sax.saxutils import escape
@@ -28,16 +29,20 @@ from arabic_reshaper.ligatures import LIGATURES
 from bidi import algorithm as bidi
 from bidi import get_display as fast_display
 from bidi.mirror import MIRRORED
+from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.rl_config import paraFontSizeHeightOffset
 
-from piel_desktop.reports.fonts import ARABIC, CJK, covering_family, face, has_glyph
+from piel_desktop.reports.fonts import (ARABIC, CJK, bmp_class, bmp_only, covering_family, face,
+                                        format_characters, has_glyph)
 
 RTL_LANGUAGES = frozenset({"ar"})
 _MIRRORABLE = frozenset(MIRRORED)
+_MIRROR_TABLE = str.maketrans(MIRRORED)
 # Harakat kept (the text must print as written). Of arabic-reshaper's 286 ligatures,
 # only the obligatory lam-alef ones and the name of God: the others are optional in
 # print, and matching them all costs more than the rest of the reshaping.
@@ -85,11 +90,54 @@ def _display(line: str) -> str:
     included, resolves to the right-to-left embedding level by rules N0-N2 and is
     mirrored), goes the fast way; the others (Latin in brackets...) to the Python one.
     """
-    if _MIRRORABLE.isdisjoint(line):
+    not_plain, joiners = _plain_rtl()
+    numbers = None if not_plain.search(line) else list(_DIGITS.finditer(line))
+    if numbers is not None and not any(
+            line[n.start() - 1:n.start()] in joiners or line[n.end():n.end() + 1] in joiners for n in numbers):
+        # Right-to-left letters, neutrals and ASCII numbers that no separator,
+        # terminator or mark touches: every character but the digits resolves to
+        # level 1, each run of digits to level 2 (rules W1-W7, N0-N2, I2), so the line
+        # reverses whole and its digit runs read forward again. Several times faster
+        # than python-bidi's Rust code; tested equal to the reference algorithm.
+        parts, end = [], len(line)
+        for number in reversed(numbers):
+            parts += (line[number.end():end][::-1], number.group())
+            end = number.start()
+        parts.append(line[:end][::-1])
+        return _MIRRORABLE_RE.sub(_mirrored, "".join(parts))
+    chars = set(line)  # the checks look at each distinct character once
+    if _MIRRORABLE.isdisjoint(chars):
         return fast_display(line, base_dir="R")
-    if not any(bidirectional(char) == "L" for char in line):
-        return "".join(MIRRORED.get(char, char) for char in fast_display(line, base_dir="R"))
+    if not any(bidirectional(char) == "L" for char in chars):
+        return fast_display(line, base_dir="R").translate(_MIRROR_TABLE)
     return bidi.get_display(line, base_dir="R")
+
+
+_DIGITS = re.compile("[0-9]+")
+# Code points _display may reverse without the bidi algorithm: the Arabic and Hebrew
+# blocks, ASCII, Latin-1 and general punctuation.
+_PLAIN_RTL_RANGES = ((0x20, 0xFF), (0x0590, 0x08FF), (0x2000, 0x206F), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
+#: Bidi classes that can join a number: separators, terminators, combining marks.
+_NUMBER_JOINERS = ("CS", "ES", "ET", "NSM")
+
+
+_MIRRORABLE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(MIRRORED)) + "]")
+
+
+def _mirrored(match: re.Match) -> str:
+    return MIRRORED[match.group()]
+
+
+@functools.cache
+def _plain_rtl() -> tuple[re.Pattern, frozenset[str]]:
+    """A pattern that finds a character other than those of ``_PLAIN_RTL_RANGES``
+    that are right-to-left or neutral (bidi classes R, AL, WS, ON and the number
+    joiners) or ASCII digits (a pattern: a set of a line's characters costs more than
+    a search); and the number joiners."""
+    chars = {chr(c) for a, b in _PLAIN_RTL_RANGES for c in range(a, b + 1)}
+    joiners = frozenset(c for c in chars if bidirectional(c) in _NUMBER_JOINERS)
+    plain = {c for c in chars if bidirectional(c) in ("R", "AL", "WS", "ON")} | joiners | set("0123456789")
+    return re.compile("[^" + "".join(re.escape(c) for c in sorted(plain)) + "]"), joiners
 
 
 @dataclass(frozen=True)
@@ -118,8 +166,10 @@ def style(role: Role, family: str, rtl: bool) -> ParagraphStyle:
     size, leading = role.size, role.leading
     if family == ARABIC:  # Amiri's Naskh needs more room above and below than Noto Sans
         size, leading = size * 1.12, leading * 1.25
+    # A colour object, not its "#rrggbb" name: ReportLab parses a name again every
+    # time it sets the colour (per paragraph and line), with ast.literal_eval.
     common = dict(fontName=font, bulletFontName=face(family, bold=True), fontSize=size,
-                  bulletFontSize=size, leading=leading, textColor=role.color,
+                  bulletFontSize=size, leading=leading, textColor=HexColor(role.color),
                   spaceBefore=role.space_before, spaceAfter=role.space_after)
     if rtl:
         return ParagraphStyle(f"{role}-{family}-rtl", rightIndent=role.indent, leftIndent=0,
@@ -134,21 +184,27 @@ def paragraph(text: str, lang: str, role: Role, *, bullet: str | None = None,
     """A paragraph of plain ``text`` written in ``lang``, with an optional ``bullet``.
 
     ``suffix`` (plain, e.g. a language code in brackets) follows the text, in smaller
-    type where the script allows markup. None if no bundled family has every character
-    of the text: the caller prints a note instead of blanks or boxes.
+    type where the script allows markup. A text no bundled family covers alone is set
+    with a font per run of characters (:mod:`piel_desktop.reports.mixed`); characters
+    no font has print as a replacement mark and are listed in the paragraph's
+    ``undrawable`` attribute (a set, empty or absent when there were none). Never None
+    (the return type keeps None for callers written before fallback fonts).
     """
     text = _BIDI_CONTROLS.sub("", text)
     family = covering_family(text + suffix, lang)
-    if family is None:
-        return None
+    if family is None:  # characters of several fonts: switch font per run (rare)
+        from piel_desktop.reports.mixed import mixed_paragraph
+        return mixed_paragraph(text, lang, role, bullet=bullet, suffix=suffix)
     text = _drop_invisible(_fit_spaces(text, family), family)
     if family == ARABIC and is_rtl_text(text):
         return RtlParagraph(f"{text} {suffix}".rstrip(), style(role, family, True), bulletText=bullet)
     if family == CJK:  # the suffix in the same type: a Chinese line carries no markup
         return CjkParagraph(f"{text} {suffix}".rstrip(), style(role, family, False), bulletText=bullet)
+    if not suffix:
+        chosen = style(role, family, False)
+        return Paragraph(text, chosen, bulletText=bullet, frags=plain_frags(text, chosen))
     markup = escape(text)
-    if suffix:
-        markup += f' <font size="{role.size * 0.75:g}" color="#5f6b7a">{escape(suffix)}</font>'
+    markup += f' <font size="{role.size * 0.75:g}" color="#5f6b7a">{escape(suffix)}</font>'
     return Paragraph(markup, style(role, family, False), bulletText=bullet)
 
 
@@ -163,11 +219,25 @@ def is_rtl_text(text: str) -> bool:
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def drop_invisible(text: str, family: str) -> str:
+    """``text`` without the format characters ``family`` lacks, its no-break spaces
+    fitted to the family."""
+    return _drop_invisible(_fit_spaces(text, family), family)
+
+
 def _drop_invisible(text: str, family: str) -> str:
     """``text`` without the invisible format characters (zero-width space, joiners,
     byte order mark...) the family has no glyph for, which would print as boxes."""
+    if bmp_only(text) and not _format_pattern().search(text):
+        return text
     font = face(family)
-    return "".join(c for c in text if category(c) != "Cf" or has_glyph(font, c))
+    missing = {c for c in set(text) if category(c) == "Cf" and not has_glyph(font, c)}
+    return "".join(c for c in text if c not in missing) if missing else text
+
+
+@functools.cache
+def _format_pattern() -> re.Pattern:
+    return re.compile("[" + bmp_class({ord(c) for c in format_characters()}) + "]")
 
 
 def _fit_spaces(text: str, family: str) -> str:
@@ -179,12 +249,19 @@ def _fit_spaces(text: str, family: str) -> str:
     return text
 
 
-def _one_fragment(paragraph: Paragraph) -> None:
-    """Join the fragments ReportLab's parser made of plain text (it splits at escaped
-    ``&``, ``<``, ``>``) back into one, so the paragraph is laid out as one run."""
-    frags = paragraph.frags
-    if len(frags) > 1:
-        paragraph.frags = [frags[0].clone(text="".join(f.text for f in frags))]
+@functools.cache
+def _plain_frag(chosen: ParagraphStyle):
+    """The fragment ReportLab's markup parser makes of plain text in ``chosen``."""
+    return Paragraph("x", chosen).frags[0]
+
+
+def plain_frags(text: str, chosen: ParagraphStyle) -> list:
+    """Plain ``text`` as the one fragment the parser would make of it, escaped, in
+    style ``chosen``: what ``Paragraph(escape(text), chosen)`` holds, without running
+    the parser (a third of the cost of a paragraph). Whitespace is folded as the
+    parser folds it; an empty text gives no fragment."""
+    text = cleanBlockQuotedText(text)
+    return [_plain_frag(chosen).clone(text=text)] if text else []
 
 
 class RtlParagraph(Paragraph):
@@ -192,21 +269,24 @@ class RtlParagraph(Paragraph):
 
     ReportLab wraps and splits it in logical order; :meth:`draw` sets each line itself,
     reordered for display. The bullet is drawn at ``style.bulletIndent`` from the right.
-    Raises nothing of its own; markup is not interpreted (the text is escaped).
+    Raises nothing of its own; markup is not interpreted (the text never meets the parser).
     """
 
     def __init__(self, text, style, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
         if text is not None:
-            text = escape(reshape(text))
+            text = reshape(text)
+            frags = plain_frags(text, style)
         super().__init__(text, style, None, frags, caseSensitive, encoding)
-        if text is not None:
-            _one_fragment(self)
         self.rtl_bullet = bulletText
+
+    #: None, or a function giving the font of each character (text in several fonts).
+    font_of = None
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         for index, part in enumerate(parts):
             part.rtl_bullet = self.rtl_bullet if index == 0 else None
+            part.font_of = self.font_of
         return parts
 
     def draw(self):
@@ -222,10 +302,10 @@ class RtlParagraph(Paragraph):
             canvas.setFont(style.bulletFontName, style.bulletFontSize)
             canvas.drawRightString(self.width - style.bulletIndent, y, visual(self.rtl_bullet))
         last = len(para.lines) - 1
+        text = canvas.beginText()  # one text object for all lines, as ReportLab does
+        text.setFont(para.fontName, para.fontSize)
         for number, (extra, words) in enumerate(para.lines):
             line = _display(" ".join(words))
-            text = canvas.beginText()
-            text.setFont(para.fontName, para.fontSize)
             gaps = line.count(" ")
             # ``extra`` is what the line leaves free of the width it was wrapped to.
             if style.alignment == TA_JUSTIFY and number < last and gaps and extra > 0:
@@ -234,9 +314,15 @@ class RtlParagraph(Paragraph):
             else:
                 text.setWordSpace(0)  # the word spacing of a justified line carries over
                 text.setTextOrigin(right - (measure - extra), y)
-            text.textOut(line)
-            canvas.drawText(text)
+            if self.font_of is None:
+                text.textOut(line)
+            else:  # characters of other fonts: a run per font (see reports.mixed)
+                for font, run in groupby(line, self.font_of):
+                    text.setFont(font, para.fontSize)
+                    text.textOut("".join(run))
+                text.setFont(para.fontName, para.fontSize)
             y -= style.leading
+        canvas.drawText(text)
         canvas.restoreState()
 
 
@@ -274,10 +360,9 @@ class CjkParagraph(Paragraph):
 
     def __init__(self, text, style, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
         self._plain = text
-        super().__init__(escape(text) if text is not None else None, style, bulletText, frags,
-                         caseSensitive, encoding)
         if text is not None:
-            _one_fragment(self)
+            frags = plain_frags(text, style)
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
 
     def breakLines(self, width):
         if self._plain is None or len(self.frags) != 1:

@@ -7,7 +7,7 @@ import json
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import func, select, text as sql_text
+from sqlalchemy import Row, func, select, text as sql_text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
@@ -66,21 +66,23 @@ def outcomes_for_meetings(session: Session, meeting_ids: list[uuid.UUID]) -> lis
     if not numbers:
         return []
     # Walk down from the top-level outcomes one level at a time.
-    rows: dict[uuid.UUID, m.Outcome] = {}
+    rows: dict[uuid.UUID, Row] = {}
     level = set(numbers)
+    o = m.Outcome  # columns, not entities (a brief reads thousands): several times faster
+    columns = (o.id, o.parent_id, o.position, o.label, o.kind, o.status, o.text_id, o.addressee, o.due_date)
     while level:
-        found = session.scalars(select(m.Outcome).where(m.Outcome.id.in_(level))).all()
+        found = session.execute(select(*columns).where(o.id.in_(level))).all()
         rows.update((r.id, r) for r in found)
         level = set(session.scalars(select(m.Outcome.id).where(m.Outcome.parent_id.in_(level))))
         level -= rows.keys()
-    children: dict[uuid.UUID | None, list[m.Outcome]] = defaultdict(list)
+    children: dict[uuid.UUID | None, list[Row]] = defaultdict(list)
     for r in rows.values():
         if r.parent_id in rows:
             children[r.parent_id].append(r)
     organisations = _organisation_names(session, rows.keys())
     texts = load_texts(session, (r.text_id for r in rows.values()))
 
-    def build(r: m.Outcome, meeting_numbers: tuple[int, ...]) -> d.Outcome:
+    def build(r: Row, meeting_numbers: tuple[int, ...]) -> d.Outcome:
         kids = sorted(children[r.id], key=lambda c: (c.position, c.id))
         return d.Outcome(
             id=r.id, position=r.position, label=r.label, kind=r.kind, status=r.status,
