@@ -159,7 +159,7 @@ class Term:
         word forms (``variants``); else the exact folded forms only."""
         star = " *" if self.prefix else ""
         main = f"{_quote(' '.join(self.tokens))}{star}"
-        parts = [main]
+        parts = [f"{{words alt}} : {main}" if self.variants else main]
         if self.stems is not None:
             parts.append(f"alt : {_quote(' '.join(self.stems))}{star}")
         if stemmed and self.variants:

@@ -1,10 +1,9 @@
 """Search finds word forms: the full-text index gets a ``stems`` column (Snowball
 stems of each version's words in its language, see storage/stems.py). The index is
 replica-local and rebuildable, so ``fts_text`` is made again with the new column and
-every text version is marked for indexing again; ``fts_dirty`` and the triggers stay.
-The folding itself is left to the next refresh (the next search, or
-``services.search.refresh_index``): it reads the owners of texts as the code knows
-them, which later migrations may add tables to.
+every text version is indexed again; ``fts_dirty`` and the triggers stay. (The
+refresh reads the owners of texts as the code knows them: a later migration adding
+an owner table must come before this refresh or leave that owner out of it.)
 
 Revision ID: 0007
 Revises: 0006
@@ -26,6 +25,7 @@ def upgrade() -> None:
     connection.exec_driver_sql(search.table_statement(("words", "alt", "stems")))
     con = connection.connection.driver_connection
     search.mark_all(con)
+    search.refresh(con)
 
 
 def downgrade() -> None:
