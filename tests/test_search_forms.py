@@ -93,3 +93,26 @@ def test_cli_excerpt_cuts_long_texts():
     start = text.index("target")
     line = cli.excerpt(text, ((start, start + 6),), width=40)
     assert line.startswith("…") and line.endswith("…") and "[target]" in line and len(line) < 60
+
+
+def test_archive_at_schema_6_gets_a_stemmed_index(demo, demo_path):
+    """A file whose index has no stems column (schema 0006) opens at the newest
+    schema, and its texts are found by their word forms."""
+    import sqlite3
+
+    from piel_desktop.storage import search as index
+    from piel_desktop.storage.search_text import fold
+    plural = _add(demo, "Los países miembros", "es")
+    demo.close()
+    con = sqlite3.connect(demo_path)
+    with con:
+        con.execute("DROP TABLE fts_text")
+        con.execute(index.table_statement(("words", "alt")))
+        con.execute("INSERT INTO fts_text (rowid, words, alt) SELECT rowid, ?, '' FROM text_version "
+                    "WHERE body = 'Los países miembros'", (fold("Los países miembros"),))
+        con.execute("UPDATE alembic_version SET version_num = '0006'")
+    con.close()
+    from piel_desktop.services.archive import open_archive
+    with open_archive(demo_path) as archive:
+        assert archive.schema_version >= 7
+        assert plural in _ids(archive, "país")
