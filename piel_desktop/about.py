@@ -58,6 +58,7 @@ LIBRARIES: tuple[Component, ...] = (
     Component("et-xmlfile", "MIT", "et_xmlfile"),
     Component("pypdf", "BSD-3-Clause", "pypdf"),
     Component("charset-normalizer", "MIT", "charset-normalizer"),
+    Component("PyStemmer (with the Snowball stemmers)", "MIT AND BSD-3-Clause", "PyStemmer"),
 )
 
 

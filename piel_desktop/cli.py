@@ -9,7 +9,8 @@ With no command the window opens (Qt is imported only then). Commands:
 - ``fingerprint``: the content fingerprint, equal in archives that hold the same records;
 - ``export --to OFFICE --out FILE`` (or ``--full``): a package for another office;
 - ``import FILE [--dry-run]``: check, preview and apply a package or a receipt;
-- ``offices`` and ``conflicts``: the offices this archive knows, and open conflicts.
+- ``offices`` and ``conflicts``: the offices this archive knows, and open conflicts;
+- ``search QUERY [--limit N]``: the window's search, one hit a line.
 
 The archive is ``--archive``, else ``$PIEL_ARCHIVE``, else the platform's default
 (for the window: else the archive opened last). Expected errors print one sentence to
@@ -118,6 +119,11 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("offices", help=_("list this archive's office and the offices it knows"))
     commands.add_parser("conflicts", help=_("list the open conflicts between offices"))
+    finder = commands.add_parser("search", help=_("search the texts of the archive, as the window's search does"))
+    finder.add_argument("query", metavar="QUERY",
+                        help=_('words to find; "quoted words" for a phrase, word* for a prefix'))
+    finder.add_argument("--limit", type=int, default=50, metavar="N",
+                        help=_("show at most N hits (default: 50)"))
     for command in commands.choices.values():  # --archive also after the command
         command.add_argument("--archive", type=paths.check_archive_location, metavar="PATH", default=argparse.SUPPRESS,
                              help=_("archive file to use (as before the command)"))
@@ -314,6 +320,41 @@ def _run_conflicts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_search(args: argparse.Namespace) -> int:
+    from piel_desktop.services import search
+    from piel_desktop.services.archive import open_archive
+    if args.limit < 1:
+        raise UsageError(_("--limit must be a whole number above 0"))
+    with open_archive(_archive_path(args)) as archive:
+        hits = search.search(archive, args.query, limit=args.limit)
+    if not hits:
+        print(_("No results."))
+    for hit in hits:
+        meeting = "—" if hit.meeting_number is None else _("Meeting {number}").format(number=hit.meeting_number)
+        print(f"{hit.kind} {hit.record_id}\t{meeting}\t{hit.lang}\t{excerpt(hit.text, hit.spans)}")
+    return EXIT_OK
+
+
+def excerpt(text: str, spans: tuple[tuple[int, int], ...], width: int = 200) -> str:
+    """``text`` on one line with the ``spans`` (character ranges) in [brackets]; a
+    longer text is cut to about ``width`` characters around its first span ("…")."""
+    start, end = 0, len(text)
+    if len(text) > width:
+        first = spans[0][0] if spans else 0
+        start = max(0, first - width // 4)
+        end = min(len(text), start + width)
+    parts, at = [], start
+    for low, high in spans:
+        if high <= start or low >= end:
+            continue
+        low, high = max(low, start), min(high, end)
+        parts += [text[at:low], "[", text[low:high], "]"]
+        at = high
+    parts.append(text[at:end])
+    line = " ".join("".join(parts).split())
+    return ("…" if start else "") + line + ("…" if end < len(text) else "")
+
+
 def _run_window(args: argparse.Namespace, settings: Settings, package: Path | None = None) -> int:
     from piel_desktop.ui.app import run  # Qt is imported here and only here
     explicit = args.archive or paths.archive_from_environment()
@@ -323,7 +364,7 @@ def _run_window(args: argparse.Namespace, settings: Settings, package: Path | No
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _run_init, "brief": _run_brief, "followup": _run_followup, "check": _run_check, "fingerprint": _run_fingerprint,
     "export": _run_export, "import": _run_import, "offices": _run_offices, "conflicts": _run_conflicts,
-    "table": _run_table, "import-table": _run_import_table,
+    "table": _run_table, "import-table": _run_import_table, "search": _run_search,
 }
 
 

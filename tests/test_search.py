@@ -57,7 +57,8 @@ def test_cyrillic_yo_is_ye(demo):
     assert _marked(_found(demo, "ЕЛОЧНЫЙ")[written_yo]) == ["Ёлочный"]
     # й is a letter of its own, not an и with a mark
     _add(demo, "мой", "ru")
-    assert not search.search(demo, "мои")
+    # (quoted: exact forms; мои and мой are forms of one word, so stemming joins them)
+    assert not search.search(demo, '"мои"')
 
 
 def test_cyrillic_case_is_folded(demo):

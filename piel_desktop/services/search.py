@@ -7,7 +7,15 @@ attached prefixes (جمعية finds الجمعية, والجمعية, بالجم
 finds any substring, one character or more. Words are ANDed; ``"a b"`` is a phrase;
 ``word*`` a prefix. No input can produce an FTS5 syntax error: terms are quoted.
 
-Ranking: the newest ``CANDIDATES`` matching text versions (by insertion order; FTS5
+Word forms (Arabic, English, French, Russian, Spanish; Snowball stemmers, see
+storage/stems.py): an unquoted word also finds the texts holding a word with the same
+stem, each text stemmed in its own language, the query word in all five (the query
+does not say its language): "país" finds "países", "joven" "jóvenes", "защита"
+"защиты". Quoted words and prefixes are exact (folded) forms only. Texts matching
+every word in its exact form rank before those matching only by word forms.
+
+Ranking, within the exact hits and then within the word-form hits: the newest
+``CANDIDATES`` matching text versions (by insertion order; FTS5
 finds these cheaply) are scored with the term-frequency part of BM25 (k1 1.2, b
 0.75, document lengths against the candidates' average), newest first among equals.
 Every candidate contains every term, so the IDF factor that BM25 would add is left
@@ -70,8 +78,13 @@ def search(archive: Archive, query: str, *, limit: int = 50) -> list[Hit]:
     refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
         con = uow.sqlite
-        rows = index.candidates(con, fts_expression(terms), max(limit, CANDIDATES))
+        most = max(limit, CANDIDATES)
+        exact, stemmed = fts_expression(terms), fts_expression(terms, stemmed=True)
+        rows = index.candidates(con, exact, most)
         ranked = _rank(rows, terms)
+        if stemmed != exact and len(rows) < limit:  # exact hits first, then word forms
+            seen = {r[0] for r in rows}
+            ranked += _rank([r for r in index.candidates(con, stemmed, most) if r[0] not in seen], terms)
         hits: list[Hit] = []
         for start in range(0, len(ranked), limit):
             hits += _hits(con, ranked[start:start + limit], terms)
@@ -88,7 +101,7 @@ def count(archive: Archive, query: str) -> int:
         return 0
     refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
-        return index.match_count(uow.sqlite, fts_expression(terms))
+        return index.match_count(uow.sqlite, fts_expression(terms, stemmed=True))
 
 
 def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
@@ -106,7 +119,7 @@ def expression(query: str) -> str | None:
     """The FTS5 expression (for ``storage.search.MATCHING_TEXTS``) finding what
     :func:`search` finds for ``query``; None when the query has no words."""
     terms = parse_query(query)
-    return fts_expression(terms) if terms else None
+    return fts_expression(terms, stemmed=True) if terms else None
 
 
 def refresh_if_needed(archive: Archive) -> None:
@@ -117,14 +130,14 @@ def refresh_if_needed(archive: Archive) -> None:
     refresh_index(archive)
 
 
-def _rank(rows: list[tuple[int, str, str]], terms: list[Term]) -> list[int]:
+def _rank(rows: list[tuple[int, str, str, str]], terms: list[Term]) -> list[int]:
     """Rowids of ``rows`` (newest first) by score, best first; see the module docstring."""
     if not rows:
         return []
     documents = []
-    for rowid, words, alt in rows:
+    for rowid, words, alt, stems in rows:
         tokens = words.split()
-        documents.append((rowid, words, alt, tokens, len(tokens) or 1))
+        documents.append((rowid, words, f"{alt} {stems}" if stems else alt, tokens, len(tokens) or 1))
     average = sum(d[4] for d in documents) / len(documents)
     scored = []
     for order, (rowid, words, alt, tokens, length) in enumerate(documents):
@@ -141,7 +154,7 @@ def _rank(rows: list[tuple[int, str, str]], terms: list[Term]) -> list[int]:
 
 
 def _frequency(term: Term, counts: Counter, words: str, alt: str) -> int:
-    forms = [term.tokens] + ([term.stems] if term.stems else [])
+    forms = [term.tokens] + ([term.stems] if term.stems else []) + [(v,) for v in term.variants]
     if len(term.tokens) == 1:
         if term.prefix:
             return sum(n for token, n in counts.items() if any(token.startswith(f[0]) for f in forms))
@@ -163,5 +176,5 @@ def _hits(con, rowids: list[int], terms: list[Term]) -> list[Hit]:
         kind, record_id = owners[text_id]
         hits.append(Hit(kind=kind, record_id=str(uuid.UUID(record_id)),
                         meeting_number=numbers.get(record_id), lang=lang, text=body,
-                        spans=spans(body, terms)))
+                        spans=spans(body, terms, lang)))
     return hits

@@ -5,8 +5,10 @@ Tables (all named ``fts_*``, which Alembic autogenerate, the content fingerprint
 packages leave out; the index is replica-local and can always be rebuilt):
 
 - ``fts_text``: FTS5, ``rowid`` = the ``text_version`` rowid, columns ``words`` and
-  ``alt`` holding *folded* text (see :mod:`piel_desktop.storage.search_text`). Only
-  versions of texts that belong to a live record are in it.
+  ``alt`` holding *folded* text (see :mod:`piel_desktop.storage.search_text`) and
+  ``stems`` the Snowball stems of its words in the version's language (since schema
+  0007; see :mod:`piel_desktop.storage.stems`). Only versions of texts that belong to
+  a live record are in it.
 - ``fts_dirty(version)``: rowids of text versions whose index row may be out of date.
 
 Pure-SQL triggers (no application functions, so any SQLite program can still write
@@ -53,10 +55,22 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
 _MARK_TEXT = "INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version WHERE text_id = {}.\"{}\";"
 
 
-def create_statements(owners: Sequence[tuple[str, str, str]] = OWNERS) -> list[str]:
-    """DDL of the index tables and triggers, for a migration (``owners`` as they were)."""
+#: The columns of ``fts_text`` today (schema 0003 had ``words, alt``).
+COLUMNS = ("words", "alt", "stems")
+
+
+def table_statement(columns: Sequence[str] = COLUMNS) -> str:
+    """DDL of the ``fts_text`` table with ``columns``."""
+    return (f"CREATE VIRTUAL TABLE fts_text USING fts5({', '.join(columns)}, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')")
+
+
+def create_statements(owners: Sequence[tuple[str, str, str]] = OWNERS,
+                      columns: Sequence[str] = COLUMNS) -> list[str]:
+    """DDL of the index tables and triggers, for a migration (``owners`` and ``columns``
+    as they were)."""
     statements = [
-        "CREATE VIRTUAL TABLE fts_text USING fts5(words, alt, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
+        table_statement(columns),
         "CREATE TABLE fts_dirty (version INTEGER PRIMARY KEY)",
         """CREATE TRIGGER fts_text_version_insert AFTER INSERT ON text_version
 BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (NEW.rowid); END""",
@@ -170,12 +184,12 @@ def refresh(con: sqlite3.Connection, *, step: Callable[[int, int], None] | None 
         if not empty:
             con.executemany("DELETE FROM fts_text WHERE rowid = ?", ((i,) for i in ids))
         rows = con.execute(
-            "SELECT rowid, text_id, body FROM text_version WHERE rowid BETWEEN ? AND ? "
+            "SELECT rowid, text_id, body, lang FROM text_version WHERE rowid BETWEEN ? AND ? "
             "AND rowid IN (SELECT version FROM fts_dirty WHERE version BETWEEN ? AND ?)",
             (low, high, low, high)).fetchall()
         owned = owned_texts(con, {r[1] for r in rows})
-        con.executemany("INSERT INTO fts_text (rowid, words, alt) VALUES (?, ?, ?)",
-                        ((rowid, *index_columns(body)) for rowid, text_id, body in rows
+        con.executemany("INSERT INTO fts_text (rowid, words, alt, stems) VALUES (?, ?, ?, ?)",
+                        ((rowid, *index_columns(body, lang)) for rowid, text_id, body, lang in rows
                          if text_id in owned))
         con.execute("DELETE FROM fts_dirty WHERE version BETWEEN ? AND ?", (low, high))
         done += len(ids)
@@ -243,12 +257,12 @@ MATCHING_TEXTS = ("SELECT tv.text_id FROM fts_text JOIN text_version tv ON tv.ro
                   "WHERE fts_text MATCH {}")
 
 
-def candidates(con: sqlite3.Connection, expression: str, most: int) -> list[tuple[int, str, str]]:
+def candidates(con: sqlite3.Connection, expression: str, most: int) -> list[tuple[int, str, str, str]]:
     """The newest ``most`` index rows matching the FTS5 ``expression``, newest first:
-    (rowid, words, alt). FTS5 walks its rowid-ordered lists backwards and stops at
+    (rowid, words, alt, stems). FTS5 walks its rowid-ordered lists backwards and stops at
     ``most``, so this costs about as much for a word in every text as for a rare one.
     Raises sqlite3.OperationalError for a malformed expression."""
-    return con.execute("SELECT rowid, words, alt FROM fts_text WHERE fts_text MATCH ? "
+    return con.execute("SELECT rowid, words, alt, stems FROM fts_text WHERE fts_text MATCH ? "
                        "ORDER BY rowid DESC LIMIT ?", (expression, most)).fetchall()
 
 

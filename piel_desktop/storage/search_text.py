@@ -35,10 +35,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from piel_desktop.storage.stems import query_stems, stem_words
+from piel_desktop.storage.stems import stems_column as stems_column
+
 #: Arabic letters after folding that take part in prefix stripping.
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+")
 #: Han ideographs (with extensions and compatibility forms) and kana.
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+#: Spaces between two CJK characters (joined inside a quoted phrase).
+_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f])\s+"
+                      r"(?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f])")
 _HAS_SPECIAL = re.compile(r"[\u0621-\u06ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 _ARABIC_MAP = {
@@ -109,11 +115,12 @@ def _bigrams(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
 
 
-def index_columns(body: str) -> tuple[str, str]:
-    """The ``(words, alt)`` columns of the index row for text ``body``."""
+def index_columns(body: str, lang: str = "") -> tuple[str, str, str]:
+    """The ``(words, alt, stems)`` columns of the index row for text ``body`` written
+    in language ``lang`` (``stems``: see :func:`piel_desktop.storage.stems.stems_column`)."""
     folded = fold(body)
     if not _HAS_SPECIAL.search(folded):
-        return folded, ""
+        return folded, "", stems_column(folded.split(), lang)
     alt: list[str] = []
 
     def cjk(match: re.Match) -> str:
@@ -127,7 +134,7 @@ def index_columns(body: str) -> tuple[str, str]:
     stems = [arabic_stem(w) for w in arabic]
     if stems != arabic:  # every stem, so that phrases of stems keep their positions
         alt.extend(stems)
-    return words, " ".join(alt)
+    return words, " ".join(alt), stems_column(words.split(), lang)
 
 
 # -- queries ---------------------------------------------------------------------------
@@ -137,19 +144,28 @@ class Term:
     """One word or phrase of a query, folded: ``tokens`` as in the ``words`` column,
     ``prefix`` if the last token is a prefix, ``stems`` the Arabic-stem form of the
     tokens (to match in ``alt``) when it differs, ``cjk`` the CJK character runs (for
-    highlighting substrings)."""
+    highlighting substrings). ``variants``: for a single unquoted word (not a
+    prefix), its Snowball stems in the stemmed languages that differ from it (see
+    storage/stems.py); a word matches any text whose words or stems hold the word or
+    one of these."""
 
     tokens: tuple[str, ...]
     prefix: bool = False
     stems: tuple[str, ...] | None = None
+    variants: tuple[str, ...] = ()
 
-    def fts(self) -> str:
-        """The term as an FTS5 expression: quoted strings only."""
+    def fts(self, stemmed: bool = False) -> str:
+        """The term as an FTS5 expression: quoted strings only. ``stemmed``: also the
+        word forms (``variants``); else the exact folded forms only."""
         star = " *" if self.prefix else ""
         main = f"{_quote(' '.join(self.tokens))}{star}"
-        if self.stems is None:
-            return main
-        return f"({main} OR alt : {_quote(' '.join(self.stems))}{star})"
+        parts = [f"{{words alt}} : {main}" if self.variants else main]
+        if self.stems is not None:
+            parts.append(f"alt : {_quote(' '.join(self.stems))}{star}")
+        if stemmed and self.variants:
+            forms = " OR ".join(_quote(f) for f in (*self.tokens, *self.variants))
+            parts.append(f"{{words stems}} : ({forms})")
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
 def _quote(text: str) -> str:
@@ -166,8 +182,10 @@ _QUERY_PART = re.compile(r'"([^"]*)"?(\*?)|(\S+)')
 def parse_query(query: str) -> list[Term]:
     """The terms of a user's query (possibly none: then nothing matches).
 
-    ``word`` -> all forms of the word; ``word*`` -> words starting so; ``"a b"`` -> the
-    words in this order; ``"a b*"`` or ``"a b"*`` -> the last one a prefix. A word that folds into several tokens ("e-mail", "儿童保护")
+    ``word`` -> all forms of the word (with its Snowball word forms, see Term);
+    ``word*`` -> words starting so; ``"a b"`` -> the words in this order, each exact
+    (a quoted word too; Chinese words written apart inside quotes stand together:
+    ``"儿童 保护"`` finds 儿童保护); ``"a b*"`` or ``"a b"*`` -> the last one a prefix. A word that folds into several tokens ("e-mail", "儿童保护")
     is a phrase. Never raises.
     """
     terms: list[Term] = []
@@ -175,13 +193,15 @@ def parse_query(query: str) -> list[Term]:
         phrase, star, word = match.groups()
         raw = phrase if phrase is not None else word
         prefix = bool(star) or raw.rstrip().endswith("*")
-        tokens = _query_tokens(raw)
+        tokens = _query_tokens(_CJK_GAP.sub("", raw) if phrase is not None else raw)
         if not tokens:
             continue
         # "*" after a single CJK character would find every bigram starting with it.
         prefix = prefix and not (len(tokens) == 1 and len(tokens[0]) == 1 and _CJK_RUN.fullmatch(tokens[0]))
         stems = tuple(arabic_stem(t) if _ARABIC_WORD.fullmatch(t) else t for t in tokens)
-        terms.append(Term(tokens, prefix, stems if stems != tokens else None))
+        plain = phrase is None and not prefix and len(tokens) == 1 and not _CJK_RUN.search(tokens[0])
+        terms.append(Term(tokens, prefix, stems if stems != tokens else None,
+                          query_stems(tokens[0]) if plain else ()))
         if len(terms) == MAX_TERMS:
             break
     return terms
@@ -204,9 +224,10 @@ def _split_cjk(word: str) -> list[str]:
     return [p for p in pieces if p]
 
 
-def fts_expression(terms: list[Term]) -> str:
-    """The FTS5 MATCH expression for ``terms`` (all must match); "" for no terms."""
-    return " AND ".join(t.fts() for t in terms)
+def fts_expression(terms: list[Term], stemmed: bool = False) -> str:
+    """The FTS5 MATCH expression for ``terms`` (all must match); "" for no terms.
+    ``stemmed``: words match their word forms too (Term.fts)."""
+    return " AND ".join(t.fts(stemmed) for t in terms)
 
 
 # -- highlighting ---------------------------------------------------------------------
@@ -235,13 +256,20 @@ def _folded_words(text: str) -> list[tuple[str, list[int]]]:
     return words
 
 
-def spans(text: str, terms: list[Term]) -> tuple[tuple[int, int], ...]:
+def spans(text: str, terms: list[Term], lang: str = "") -> tuple[tuple[int, int], ...]:
     """Character ranges ``(start, end)`` of ``text`` holding words of the query, sorted,
-    not overlapping: whole words for a word, the words together for a phrase, the
-    matching characters for Chinese."""
+    not overlapping: whole words for a word (or its word forms, stemmed in the text's
+    language ``lang``), the words together for a phrase, the matching characters for
+    Chinese."""
     words = _folded_words(text)
+    stemmed = stem_words([w for w, _where in words], lang) if any(t.variants for t in terms) else []
     found: list[tuple[int, int]] = []
     for term in terms:
+        if term.variants:
+            forms = {*term.tokens, *term.variants}
+            found += [(where[0], where[-1]) for (w, where), s in zip(words, stemmed)
+                      if s in forms or _word_matches(w, term.tokens[0], False) or w in forms]
+            continue
         cjk = [t for t in term.tokens if _CJK_RUN.search(t)]
         if cjk:
             runs = _cjk_runs(term.tokens)

@@ -1,0 +1,32 @@
+"""Search finds word forms: the full-text index gets a ``stems`` column (Snowball
+stems of each version's words in its language, see storage/stems.py). The index is
+replica-local and rebuildable, so ``fts_text`` is made again with the new column and
+every text version is indexed again; ``fts_dirty`` and the triggers stay. (The
+refresh reads the owners of texts as the code knows them: a later migration adding
+an owner table must come before this refresh or leave that owner out of it.)
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+from alembic import op
+
+from piel_desktop.storage import search
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    connection = op.get_bind()
+    connection.exec_driver_sql("DROP TABLE fts_text")
+    connection.exec_driver_sql(search.table_statement(("words", "alt", "stems")))
+    con = connection.connection.driver_connection
+    search.mark_all(con)
+    search.refresh(con)
+
+
+def downgrade() -> None:
+    raise NotImplementedError("archives are never downgraded; restore the backup copy")
