@@ -1,0 +1,105 @@
+"""A meeting's start time in the IANA zone of its venue: the instant it names, the days
+the clocks change (Europe/Zurich and America/New_York, spring and autumn), the checks
+of the meeting editor's service, and the time and zone travelling in a package."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from piel_desktop.domain.errors import (
+    AmbiguousLocalTime, InvalidValue, NonexistentLocalTime, NotATimeZone, TimeWithoutZone,
+)
+from piel_desktop.domain.meeting_time import parse_zone, start_instant
+from piel_desktop.messages import describe as message
+from piel_desktop.services import records, registries, sync
+from piel_desktop.services.archive import create_archive, fingerprint
+from sync_helpers import all_values
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize("zone, day, local, utc", [
+    ("Europe/Zurich", dt.date(2026, 1, 15), dt.time(14, 0), dt.datetime(2026, 1, 15, 13, 0, tzinfo=UTC)),
+    ("Europe/Zurich", dt.date(2026, 7, 15), dt.time(14, 0), dt.datetime(2026, 7, 15, 12, 0, tzinfo=UTC)),
+    # The days the clocks change, away from the hour that changes: the new offset holds.
+    ("Europe/Zurich", dt.date(2026, 3, 29), dt.time(14, 0), dt.datetime(2026, 3, 29, 12, 0, tzinfo=UTC)),
+    ("Europe/Zurich", dt.date(2026, 10, 25), dt.time(14, 0), dt.datetime(2026, 10, 25, 13, 0, tzinfo=UTC)),
+    ("America/New_York", dt.date(2026, 3, 8), dt.time(9, 0), dt.datetime(2026, 3, 8, 13, 0, tzinfo=UTC)),
+    ("America/New_York", dt.date(2026, 11, 1), dt.time(9, 0), dt.datetime(2026, 11, 1, 14, 0, tzinfo=UTC)),
+])
+def test_the_instant_is_the_local_time_in_the_zone_on_that_day(zone, day, local, utc):
+    assert start_instant(day, local, zone) == utc
+
+
+@pytest.mark.parametrize("zone, day, local", [
+    ("Europe/Zurich", dt.date(2026, 3, 29), dt.time(2, 30)),
+    ("America/New_York", dt.date(2026, 3, 8), dt.time(2, 30)),
+])
+def test_a_time_the_clocks_skip_is_refused_naming_the_gap(zone, day, local):
+    with pytest.raises(NonexistentLocalTime) as caught:
+        start_instant(day, local, zone)
+    sentence = message(caught.value)
+    assert "02:30" in sentence and zone in sentence and day.isoformat() in sentence
+
+
+@pytest.mark.parametrize("zone, day, local", [
+    ("Europe/Zurich", dt.date(2026, 10, 25), dt.time(2, 30)),
+    ("America/New_York", dt.date(2026, 11, 1), dt.time(1, 30)),
+])
+def test_a_time_the_clocks_repeat_is_refused_as_ambiguous(zone, day, local):
+    with pytest.raises(AmbiguousLocalTime) as caught:
+        start_instant(day, local, zone)
+    assert "twice" in message(caught.value)
+
+
+def test_zone_names_are_checked_and_spelled_as_the_data_does():
+    assert parse_zone("europe/zurich") == "Europe/Zurich"
+    with pytest.raises(NotATimeZone) as caught:
+        parse_zone("Geneva/Switzerland")
+    assert message(caught.value) == "“Geneva/Switzerland” is not a time zone; for example Europe/Zurich (Geneva)."
+
+
+def _new_meeting(archive, **values):
+    return registries.create(archive, "meeting", {"number": 40, "start_date": "2026-03-29", **values})
+
+
+@pytest.mark.parametrize("values, error, field", [
+    ({"start_time": "14:00"}, TimeWithoutZone, "time_zone"),
+    ({"start_time": "14:00", "time_zone": "Mars/Olympus"}, NotATimeZone, "time_zone"),
+    ({"start_time": "25:00", "time_zone": "Europe/Zurich"}, InvalidValue, "start_time"),
+    ({"start_time": "02:30", "time_zone": "Europe/Zurich"}, NonexistentLocalTime, "start_time"),
+])
+def test_the_editor_service_refuses_a_bad_time_and_writes_nothing(demo, values, error, field):
+    before = fingerprint(demo)
+    with pytest.raises(error) as caught:
+        _new_meeting(demo, **values)
+    assert caught.value.params["field"] == field
+    assert fingerprint(demo) == before
+
+
+def test_a_zone_without_a_time_is_kept_and_an_edit_of_the_date_is_checked(demo):
+    meeting = _new_meeting(demo, time_zone="Europe/Zurich")
+    assert registries.values(demo, "meeting", meeting)["time_zone"] == "Europe/Zurich"
+    registries.edit(demo, "meeting", meeting, {"start_time": "14:00"})
+    before = fingerprint(demo)
+    with pytest.raises(NonexistentLocalTime):  # 14:00 is fine; 02:30 on this day is not
+        registries.edit(demo, "meeting", meeting, {"start_time": "2:30"})
+    registries.edit(demo, "meeting", meeting, {"start_date": "2026-03-30", "start_time": "2:30"})
+    assert registries.values(demo, "meeting", meeting)["start_time"] == "02:30"
+    assert fingerprint(demo) != before
+
+
+def test_a_package_carries_the_time_and_zone_to_another_archive(hq_africa, tmp_path):
+    hq, _ = hq_africa
+    meeting = next(m for m in records.list_meetings(hq) if m.number == 14)
+    registries.edit(hq, "meeting", meeting.id, {"start_time": "14:00", "time_zone": "Europe/Zurich"})
+    other = create_archive(tmp_path / "new.piel", office="Americas")
+    sync.import_package(other, sync.export_package(hq, tmp_path / "full.pielpkg").path)
+    row = all_values(other, "meeting", str(meeting.id).replace("-", ""))
+    if not row:
+        row = all_values(other, "meeting", str(meeting.id))
+    assert (row["start_time"], row["time_zone"]) == ("14:00", "Europe/Zurich")
+    assert fingerprint(other) == fingerprint(hq)
+    other.close()
