@@ -289,6 +289,7 @@ FIELD_LABELS = {
     "start_date": N_("Start date"), "end_date": N_("End date"), "chair": N_("Chair"),
     "format": N_("Format"), "parent_id": N_("Parent outcome"), "lang": N_("Language"),
     "outcome_id": N_("Outcome"), "text_id": N_("Text"), "venue_id": N_("Venue"),
+    "start_time": N_("Start time"), "time_zone": N_("Time zone"),
     "name_id": N_("Name"), "acronym_id": N_("Acronym"), "topic_id": N_("Topic"),
     "results_id": N_("Results"), "title_id": N_("Title"), "summary_id": N_("Summary"),
     "audience": N_("Audience"), "languages": N_("Languages"), "period_start": N_("Start of period"),
