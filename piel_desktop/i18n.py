@@ -268,6 +268,19 @@ def format_meeting_time(day: dt.date, start: str | dt.time, zone: str, lang: str
     return f"{babel_dates.format_time(local, 'short', locale=locale)} ({name}, {zone})"
 
 
+def own_zone() -> dt.tzinfo:
+    """The user's own time zone: the IANA zone in the ``TZ`` environment variable when
+    it names one ("America/New_York"), else the computer's local zone."""
+    import zoneinfo
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.datetime.now().astimezone().tzinfo
+
+
 def format_meeting_times(day: dt.date, start: str | dt.time, zone: str, lang: str,
                          own_zone: dt.tzinfo | None = None) -> str:
     """The meeting's start at the venue (:func:`format_meeting_time`) and, when the

@@ -103,3 +103,55 @@ def test_a_package_carries_the_time_and_zone_to_another_archive(hq_africa, tmp_p
     assert (row["start_time"], row["time_zone"]) == ("14:00", "Europe/Zurich")
     assert fingerprint(other) == fingerprint(hq)
     other.close()
+
+
+# -- shown and printed ----------------------------------------------------------------
+
+def test_the_venue_clock_and_the_users_own_in_each_language():
+    from zoneinfo import ZoneInfo
+    from piel_desktop.i18n import format_meeting_time, format_meeting_times
+    day, york = dt.date(2026, 1, 15), ZoneInfo("America/New_York")
+    assert format_meeting_time(day, "14:00", "Europe/Zurich", "fr") == \
+        "14:00 (heure normale d’Europe centrale, Europe/Zurich)"
+    assert format_meeting_time(dt.date(2026, 7, 15), "14:00", "Europe/Zurich", "es") == \
+        "14:00 (hora de verano de Europa central, Europe/Zurich)"
+    assert format_meeting_times(day, "14:00", "Europe/Zurich", "en", york).endswith("— 08:00 your time")
+    # The same clock as the venue's: said once.
+    assert "your time" not in format_meeting_times(day, "14:00", "Europe/Zurich", "en", ZoneInfo("Europe/Berlin"))
+    # After the US changed its clocks and before Europe did, the gap is five hours, not six.
+    assert format_meeting_times(dt.date(2026, 3, 10), "14:00", "Europe/Zurich", "en", york).endswith("09:00 your time")
+
+
+def test_the_main_window_shows_the_meeting_time_in_both_zones(demo_path, qtbot, monkeypatch):
+    from conftest import open_window
+    from piel_desktop.services.archive import open_archive
+    monkeypatch.setenv("TZ", "America/New_York")
+    archive = open_archive(demo_path)
+    meeting = next(m for m in records.list_meetings(archive) if m.number == 14)
+    registries.edit(archive, "meeting", meeting.id, {"start_time": "14:00", "time_zone": "Europe/Zurich"})
+    archive.close()
+    window = open_window(qtbot, demo_path)
+    window.select_meeting(14)
+    assert window.meeting_title.text() == ("Meeting 14 · 23 January 2018 · 14:00 (Central European "
+                                           "Standard Time, Europe/Zurich) — 08:00 your time")
+
+
+def test_the_editor_shows_a_bad_zone_under_its_field(demo, qtbot):
+    from PySide6.QtWidgets import QDialog
+    from piel_desktop.ui.record_editor import RecordEditor
+    before = fingerprint(demo)
+    editor = RecordEditor("meeting", {}, lambda values: registries.create(demo, "meeting", values))
+    qtbot.addWidget(editor)
+    editor.widgets["number"].setText("40")
+    editor.widgets["start_date"].setText("2026-05-04")
+    editor.widgets["start_time"].setText("14:00")
+    editor.widgets["time_zone"].setText("Geneva")
+    editor.accept()
+    assert editor.result() != QDialog.Accepted
+    assert editor.problems["time_zone"].text() == \
+        "“Geneva” is not a time zone; for example Europe/Zurich (Geneva)."
+    assert fingerprint(demo) == before
+    editor.widgets["time_zone"].setText("europe/zurich")
+    editor.accept()
+    assert editor.result() == QDialog.Accepted
+    assert registries.values(demo, "meeting", editor.result_value)["time_zone"] == "Europe/Zurich"
