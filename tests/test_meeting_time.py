@@ -155,3 +155,27 @@ def test_the_editor_shows_a_bad_zone_under_its_field(demo, qtbot):
     editor.accept()
     assert editor.result() == QDialog.Accepted
     assert registries.values(demo, "meeting", editor.result_value)["time_zone"] == "Europe/Zurich"
+
+
+def test_a_meeting_list_carries_the_time_and_zone_out_and_back(demo, tmp_path):
+    from piel_desktop.services.table_import import apply_import, plan_import
+    from piel_desktop.services.tables import Table, table, write_table
+    meeting = next(m for m in records.list_meetings(demo) if m.number == 14)
+    registries.edit(demo, "meeting", meeting.id, {"start_time": "09:30", "time_zone": "America/New_York"})
+    exported = table(demo, "meetings")
+    assert exported.headers[-2:] == ("Start time", "Time zone")
+    row = next(r for r in exported.rows if r[0] == 14)
+    registries.delete(demo, "meeting", meeting.id)
+    path = write_table(Table(exported.headers, [
+        row,
+        (41, "2026-03-08", None, None, None, None, 0, "02:30", "America/New_York"),  # skipped
+        (42, "2026-03-09", None, None, None, None, 0, "10:00", "New York"),          # no such zone
+        (43, "2026-03-09", None, None, None, None, 0, "10:00", None),                # no zone
+    ]), tmp_path / "meetings.csv")
+    plan = plan_import(demo, path, "meetings")
+    assert [r.line for r in plan.valid] == [2]
+    assert [[p.code for p in r.problems] for r in plan.invalid] == [
+        ["nonexistent-local-time"], ["not-a-time-zone"], ["time-without-zone"]]
+    assert apply_import(demo, plan) == 1
+    back = next(m for m in records.list_meetings(demo) if m.number == 14)
+    assert (back.start_time, back.time_zone) == ("09:30", "America/New_York")
