@@ -17,8 +17,15 @@ _TABLES_5 = ("follow_up_document", "follow_up_note")
 _INDEXES_6 = ("ix_outcome_organisation_organisation_id", "ix_outcome_addressee")
 
 
+def undo_schema_8(con: sqlite3.Connection) -> None:
+    """Remove what migration 0008 added: the meeting's start time and time zone."""
+    _undo(con, (), "meeting", "time_zone")
+    _undo(con, (), "meeting", "start_time")
+
+
 def undo_schema_6(con: sqlite3.Connection) -> None:
-    """Remove what migration 0006 added (inside the caller's transaction)."""
+    """Remove what migrations 0008 and 0006 added (inside the caller's transaction)."""
+    undo_schema_8(con)
     for name in _INDEXES_6:
         con.execute(f'DROP INDEX "{name}"')
 

@@ -15,7 +15,6 @@ from piel_desktop.domain.meeting_time import parse_zone, start_instant
 from piel_desktop.messages import describe as message
 from piel_desktop.services import records, registries, sync
 from piel_desktop.services.archive import create_archive, fingerprint
-from sync_helpers import all_values
 
 UTC = dt.timezone.utc
 
@@ -97,10 +96,8 @@ def test_a_package_carries_the_time_and_zone_to_another_archive(hq_africa, tmp_p
     registries.edit(hq, "meeting", meeting.id, {"start_time": "14:00", "time_zone": "Europe/Zurich"})
     other = create_archive(tmp_path / "new.piel", office="Americas")
     sync.import_package(other, sync.export_package(hq, tmp_path / "full.pielpkg").path)
-    row = all_values(other, "meeting", str(meeting.id).replace("-", ""))
-    if not row:
-        row = all_values(other, "meeting", str(meeting.id))
-    assert (row["start_time"], row["time_zone"]) == ("14:00", "Europe/Zurich")
+    back = next(m for m in records.list_meetings(other) if m.number == 14)
+    assert (back.start_time, back.time_zone) == ("14:00", "Europe/Zurich")
     assert fingerprint(other) == fingerprint(hq)
     other.close()
 
@@ -179,3 +176,40 @@ def test_a_meeting_list_carries_the_time_and_zone_out_and_back(demo, tmp_path):
     assert apply_import(demo, plan) == 1
     back = next(m for m in records.list_meetings(demo) if m.number == 14)
     assert (back.start_time, back.time_zone) == ("09:30", "America/New_York")
+
+
+def test_the_tracker_carries_the_meeting_time_where_it_shows_the_date(demo, qtbot, monkeypatch):
+    from piel_desktop.services import tracker
+    from piel_desktop.i18n import format_date
+    from piel_desktop.ui.tracker import TrackerModel
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    meeting = next(m for m in records.list_meetings(demo) if m.number == 14)
+    registries.edit(demo, "meeting", meeting.id, {"start_time": "14:00", "time_zone": "Europe/Zurich"})
+    rows = tracker.fetch(demo, tracker.TrackerFilter(meeting=14), lang="en")
+    assert rows and {(r.start_time, r.time_zone) for r in rows} == {("14:00", "Europe/Zurich")}
+    model = TrackerModel(demo)
+    model.reload(tracker.TrackerFilter(meeting=14))
+    assert model.index(0, 1).data() == ("23 Jan 2018, 14:00 (Central European Standard Time, "
+                                        "Europe/Zurich) — 22:00 your time")
+    model.reload(tracker.TrackerFilter(meeting=13))  # no time: the date alone, as before
+    assert model.index(0, 1).data() == format_date(model.rows[0].date, "en", "medium")
+
+
+def test_an_archive_at_schema_6_gains_the_columns_and_their_sync_triggers(demo_path, tmp_path):
+    import sqlite3
+    from schema_helpers import undo_schema_8
+    from piel_desktop.services.archive import open_archive
+    con = sqlite3.connect(demo_path)
+    with con:
+        undo_schema_8(con)
+        con.execute("UPDATE alembic_version SET version_num = '0006'")
+    con.close()
+    with open_archive(demo_path) as archive:
+        meeting = next(m for m in records.list_meetings(archive) if m.number == 12)
+        registries.edit(archive, "meeting", meeting.id, {"start_time": "10:00", "time_zone": "Asia/Tokyo"})
+        other = create_archive(tmp_path / "other.piel", office="Asia")
+        sync.import_package(other, sync.export_package(archive, tmp_path / "p.pielpkg").path)
+        assert fingerprint(other) == fingerprint(archive)
+    back = next(m for m in records.list_meetings(other) if m.number == 12)
+    assert (back.start_time, back.time_zone) == ("10:00", "Asia/Tokyo")
+    other.close()
