@@ -288,3 +288,50 @@ def format_size(size: int, lang: str) -> str:
     return format_unit(round(value, 1) if unit else int(value), units[unit],
                        length="short" if unit else "long",
                        format="#,##0.#", locale=babel_locale(lang))
+
+
+def format_meeting_time(day: dt.date, start: str | dt.time, zone: str, lang: str) -> str:
+    """A meeting's start in the local time of its venue, the zone named, in ``lang``:
+    en "2:00 PM (Central European Standard Time, Europe/Zurich)", fr "14:00 (heure normale
+    d’Europe centrale, Europe/Zurich)". ``start`` is "HH:MM" or a time on ``day`` in the
+    IANA zone ``zone`` (checked already: domain/meeting_time.py). Names from CLDR via Babel."""
+    import zoneinfo
+    if isinstance(start, str):
+        start = dt.time.fromisoformat(start)
+    local = dt.datetime.combine(day, start, tzinfo=zoneinfo.ZoneInfo(zone))
+    locale = babel_locale(lang)
+    name = babel_dates.get_timezone_name(local, "long", locale=locale)
+    return f"{babel_dates.format_time(local, 'short', locale=locale)} ({name}, {zone})"
+
+
+def own_zone() -> dt.tzinfo:
+    """The user's own time zone: the IANA zone in the ``TZ`` environment variable when
+    it names one ("America/New_York"), else the computer's local zone."""
+    import zoneinfo
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.datetime.now().astimezone().tzinfo
+
+
+def format_meeting_times(day: dt.date, start: str | dt.time, zone: str, lang: str,
+                         own_zone: dt.tzinfo | None = None) -> str:
+    """The meeting's start at the venue (:func:`format_meeting_time`) and, when the
+    user's own zone ``own_zone`` (default: the computer's) shows another clock, the same
+    instant there: "2:00 PM (…, Europe/Zurich) — 8:00 AM your time"."""
+    import zoneinfo
+    if isinstance(start, str):
+        start = dt.time.fromisoformat(start)
+    venue = format_meeting_time(day, start, zone, lang)
+    instant = dt.datetime.combine(day, start, tzinfo=zoneinfo.ZoneInfo(zone))
+    own = instant.astimezone(own_zone) if own_zone is not None else instant.astimezone()
+    if own.replace(tzinfo=None) == instant.replace(tzinfo=None):
+        return venue
+    locale = babel_locale(lang)
+    when = babel_dates.format_time(own, "short", locale=locale)
+    if own.date() != instant.date():
+        when = f"{when}, {babel_dates.format_date(own.date(), 'medium', locale=locale)}"
+    return _("{venue} — {own} your time").format(venue=venue, own=when)

@@ -54,6 +54,12 @@ _ERRORS = {
     "not-a-parent": N_("Clause {value} cannot be the parent: a parent clause belongs to the same "
                        "instrument and is neither the clause itself nor one of its sub-clauses."),
     "number-in-use": N_("Another meeting already has the number {value}."),
+    "not-a-time-zone": N_("“{value}” is not a time zone; for example Europe/Zurich (Geneva)."),
+    "time-without-zone": N_("A start time needs its time zone, for example Europe/Zurich (Geneva)."),
+    "nonexistent-local-time": N_("{value} does not exist in {zone} on {date}: the clocks go "
+                                 "forward then; choose a time outside the gap."),
+    "ambiguous-local-time": N_("{value} happens twice in {zone} on {date}: the clocks go back "
+                               "then; choose a time outside that hour."),
     "not-a-meeting": N_("The archive has no meeting numbered {value}."),
     "no-shared-outcomes": N_("Meetings are reported together through the outcomes they share; "
                              "record this meeting's outcomes first."),
@@ -325,6 +331,7 @@ FIELD_LABELS = {
     "start_date": N_("Start date"), "end_date": N_("End date"), "chair": N_("Chair"),
     "format": N_("Format"), "parent_id": N_("Parent outcome"), "lang": N_("Language"),
     "outcome_id": N_("Outcome"), "text_id": N_("Text"), "venue_id": N_("Venue"),
+    "start_time": N_("Start time"), "time_zone": N_("Time zone"),
     "name_id": N_("Name"), "acronym_id": N_("Acronym"), "topic_id": N_("Topic"),
     "results_id": N_("Results"), "title_id": N_("Title"), "summary_id": N_("Summary"),
     "audience": N_("Audience"), "languages": N_("Languages"), "period_start": N_("Start of period"),

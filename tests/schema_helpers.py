@@ -17,20 +17,36 @@ _TABLES_5 = ("follow_up_document", "follow_up_note")
 _INDEXES_6 = ("ix_outcome_organisation_organisation_id", "ix_outcome_addressee")
 
 
+def undo_schema_8(con: sqlite3.Connection) -> None:
+    """Remove what migration 0008 added: the meeting's start time and time zone."""
+    _undo(con, (), "meeting", "time_zone")
+    _undo(con, (), "meeting", "start_time")
+
+
+def undo_schema_7(con: sqlite3.Connection) -> None:
+    """Remove what migrations 0008 and 0007 added: the index gets back its two columns
+    (words, alt), empty; migration 0007 fills it again."""
+    from piel_desktop.storage.search import table_statement
+    undo_schema_8(con)
+    con.execute("DROP TABLE fts_text")
+    con.execute(table_statement(("words", "alt")))
+
+
 def undo_schema_6(con: sqlite3.Connection) -> None:
-    """Remove what migration 0006 added (inside the caller's transaction)."""
+    """Remove what migrations 0008, 0007 and 0006 added (inside the caller's transaction)."""
+    undo_schema_7(con)
     for name in _INDEXES_6:
         con.execute(f'DROP INDEX "{name}"')
 
 
 def undo_schema_5(con: sqlite3.Connection) -> None:
-    """Remove what migrations 0006 and 0005 added (inside the caller's transaction)."""
+    """Remove what migrations 0008 to 0005 added (inside the caller's transaction)."""
     undo_schema_6(con)
     _undo(con, _TABLES_5, "outcome", "due_date")
 
 
 def undo_schema_4(con: sqlite3.Connection) -> None:
-    """Remove what migrations 0006, 0005 and 0004 added (inside the caller's transaction)."""
+    """Remove what migrations 0008 to 0004 added (inside the caller's transaction)."""
     undo_schema_5(con)
     _undo(con, _TABLES_4, "consultation", "partners")
 

@@ -100,14 +100,13 @@ def test_archive_at_schema_6_gets_a_stemmed_index(demo, demo_path):
     schema, and its texts are found by their word forms."""
     import sqlite3
 
-    from piel_desktop.storage import search as index
+    from schema_helpers import undo_schema_7
     from piel_desktop.storage.search_text import fold
     plural = _add(demo, "Los países miembros", "es")
     demo.close()
     con = sqlite3.connect(demo_path)
     with con:
-        con.execute("DROP TABLE fts_text")
-        con.execute(index.table_statement(("words", "alt")))
+        undo_schema_7(con)
         con.execute("INSERT INTO fts_text (rowid, words, alt) SELECT rowid, ?, '' FROM text_version "
                     "WHERE body = 'Los países miembros'", (fold("Los países miembros"),))
         con.execute("UPDATE alembic_version SET version_num = '0006'")

@@ -409,3 +409,29 @@ class NotALabel(InvalidValue):
     closest label, as people read it. params: field, value, suggestion"""
 
     code = "not-a-label"
+
+
+class NotATimeZone(InvalidValue):
+    """A time zone name that is not an IANA zone. params: field, value"""
+
+    code = "not-a-time-zone"
+
+
+class TimeWithoutZone(InvalidValue):
+    """A meeting start time given without its time zone. params: field, value"""
+
+    code = "time-without-zone"
+
+
+class NonexistentLocalTime(InvalidValue):
+    """A local time skipped when the clocks go forward. params: field, value (HH:MM),
+    date (ISO), zone"""
+
+    code = "nonexistent-local-time"
+
+
+class AmbiguousLocalTime(InvalidValue):
+    """A local time that happens twice when the clocks go back. params: field, value
+    (HH:MM), date (ISO), zone"""
+
+    code = "ambiguous-local-time"

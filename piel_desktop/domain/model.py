@@ -137,6 +137,8 @@ class Meeting:
     venue: LocalizedText = EMPTY_TEXT
     chair: str | None = None
     format: str | None = None
+    start_time: str | None = None  # "HH:MM" local at the venue, in time_zone (meeting_time.py)
+    time_zone: str | None = None  # IANA id, "Europe/Zurich"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ _RECORD = ("id", "created_at", "updated_at", "changed_by", "sync_clock")
 _COLUMNS = {
     "text": _RECORD,
     "text_version": (*_RECORD, "text_id", "lang", "body", "status", "revision", "source_revision"),
-    "meeting": (*_RECORD, "body_id", "number", "start_date", "end_date", "venue_id"),
+    "meeting": (*_RECORD, "body_id", "number", "start_date", "end_date", "venue_id", "start_time",
+                "time_zone"),
     "outcome": (*_RECORD, "parent_id", "position", "label", "kind", "status", "addressee", "due_date",
                 "text_id"),
     "meeting_outcome": ("meeting_id", "outcome_id", "sync_clock"),
@@ -107,15 +108,16 @@ class BulkWriter:
         return text_id
 
     def meeting(self, *, number: int, start_date: dt.date, end_date: dt.date | None,
-                venue: Mapping[str, str] | None, venue_lang: str) -> None:
+                venue: Mapping[str, str] | None, venue_lang: str, start_time: str | None = None,
+                time_zone: str | None = None) -> None:
         """Add a meeting of the archive's body (checked by the caller: a free number,
-        an end not before the start)."""
+        an end not before the start, ``start_time`` "HH:MM" in IANA ``time_zone``)."""
         if self._body is None:
             self._body = self.con.execute("SELECT id FROM body ORDER BY rowid LIMIT 1").fetchone()[0]
         at = _now()
         venue_id = self.text(venue, venue_lang, at) if venue else None
         self.rows["meeting"].append((new_id(), at, at, self.replica, self.clock, self._body, number,
-                                     _iso(start_date), _iso(end_date), venue_id))
+                                     _iso(start_date), _iso(end_date), venue_id, start_time, time_zone))
         self._added()
 
     def outcome(self, *, texts: Mapping[str, str], original: str, meeting_ids, kind: str, status: str,

@@ -13,6 +13,7 @@ from pathlib import Path
 from piel_desktop.domain.errors import (
     InvalidValue, NotAChoice, NotACountry, NotALink, YearOutOfRange,
 )
+from piel_desktop.domain.meeting_time import parse_time, parse_zone
 from piel_desktop.domain.model import LANGUAGES
 from piel_desktop.i18n import country_codes
 
@@ -35,7 +36,8 @@ class Field:
     meetings' numbers, as "10, 11" or a tuple), choice (one of ``choices``, codes such
     as "council"; without ``choices`` one of the values an editor offers, checked by
     the service that owns the field: a follow-up note's status), record (the id of
-    another record, checked by the service: a clause's instrument or parent clause).
+    another record, checked by the service: a clause's instrument or parent clause),
+    time (a wall time, stored "HH:MM"), zone (an IANA time zone id).
     """
 
     name: str
@@ -190,7 +192,16 @@ def _numbers(f: Field, value) -> tuple[int, ...]:
     return tuple(sorted({_number(f, item) for item in items if item not in ("", None)}))
 
 
-_PARSERS = {"line": _line, "text": _text, "links": _links, "country": _country, "year": _year,
+def _time(f: Field, value) -> str | None:
+    start = parse_time(value, f.name)
+    return None if start is None else start.strftime("%H:%M")
+
+
+def _zone(f: Field, value) -> str | None:
+    return parse_zone(value, f.name)
+
+
+_PARSERS = {"time": _time, "zone": _zone, "line": _line, "text": _text, "links": _links, "country": _country, "year": _year,
             "date": _date, "flag": _flag, "language": _language, "languages": _languages,
             "organisation": _id, "documents": _ids, "anchor": _anchor, "file": _file,
             "number": _number, "meetings": _numbers,

@@ -15,6 +15,7 @@ from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import (
     InvalidValue, NothingToPrint, RecordNotFound, StatusMoveRefused, UnknownMeetings, ValueRequired,
 )
+from piel_desktop.domain.meeting_time import check_start
 from piel_desktop.domain.meetings import group_reported_together
 from piel_desktop.services import snapshots
 from piel_desktop.services.field_checks import MOST_NUMBER, parse_date
@@ -69,9 +70,12 @@ def add_meeting(archive: Archive, *, number: int, start_date: dt.date,
 
 
 def insert_meeting(s, *, number: int, start_date: dt.date, end_date: dt.date | None = None,
-                   venue: Mapping[str, str] | None = None, venue_lang: str | None = None) -> uuid.UUID:
+                   venue: Mapping[str, str] | None = None, venue_lang: str | None = None,
+                   start_time: str | None = None, time_zone: str | None = None) -> uuid.UUID:
     """add_meeting's work inside the caller's session (several records in one unit
-    of work); ``venue`` maps languages to the venue's text, original ``venue_lang``."""
+    of work); ``venue`` maps languages to the venue's text, original ``venue_lang``;
+    ``start_time`` "HH:MM" in IANA zone ``time_zone``, checked (domain/meeting_time.py)."""
+    check_start(start_date, start_time, time_zone)
     if not 1 <= number <= MOST_NUMBER:
         raise InvalidValue(field="number", value=number)
     if end_date is not None and end_date < start_date:
@@ -84,6 +88,7 @@ def insert_meeting(s, *, number: int, start_date: dt.date, end_date: dt.date | N
         raise InvalidValue(field="number", value=number)
     meeting = m.Meeting(id=uuid.uuid4(), body_id=the_body.id, number=number,
                         start_date=start_date, end_date=end_date,
+                        start_time=start_time, time_zone=time_zone,
                         venue_id=new_text(s, venue, original=venue_lang or next(iter(venue)))
                         if venue else None)
     s.add(meeting)

@@ -30,6 +30,7 @@ from sqlalchemy import insert, select
 from piel_desktop.domain.errors import (
     EndBeforeStart, FileUnreadable, InvalidValue, RecordNotFound, RevisedBeforeAdopted, ValueRequired,
 )
+from piel_desktop.domain.meeting_time import check_start
 from piel_desktop.domain.model import TranslationStatus
 from piel_desktop.domain.symbols import DocumentSymbol, parse_symbol
 from piel_desktop.i18n import country_name, ui_language
@@ -67,7 +68,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("meeting", m.Meeting, (
         Field("number", "number", required=True), Field("start_date", "date", required=True),
         Field("end_date", "date"), Field("venue_id", "anchor", most=200),
-        Field("reported_with", "meetings"))),
+        Field("reported_with", "meetings"), Field("start_time", "time"),
+        Field("time_zone", "zone"))),
     Kind("organisation", m.Organisation, (
         Field("name_id", "anchor", required=True, most=300), Field("acronym_id", "anchor", most=32),
         Field("former_name", "line", most=200))),
@@ -123,6 +125,8 @@ def check(kind_name: str, values: Mapping) -> dict:
     if kind_name in _PERIODS:
         first, last = _PERIODS[kind_name]
         _check_order(last, checked.get(first), checked.get(last))
+    if kind_name == "meeting" and {"start_date", "start_time", "time_zone"} <= set(checked):
+        check_start(checked["start_date"], checked["start_time"], checked["time_zone"])
     return checked
 
 
@@ -435,6 +439,8 @@ def _write(s, spec: Kind, record, checked: dict) -> None:
     if spec.name in _PERIODS:  # an edit of one end against the other as stored
         first, last = _PERIODS[spec.name]
         _check_order(last, getattr(record, first), getattr(record, last))
+    if spec.name == "meeting":  # the start time against its date and zone as stored
+        check_start(record.start_date, record.start_time, record.time_zone)
 
 
 def _write_anchor(s, record, column: str, body: str | None) -> None:

@@ -39,6 +39,7 @@ from piel_desktop.domain.errors import (
     InvalidValue, NotALabel, NotAFile, NumberInUse, PielError, RecordNotFound, TableColumnsMissing,
     TableTooLong, TableUnreadable,
 )
+from piel_desktop.domain.meeting_time import check_start
 from piel_desktop.domain.model import LANGUAGES, OutcomeKind, OutcomeStatus
 from piel_desktop.i18n import translation, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, FIELD_LABELS, KIND_LABELS, RECORD_KIND_LABELS, STATUS_LABELS
@@ -58,7 +59,7 @@ PREVIEW_ROWS = 100
 #: Rows between progress reports.
 _STEP = 1000
 _FIELDS = {
-    "meetings": ("number", "start_date", "end_date", "venue"),
+    "meetings": ("number", "start_date", "end_date", "venue", "start_time", "time_zone"),
     "outcomes": ("meeting", "label", "kind", "status", "addressee", "due_date", "original", "parent"),
 }
 _REQUIRED = {"meetings": ("number", "start_date"), "outcomes": ("meeting",)}
@@ -70,6 +71,7 @@ _HEADINGS = {
     "kind": FIELD_LABELS["kind"], "status": FIELD_LABELS["status"],
     "addressee": FIELD_LABELS["addressee"], "original": "Original language",
     "parent": FIELD_LABELS["parent_id"], "due_date": FIELD_LABELS["due_date"],
+    "start_time": FIELD_LABELS["start_time"], "time_zone": FIELD_LABELS["time_zone"],
 }
 
 
@@ -294,7 +296,13 @@ def _check_meeting(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
     if start and end and end < start:
         problems.append(InvalidValue(field="end_date", value=end.isoformat()))
     venue = str(cells.get("venue") or "").strip()
-    return {"number": number, "start_date": start, "end_date": end, "venue": venue or None}, problems
+    start_time = zone = None
+    try:  # "14:00" in "Europe/Zurich"; a time needs its zone and must exist that day
+        start_time, zone = check_start(start, cells.get("start_time"), cells.get("time_zone"))
+    except InvalidValue as problem:
+        problems.append(problem)
+    return {"number": number, "start_date": start, "end_date": end, "venue": venue or None,
+            "start_time": start_time and start_time.strftime("%H:%M"), "time_zone": zone}, problems
 
 
 @functools.cache
@@ -379,7 +387,8 @@ def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT
                 raise problems[0]
             if plan.kind == "meetings":
                 writer.meeting(number=v["number"], start_date=v["start_date"], end_date=v["end_date"],
-                               venue={lang: v["venue"]} if v["venue"] else None, venue_lang=lang)
+                               venue={lang: v["venue"]} if v["venue"] else None, venue_lang=lang,
+                               start_time=v.get("start_time"), time_zone=v.get("time_zone"))
             else:
                 writer.outcome(texts=v["texts"], original=v["original"], meeting_ids=v["meeting_ids"],
                                kind=v["kind"], status=v["status"], label=v["label"],

@@ -87,12 +87,15 @@ def _meetings(archive: Archive) -> Table:
     lang = ui_language()
     listing = records.meeting_list(archive)
     headers = tuple(label(FIELD_LABELS, f) for f in ("number", "start_date", "end_date", "venue_id",
-                                                     "chair", "format")) + (label(RECORD_KIND_LABELS, "outcome"),)
+                                                     "chair", "format")) + (label(RECORD_KIND_LABELS, "outcome"),
+                                                                            label(FIELD_LABELS, "start_time"),
+                                                                            label(FIELD_LABELS, "time_zone"))
     rows = []
     for meeting in listing.meetings:
         venue = meeting.venue.pick(lang)
         rows.append((meeting.number, meeting.start_date, meeting.end_date, venue.text if venue else None,
-                     meeting.chair, meeting.format, listing.outcome_counts.get(meeting.number, 0)))
+                     meeting.chair, meeting.format, listing.outcome_counts.get(meeting.number, 0),
+                     meeting.start_time, meeting.time_zone))
     return Table(headers, rows)
 
 

@@ -73,6 +73,9 @@ class TrackerRow:
     #: Where the row stands (position in its meeting, SQLite rowid): for paging.
     position: int = 0
     rowid: int = 0
+    #: The meeting's start, "HH:MM" at the venue in IANA zone ``time_zone`` (or None).
+    start_time: str | None = None
+    time_zone: str | None = None
 
 
 # Outcomes under their first meeting, walked in meeting order (CROSS JOIN fixes the
@@ -110,7 +113,8 @@ _SHOWN = "coalesce(asked.body, original.body) AS shown_text, coalesce(asked.lang
 
 
 #: The columns of a row, as TrackerRow takes them (its text aside).
-_COLUMNS = "o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.due_date, o.position, o.rowid"
+_COLUMNS = ("o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.due_date, o.position, o.rowid, "
+            "m.start_time, m.time_zone")
 
 
 def _from(flt: TrackerFilter) -> str:
@@ -222,7 +226,8 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
     return [TrackerRow(id=uuid.UUID(r[0]), meeting=r[1], date=dt.date.fromisoformat(r[2]),
                        text=texts.get(r[0], ("", ""))[0] or "", text_lang=texts.get(r[0], ("", ""))[1] or "",
                        kind=r[3], status=r[4], addressee=r[5],
-                       due_date=dt.date.fromisoformat(r[6]) if r[6] else None, position=r[7], rowid=r[8])
+                       due_date=dt.date.fromisoformat(r[6]) if r[6] else None, position=r[7], rowid=r[8],
+                       start_time=r[9], time_zone=r[10])
             for r in rows]
 
 
@@ -266,7 +271,7 @@ def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit
     clauses, params = _following(flt, descending, after)
     older, step = ("<", "DESC") if descending else (">", "ASC")
     condition = " AND ".join([*clauses, _FIRST_MEETING])
-    window = (f"WITH m AS (SELECT id, number, start_date FROM meeting "
+    window = (f"WITH m AS (SELECT id, number, start_date, start_time, time_zone FROM meeting "
               f"WHERE :edge IS NULL OR number {older}= :edge ORDER BY number {step} LIMIT {WINDOW}) ")
     joined = ("FROM m CROSS JOIN meeting_outcome mo ON mo.meeting_id = m.id "
               "CROSS JOIN outcome o ON o.id = mo.outcome_id ")

@@ -178,6 +178,10 @@ class Meeting(Record, Base):
     venue_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
     chair: Mapped[str | None] = mapped_column(String(200))
     format: Mapped[str | None] = mapped_column(String(32))  # "in_person", "virtual", "hybrid"
+    # Start time as entered, "HH:MM" wall time on start_date in the IANA zone time_zone
+    # (schema 8); the UTC instant is derived (domain/meeting_time.py).
+    start_time: Mapped[str | None] = mapped_column(String(5))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
 
 meeting_outcome = Table(

@@ -32,7 +32,8 @@ def meetings(session: Session) -> list[d.Meeting]:
     rows = session.scalars(select(m.Meeting).order_by(m.Meeting.start_date, m.Meeting.number)).all()
     texts = load_texts(session, (r.venue_id for r in rows))
     return [d.Meeting(id=r.id, number=r.number, start_date=r.start_date, end_date=r.end_date,
-                      venue=texts.get(r.venue_id, d.EMPTY_TEXT), chair=r.chair, format=r.format)
+                      venue=texts.get(r.venue_id, d.EMPTY_TEXT), chair=r.chair, format=r.format,
+                      start_time=r.start_time, time_zone=r.time_zone)
             for r in rows]
 
 

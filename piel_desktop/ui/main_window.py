@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 from piel_desktop import APP_NAME
 from piel_desktop.domain.errors import ArchiveDamaged, ArchiveIsUrl
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
-from piel_desktop.i18n import _, format_date, language_name, ngettext, ui_language
+from piel_desktop.i18n import (
+    _, format_date, format_meeting_times, language_name, ngettext, own_zone, ui_language,
+)
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import backups, records
 from piel_desktop.services.history import History
@@ -444,6 +446,9 @@ def _dropped_package(mime) -> Path | None:
 def meeting_title(meeting: Meeting, outcomes: list[Outcome], lang: str) -> str:
     """"Meeting 10 · 30 September 2015 · outcomes reported together with meeting 11"."""
     parts = [_("Meeting {number}").format(number=meeting.number), format_date(meeting.start_date, lang)]
+    if meeting.start_time and meeting.time_zone:  # the venue's clock and the user's own
+        parts.append(format_meeting_times(meeting.start_date, meeting.start_time,
+                                          meeting.time_zone, lang, own_zone()))
     partners = sorted({n for o in outcomes for n in o.meeting_numbers} - {meeting.number})
     if partners:
         parts.append(ngettext("outcomes reported together with meeting {numbers}",

@@ -14,13 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout,
     QWidget,
 )
 from PySide6.QtCore import Qt
 
 from piel_desktop.domain.errors import PielError
+from piel_desktop.domain.meeting_time import zone_names
 from piel_desktop.domain.model import LANGUAGES
 from piel_desktop.i18n import _, country_codes, country_name, language_name, ui_language
 from piel_desktop.messages import choice_label, describe, field_label
@@ -197,6 +198,15 @@ class RecordEditor(QDialog):
             widget.setMaximumWidth(140)
         elif f.name == "symbol":
             widget.setPlaceholderText("C18/35-E")
+        elif f.kind == "time":
+            widget.setPlaceholderText(_("hh:mm, local time at the venue"))
+            widget.setMaximumWidth(220)
+        elif f.kind == "zone":
+            widget.setPlaceholderText("Europe/Zurich")
+            completer = QCompleter(list(zone_names()), widget)
+            completer.setCaseSensitivity(Qt.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchContains)
+            widget.setCompleter(completer)
         return widget
 
     def _choose_file(self) -> None:

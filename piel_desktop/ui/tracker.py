@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout,
 )
 
-from piel_desktop.i18n import N_, _, format_date, format_number, ngettext, ui_language
+from piel_desktop.i18n import (
+    N_, _, format_date, format_meeting_times, format_number, ngettext, own_zone, ui_language,
+)
 from piel_desktop.reports.tracker_brief import make_tracker_brief
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import registries, tables, tracker
@@ -96,7 +98,7 @@ class TrackerModel(QAbstractTableModel):
         row, key = self.rows[index.row()], _COLUMNS[index.column()][0]
         if role == Qt.DisplayRole:
             return {
-                "meeting": str(row.meeting), "date": format_date(row.date, self.lang, "medium"),
+                "meeting": str(row.meeting), "date": _meeting_date(row, self.lang),
                 "text": row.text if row.text_lang == self.lang else f"{row.text} [{row.text_lang}]",
                 "kind": label(KIND_LABELS, row.kind), "status": label(STATUS_LABELS, row.status),
                 "addressee": label(ADDRESSEE_LABELS, row.addressee),
@@ -298,4 +300,12 @@ def _open(window) -> TrackerDialog | None:
     if window.archive is None:
         return None
     return show_beside(window, TrackerDialog(window), "tracker_dialog")
+
+
+def _meeting_date(row, lang: str) -> str:
+    """The meeting's date and, when it has one, its start time at the venue and here."""
+    day = format_date(row.date, lang, "medium")
+    if not (row.start_time and row.time_zone):
+        return day
+    return f"{day}, {format_meeting_times(row.date, row.start_time, row.time_zone, lang, own_zone())}"
 
