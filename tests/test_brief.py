@@ -16,7 +16,7 @@ from piel_desktop.domain.errors import Cancelled, NothingToPrint, OutputNotWrita
 from piel_desktop.domain.progress import Progress
 from piel_desktop.paths import resources_dir
 from piel_desktop.reports.brief import make_brief
-from piel_desktop.services import records
+from piel_desktop.services import records, registries
 from piel_desktop.services.archive import fingerprint
 
 MADE_AT = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
@@ -250,3 +250,16 @@ def test_a_two_day_meeting_prints_its_range(demo, tmp_path):
     assert "celebrada del 2 al 3 de octubre de 2025, fueron:" in text
     assert "celebrada el 23 de enero de 2018" in text  # one-day meetings as before
     assert "23 de enero de 2018 – 3 de octubre de 2025 · 2 reuniones" in text  # period to the last day
+
+
+@pytest.mark.parametrize("lang, phrase", [
+    ("es", "celebrada el 23 de enero de 2018, con hora de inicio 10:00 (hora estándar de Europa central, Europe/Zurich)"),
+    ("ar", "Europe/Zurich"),
+])
+def test_a_meeting_with_a_start_time_prints_it_at_the_venue_clock(demo, tmp_path, lang, phrase):
+    registries.edit(demo, "meeting", _meeting(demo, 14).id, {"start_time": "10:00", "time_zone": "Europe/Zurich"})
+    path = tmp_path / f"time-{lang}.pdf"
+    make_brief(demo, lang=lang, meetings=[14], out=path, made_at=MADE_AT)
+    text = " ".join(pdf_text(path).split())
+    assert phrase in text
+    assert ("10:00" in text) or ("١٠:٠٠" in text)

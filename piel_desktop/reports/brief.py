@@ -22,7 +22,10 @@ from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
-from piel_desktop.i18n import format_date, format_date_range, format_list, format_number, language_name, meeting_ordinal, translation
+from piel_desktop.i18n import (
+    format_date, format_date_range, format_list, format_meeting_time, format_number, language_name, meeting_ordinal,
+    translation,
+)
 from piel_desktop.reports.fonts import REPLACEMENT, register_fonts
 from piel_desktop.reports.pages import WIDTH, checked_output, write_pdf
 from piel_desktop.reports.typeset import Role, is_rtl, paragraph
@@ -89,11 +92,19 @@ class Phrases:
 
     def held(self, meeting: d.Meeting) -> str:
         """When ``meeting`` was held, as the lead sentence says it: es "el 23 de enero
-        de 2015", over several days "del 2 al 3 de octubre de 2025"."""
+        de 2015", over several days "del 2 al 3 de octubre de 2025"; with its start time,
+        at the venue's clock and zone, en "23 January 2015, starting at 2:00 PM (Central
+        European Standard Time, Europe/Zurich)"."""
         if meeting.end_date is None or meeting.end_date <= meeting.start_date:
-            return self.pgettext("meeting held on", "{date}").format(date=format_date(meeting.start_date, self.lang))
-        return self.pgettext("meeting held over several days", "{dates}").format(
-            dates=format_date_range(meeting.start_date, meeting.end_date, self.lang, prose=True))
+            held = self.pgettext("meeting held on", "{date}").format(date=format_date(meeting.start_date, self.lang))
+        else:
+            held = self.pgettext("meeting held over several days", "{dates}").format(
+                dates=format_date_range(meeting.start_date, meeting.end_date, self.lang, prose=True))
+        if meeting.start_time is None or meeting.time_zone is None:
+            return held
+        time = format_meeting_time(meeting.start_date, meeting.start_time, meeting.time_zone, self.lang)
+        return self.pgettext("meeting held on a day, from a time", "{held}, starting at {time}").format(
+            held=held, time=time)
 
     def title(self, numbers: list[int]) -> str:
         if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
