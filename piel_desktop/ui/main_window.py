@@ -20,7 +20,7 @@ from piel_desktop import APP_NAME
 from piel_desktop.domain.errors import ArchiveDamaged, ArchiveIsUrl
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
 from piel_desktop.i18n import (
-    _, format_date, format_meeting_times, language_name, ngettext, own_zone, ui_language,
+    _, format_date, format_list, format_meeting_times, language_name, ngettext, own_zone, ui_language,
 )
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import backups, records
@@ -453,7 +453,7 @@ def meeting_title(meeting: Meeting, outcomes: list[Outcome], lang: str) -> str:
     if partners:
         parts.append(ngettext("outcomes reported together with meeting {numbers}",
                               "outcomes reported together with meetings {numbers}",
-                              len(partners)).format(numbers=", ".join(map(str, partners))))
+                              len(partners)).format(numbers=format_list(list(map(str, partners)), lang)))
     return " · ".join(parts)
 
 
@@ -474,10 +474,10 @@ def outcome_html(outcome: Outcome, lang: str) -> str:
         (_("Addressee"), label(ADDRESSEE_LABELS, outcome.addressee) or "—"),
         (_("Original language"), language_name(original.lang, lang) if original else "—"),
         (ngettext("Meeting", "Meetings", len(outcome.meeting_numbers)),
-         ", ".join(map(str, outcome.meeting_numbers))),
+         format_list(list(map(str, outcome.meeting_numbers)), lang)),
     ]
     if outcome.organisations:
-        rows.append((_("Organisations mentioned"), ", ".join(outcome.organisations)))
+        rows.append((_("Organisations mentioned"), format_list(list(outcome.organisations), lang)))
     if outcome.children:
         rows.append((_("Sub-items"), str(len(outcome.children))))
     note = ""

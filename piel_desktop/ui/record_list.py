@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from piel_desktop import APP_NAME
 from piel_desktop.domain.errors import PielError
 from piel_desktop.i18n import (
-    N_, _, country_name, format_date, format_number, format_size, language_name, ngettext,
+    N_, _, country_name, format_date, format_list, format_number, format_size, language_name, ngettext,
     ui_language,
 )
 from piel_desktop.messages import choice_label, field_label, instrument_name
@@ -131,7 +131,7 @@ class RegistryModel(QAbstractTableModel):
         if column == "language":
             return language_name(values["language"], lang) if values["language"] else ""
         if column == "languages":
-            return ", ".join(language_name(c, lang) for c in (values["languages"] or "").split(",") if c)
+            return format_list([language_name(c, lang) for c in (values["languages"] or "").split(",") if c], lang)
         if column == "year":
             return str(values["year"])
         if column == "date":

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from piel_desktop.i18n import (
-    _, format_datetime, format_number, format_size, language_name, ngettext, ui_language, ui_languages,
+    _, format_datetime, format_list, format_number, format_size, language_name, ngettext, ui_language, ui_languages,
 )
 from piel_desktop.messages import (
     ACTION_LABELS, FIELD_LABELS, RECORD_KIND_SINGULAR, coded_values, counts_sentence, label,
@@ -101,7 +101,7 @@ class PreviewDialog(QDialog):
                 change = label(ACTION_LABELS, item.action)
                 if item.fields:
                     change = _("{change}: {fields}").format(
-                        change=change, fields=", ".join(label(FIELD_LABELS, f) for f in item.fields))
+                        change=change, fields=format_list([label(FIELD_LABELS, f) for f in item.fields], ui_language()))
                 if item.conflict:
                     change = _("{change}, with a conflict").format(change=change)
                 child = QTreeWidgetItem([f"{label(RECORD_KIND_SINGULAR, item.kind)}: {item.label}", change])
@@ -189,7 +189,7 @@ class ConflictsDialog(QDialog):
                     value=value_text(item.current, item.field), office=item.current_by, when=format_datetime(item.current_at, lang))
                 aside = _("{value} — {office}, {when}").format(
                     value=value_text(item.other, item.field), office=item.other_by, when=format_datetime(item.other_at, lang))
-            cells = [", ".join(map(str, item.meetings)) or "—",
+            cells = [format_list(list(map(str, item.meetings)), lang) or "—",
                      f"{label(RECORD_KIND_SINGULAR, item.table)}: {item.record}",
                      label(FIELD_LABELS, item.field), kept, aside]
             for column, text in enumerate(cells):
