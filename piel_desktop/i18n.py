@@ -301,7 +301,8 @@ def format_meeting_time(day: dt.date, start: str | dt.time, zone: str, lang: str
     local = dt.datetime.combine(day, start, tzinfo=zoneinfo.ZoneInfo(zone))
     locale = babel_locale(lang)
     name = babel_dates.get_timezone_name(local, "long", locale=locale)
-    return f"{babel_dates.format_time(local, 'short', locale=locale)} ({name}, {zone})"
+    pattern = translation(lang).pgettext("a meeting's start: time, zone name, IANA zone", "{time} ({zone_name}, {zone})")
+    return pattern.format(time=babel_dates.format_time(local, "short", locale=locale), zone_name=name, zone=zone)
 
 
 def own_zone() -> dt.tzinfo:

@@ -112,6 +112,9 @@ def test_the_venue_clock_and_the_users_own_in_each_language():
         "14:00 (heure normale d’Europe centrale, Europe/Zurich)"
     assert format_meeting_time(dt.date(2026, 7, 15), "14:00", "Europe/Zurich", "es") == \
         "14:00 (hora de verano de Europa central, Europe/Zurich)"
+    # Each language's own punctuation around the zone's name.
+    assert format_meeting_time(day, "14:00", "Europe/Zurich", "ar").endswith("، Europe/Zurich)")
+    assert format_meeting_time(day, "14:00", "Europe/Zurich", "zh").endswith("，Europe/Zurich）")
     assert format_meeting_times(day, "14:00", "Europe/Zurich", "en", york).endswith("— 08:00 your time")
     # The same clock as the venue's: said once.
     assert "your time" not in format_meeting_times(day, "14:00", "Europe/Zurich", "en", ZoneInfo("Europe/Berlin"))
