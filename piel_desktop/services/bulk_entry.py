@@ -57,10 +57,18 @@ def _insert(table: str) -> tuple[str, Callable[[tuple], tuple]]:
 _ORIGINAL, _OFFICIAL = TranslationStatus.ORIGINAL.value, TranslationStatus.OFFICIAL.value
 
 
-def new_id() -> str:
-    """A random (version 4) UUID as stored: 32 hex digits; ``uuid.uuid4().hex``, faster."""
-    digits = os.urandom(16).hex()
+def _as_uuid4(digits: str) -> str:
+    """32 random hex digits with the version (4) and variant bits of RFC 9562 set."""
     return f"{digits[:12]}4{digits[13:16]}{'89ab'[int(digits[16], 16) & 3]}{digits[17:]}"
+
+
+def _new_ids(count: int = 4096):
+    """An endless stream of random (version 4) UUIDs as stored, 32 hex digits each
+    (``uuid.uuid4().hex``, faster), drawing randomness for ``count`` ids at a time."""
+    while True:
+        digits = os.urandom(16 * count).hex()
+        for start in range(0, 32 * count, 32):
+            yield _as_uuid4(digits[start:start + 32])
 
 
 def version_id(text_id: str, lang: str) -> str:
@@ -82,7 +90,9 @@ class BulkWriter:
     """Collects new records as rows and writes them in batches of BATCH.
 
     ``con`` is the transaction of :meth:`Archive.merging`; the rows belong to the
-    local replica's new changeset. Call :meth:`flush` at the end."""
+    local replica's new changeset and carry the time the writer was made (the
+    transaction's time, as ``created_at``/``updated_at``). Call :meth:`flush` at the
+    end."""
 
     def __init__(self, con: sqlite3.Connection) -> None:
         self.con = con
@@ -94,11 +104,12 @@ class BulkWriter:
         #: meeting id (hex) -> the highest outcome position among its outcomes.
         self.positions: dict[str, int] = {}
         self._body: str | None = None
+        self.at = _now()
+        self._ids = _new_ids()
 
-    def text(self, versions: Mapping[str, str], original: str, at: str) -> str:
-        """Add a text (language -> words; ``original`` among them) made at ``at`` (ISO
-        time); return its id (hex)."""
-        text_id, replica, clock = new_id(), self.replica, self.clock
+    def text(self, versions: Mapping[str, str], original: str) -> str:
+        """Add a text (language -> words; ``original`` among them); return its id (hex)."""
+        text_id, replica, clock, at = next(self._ids), self.replica, self.clock, self.at
         self.rows["text"].append((text_id, at, at, replica, clock))
         for lang, body in versions.items():
             original_one = lang == original
@@ -114,9 +125,9 @@ class BulkWriter:
         an end not before the start, ``start_time`` "HH:MM" in IANA ``time_zone``)."""
         if self._body is None:
             self._body = self.con.execute("SELECT id FROM body ORDER BY rowid LIMIT 1").fetchone()[0]
-        at = _now()
-        venue_id = self.text(venue, venue_lang, at) if venue else None
-        self.rows["meeting"].append((new_id(), at, at, self.replica, self.clock, self._body, number,
+        at = self.at
+        venue_id = self.text(venue, venue_lang) if venue else None
+        self.rows["meeting"].append((next(self._ids), at, at, self.replica, self.clock, self._body, number,
                                      _iso(start_date), _iso(end_date), venue_id, start_time, time_zone))
         self._added()
 
@@ -135,8 +146,8 @@ class BulkWriter:
                 f"ON o.id = mo.outcome_id WHERE mo.meeting_id IN ({marks}) GROUP BY mo.meeting_id",
                 chunk).fetchall())
         position = max(self.positions[i] or 0 for i in meetings) + 1
-        at = _now()
-        text_id, outcome_id, clock = self.text(texts, original, at), new_id(), self.clock
+        at = self.at
+        text_id, outcome_id, clock = self.text(texts, original), next(self._ids), self.clock
         self.rows["outcome"].append((outcome_id, at, at, self.replica, clock, None, position, label,
                                      str(kind), str(status), addressee, _iso(due_date), text_id))
         for meeting in meetings:

@@ -312,6 +312,7 @@ def _value_names():
 
 
 _MEETING_SEPARATORS = re.compile(r"[,;\s]+")
+_DEFAULT_KIND, _DEFAULT_STATUS = OutcomeKind.RECOMMENDATION.value, OutcomeStatus.PROPOSED.value
 
 
 def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
@@ -328,8 +329,12 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
             meeting_ids.append(numbers[number])
     if not meeting_ids and not problems:
         problems.append(InvalidValue(field="meeting", value=""))
-    texts = {name[5:]: str(value).strip() for name, value in cells.items()
-             if name.startswith("text_") and value not in (None, "") and str(value).strip()}
+    texts = {}
+    for name, value in cells.items():
+        if value is not None and name.startswith("text_"):
+            value = str(value).strip()
+            if value:
+                texts[name[5:]] = value
     if not texts:
         problems.append(InvalidValue(field="text", value=""))
     original = languages.get(_fold(cells.get("original"))) if cells.get("original") else None
@@ -341,8 +346,7 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
             problems.append(InvalidValue(field="lang", value=cells.get("original")))
     values = {"meeting_ids": meeting_ids, "texts": texts, "original": original,
               "label": (str(cells["label"]).strip() or None) if cells.get("label") not in (None, "") else None}
-    for name, table, default in (("kind", kinds, OutcomeKind.RECOMMENDATION.value),
-                                 ("status", statuses, OutcomeStatus.PROPOSED.value)):
+    for name, table, default in (("kind", kinds, _DEFAULT_KIND), ("status", statuses, _DEFAULT_STATUS)):
         raw = cells.get(name)
         values[name] = table.get(_fold(raw)) if raw not in (None, "") else default
         if values[name] is None:
