@@ -174,6 +174,8 @@ def profile_import(b, package: Path) -> float:
     for order in ("cumulative", "tottime"):
         print(f"\n--- import profile, top 15 by {order} ---")
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(15)
+    print("\n--- who runs the SQL statements ---")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_callers("execute")
     return seconds
 
 
