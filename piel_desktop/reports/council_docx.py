@@ -131,7 +131,6 @@ class _Writer:
         self.document = Document()
         self.paragraphs = 0
         self.blocks_done = 0
-        self._previous_role = ""
         self._page_setup()
         self._styles()
         self._properties()
@@ -332,7 +331,6 @@ class _Writer:
         paragraph = self._paragraph(container, style, pieces, reuse=reuse)
         if block.keep_with_next:
             paragraph.paragraph_format.keep_with_next = True
-        self._previous_role = block.role
 
     def _style_for(self, block: Block) -> str:
         role, level = block.role, max(0, min(block.level, 8))
@@ -341,8 +339,8 @@ class _Writer:
         if role == "paragraph":
             return "PIeL Numbered"
         if role == "references":
-            return ("PIeL Reference Text" if self._previous_role == "references"
-                    else "PIeL References")
+            # "Referencias" at level 0, the references' lines under it at level 1.
+            return "PIeL Reference Text" if block.level > 0 else "PIeL References"
         if role == "quote":
             return self._level_style("Quote", level).name
         if role == "item":
