@@ -219,7 +219,10 @@ def test_arabic_is_right_to_left_with_complex_script_font(tmp_path):
     assert len(paragraphs) == len(layout.header) + 1 + len(layout.blocks)
     assert all("<w:bidi/>" in p for p in paragraphs)
     runs = re.findall(r"<w:r>.*?</w:r>", xml, flags=re.S)
-    assert runs and all("<w:rtl/>" in r for r in runs)
+    arabic = [r for r in runs if 'w:val="ar-SA"' in r]
+    assert len(arabic) > len(layout.blocks) and all("<w:rtl/>" in r for r in arabic)
+    # The Spanish note is a left-to-right run inside its right-to-left paragraph.
+    assert [r for r in runs if "<w:rtl/>" not in r] == [r for r in runs if 'w:val="es-ES"' in r]
     assert re.search(r"<w:sectPr[^>]*>.*<w:bidi/>.*</w:sectPr>", xml, flags=re.S)
     assert "<w:bidiVisual/>" in xml
     for text in ARABIC.values():
@@ -231,6 +234,35 @@ def test_arabic_is_right_to_left_with_complex_script_font(tmp_path):
         styles = package.read("word/styles.xml").decode()
     assert re.search(r'<w:rFonts [^>]*w:cs="[^"]+"', styles)
     assert "<w:szCs " in styles
+
+
+def body_texts(path: Path) -> str:
+    """The text of every w:t of document.xml, unescaped, joined."""
+    from lxml import etree
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    return "".join(t.text or "" for t in root.iter(f"{W}t"))
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh", "ru"])
+def test_demo_report_in_other_languages_keeps_every_character(demo, tmp_path, lang):
+    layout = demo_layout(demo, lang)
+    out = write_and_open(layout, tmp_path, f"{lang}.docx")
+    text = body_texts(out)
+    for value in (*layout.header, layout.title, *(b.text for b in layout.blocks)):
+        assert set(value) - {"\t", "\n"} <= set(text), value
+    xml = document_xml(out)
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
+    assert len(paragraphs) == len(layout.header) + 1 + len(layout.blocks)
+    rtl = [p for p in paragraphs if "<w:bidi/>" in p]
+    assert rtl == (paragraphs if lang == "ar" else [])
+    runs = re.findall(r"<w:r>.*?</w:r>", xml, flags=re.S)
+    tags = {r: re.search(r'<w:lang w:val="([^"]+)"', r).group(1) for r in runs}
+    assert all(("<w:rtl/>" in r) == (tags[r] == "ar-SA") for r in runs)
+    # Texts without a version in the language are printed in Spanish, marked, in es runs.
+    marked = [b for b in layout.blocks if b.mark]
+    assert all(b.lang == "es" for b in marked) and "es-ES" in tags.values()
+    if lang == "zh":
+        assert 'w:eastAsia="zh-CN"' in xml
 
 
 @needs_soffice

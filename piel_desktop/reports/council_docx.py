@@ -395,7 +395,10 @@ class _Writer:
         template = self._run_properties.get(lang)
         if template is None:
             template = OxmlElement("w:rPr")
-            if self.rtl or lang == "ar":
+            if lang == "ar":
+                # Right-to-left and complex-script font and size: Arabic text only. A
+                # Spanish text quoted in an Arabic report stays a left-to-right run inside
+                # the right-to-left paragraph.
                 _child(template, "rtl")
             _set_lang(template, lang)
             self._run_properties[lang] = template
