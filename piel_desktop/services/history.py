@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from piel_desktop.i18n import N_
-from piel_desktop.services import follow_up, mandate, records, registries, snapshots
+from piel_desktop.services import follow_up, mandate, records, registries, report_records, snapshots
 from piel_desktop.storage import Archive
 
 #: Step names, translated when shown ("Undo: edit outcome status").
@@ -159,6 +159,43 @@ class History:
             _RECORD_LABELS[kind, "delete"],
             undo=lambda: snapshots.restore(self.archive, removed),
             redo=lambda: registries.delete(self.archive, kind, record_id)))
+
+    def add_report(self, new: dict) -> str:
+        """Add a report to Council as report_records.add_report does (same errors,
+        nothing written on error); returns its key. Undo deletes it, redo brings it
+        back under the same key."""
+        key = report_records.add_report(self.archive, new)
+        made = report_records.values(self.archive, key)
+        self._push(Step(
+            _RECORD_LABELS["report", "create"],
+            undo=lambda: report_records.delete_report(self.archive, key),
+            redo=lambda: report_records.add_report(self.archive, made, report_id=uuid.UUID(key))))
+        return key
+
+    def edit_report(self, key: str, changes: dict) -> bool:
+        """Change a report as report_records.edit_report does, remembering what the
+        changed fields held (``paragraphs`` whole). Returns False if nothing changed."""
+        before = report_records.values(self.archive, key)
+        changes = {name: value for name, value in report_records.check(changes, partial=True).items()
+                   if before.get(name) != value}
+        if not changes:
+            return False
+        report_records.edit_report(self.archive, key, changes)
+        earlier = {name: before[name] for name in changes}
+        self._push(Step(
+            _RECORD_LABELS["report", "edit"],
+            undo=lambda: report_records.edit_report(self.archive, key, earlier),
+            redo=lambda: report_records.edit_report(self.archive, key, changes)))
+        return True
+
+    def delete_report(self, key: str) -> None:
+        """Delete a report (to the trash) with its paragraphs, achievements and links;
+        undo brings it all back exactly."""
+        removed = report_records.delete_report(self.archive, key)
+        self._push(Step(
+            _RECORD_LABELS["report", "delete"],
+            undo=lambda: snapshots.restore(self.archive, removed),
+            redo=lambda: report_records.delete_report(self.archive, key)))
 
     def move(self, kind: str, record_id: uuid.UUID, step: int) -> bool:
         """Move an instrument or a clause among its siblings (mandate.move: ``step``
