@@ -137,7 +137,7 @@ def _boxed(rows: list[Flowable], width: float) -> Table:
 
 def _story(layout: ReportLayout) -> list[Flowable]:
     setter = _Setter(layout)
-    story: list[Flowable] = [setter.header(WIDTH), setter.title()]
+    story: list[Flowable] = [setter.header(WIDTH)] + ([setter.title()] if layout.title else [])
     box: list[Flowable] = []
     for block in layout.blocks:
         if block.role in ("box_heading", "box_text"):
