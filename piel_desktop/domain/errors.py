@@ -442,3 +442,10 @@ class UnsupportedFormat(PielError):
     (tuple of format names, "pdf", "docx")"""
 
     code = "unsupported-format"
+
+
+class ParallelNeedsPdf(PielError):
+    """A bilingual (side by side) document asked for in a format other than PDF.
+    params: fmt"""
+
+    code = "parallel-needs-pdf"

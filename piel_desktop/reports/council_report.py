@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from piel_desktop.domain.errors import UnsupportedFormat, UnsupportedLanguage
+from piel_desktop.domain.errors import ParallelNeedsPdf, UnsupportedFormat, UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.reports.council_layout import report_layout
@@ -55,7 +55,7 @@ def make_report(archive: Archive, *, report: str | None = None, lang: str,
     with ``lang``; ``made_at`` (aware, default now) is printed in local time in the
     footer. The file never replaces the archive and appears complete or not at all.
     Raises UnsupportedLanguage, UnsupportedFormat (an unknown ``fmt``, Word without
-    python-docx, or ``parallel`` with Word), RecordNotFound, OutputNotWritable,
+    python-docx), ParallelNeedsPdf (``parallel`` with Word), RecordNotFound, OutputNotWritable,
     NotAFile, or Cancelled via ``progress``.
     """
     from piel_desktop.services.council_report import report_content
@@ -65,8 +65,10 @@ def make_report(archive: Archive, *, report: str | None = None, lang: str,
             raise UnsupportedLanguage(lang=code, supported=BRIEF_LANGUAGES)
     write_docx = _docx_writer() if fmt == "docx" else None
     available = tuple(f for f in REPORT_FORMATS if f == "pdf" or _docx_writer() is not None)
-    if fmt not in available or (fmt == "docx" and (write_docx is None or parallel not in (None, lang))):
-        raise UnsupportedFormat(fmt=fmt if fmt in available else str(fmt), supported=available)
+    if fmt not in available or (fmt == "docx" and write_docx is None):
+        raise UnsupportedFormat(fmt=str(fmt), supported=available)
+    if fmt != "pdf" and parallel not in (None, lang):
+        raise ParallelNeedsPdf(fmt=fmt)
     out = checked_output(Path(out), protect=archive.path)
     progress.step(0, 1, "")
     content = report_content(archive, report=report)
