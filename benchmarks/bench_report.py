@@ -3,7 +3,8 @@ next to bare ReportLab and bare python-docx writing the same paragraphs.
 
 A benchmark to run by hand, not a test. It builds a demo archive with 40 more meetings
 (100 to 139) of 50 outcomes each (2,000 outcomes counting sub-items: every tenth
-top-level outcome has two lettered sub-items), and a report covering those 40 meetings, then measures in one process:
+top-level outcome has two lettered sub-items), and a report covering those 40
+meetings, then measures in one process:
 
 - report: ``make_report`` as PDF (archive read, layout, fonts per paragraph, box,
   hanging numbers, page decoration), pages per second;
