@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from piel_desktop.domain import model as d
-from piel_desktop.i18n import format_date, format_number, language_name, translation
+from piel_desktop.i18n import format_date, format_list, format_number, language_name, translation
 
 if TYPE_CHECKING:  # the layout needs only the shapes of its inputs
     from piel_desktop.services.council_report import IntroParagraph, ReportContent
@@ -231,7 +231,8 @@ def report_layout(content: ReportContent, lang: str, *, made_on: dt.date) -> Rep
     in the footer): header, title, the box (summary, action requested), references,
     section 1 (introduction: paragraphs 1.1…, quoted clauses, achievements a)…) and
     section 2 (:func:`recommendation_blocks` numbered "2.1"…; left out when the report
-    covers no meeting), then a note when some text is printed in another language.
+    covers no meeting), then notes: quoted clauses deleted since (``missing_clauses``),
+    texts printed in another language.
     Raises nothing: empty texts make no block (headings stay)."""
     from piel_desktop.reports.phrases import Phrases
 
@@ -251,6 +252,12 @@ def report_layout(content: ReportContent, lang: str, *, made_on: dt.date) -> Rep
         blocks.append(Block("heading", t.pgettext("Council document", "Recommendations"), lang,
                             number=format_number(2, lang), keep_with_next=True))
         blocks += recommendation_blocks(content.brief, lang, number_prefix=f"{format_number(2, lang)}.")
+    missing = content.missing_clauses
+    if missing:
+        blocks.append(Block("note", t.ngettext(
+            "The quoted clause {numbers} was deleted from the archive and is left out.",
+            "The quoted clauses {numbers} were deleted from the archive and are left out.",
+            len(missing)).format(numbers=format_list(list(missing), lang)), lang))
     if any(block.mark for block in blocks):
         blocks.append(Block("note", t.gettext(
             "Texts not available in this language are printed in their original language, "
