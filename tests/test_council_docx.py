@@ -26,6 +26,7 @@ from piel_desktop.domain.errors import Cancelled, NotAFile, OutputNotWritable
 from piel_desktop.domain.progress import Progress
 from piel_desktop.paths import resources_dir
 from piel_desktop.reports.council_docx import write_report_docx
+from piel_desktop.reports.council_report import make_report
 from piel_desktop.reports.council_layout import Block, ReportLayout, report_layout
 from piel_desktop.services.council_report import report_content
 from tests.conftest import render_page
@@ -124,9 +125,11 @@ def pdf_body(pdf: Path, layout: ReportLayout, pages: int) -> str:
 
 @needs_soffice
 def test_seed_round_trip_through_libreoffice(demo, tmp_path):
-    layout = demo_layout(demo)
+    # The way a user makes it: make_report (the command line's and the window's call).
+    made_at = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
+    layout = report_layout(report_content(demo), "es", made_on=made_at.astimezone().date())
     out = tmp_path / "informe.docx"
-    written = write_report_docx(layout, out=out)
+    written = make_report(demo, lang="es", fmt="docx", out=out, made_at=made_at).paragraphs
     assert written == len(layout.header) + 1 + len(layout.blocks)
     pdf = to_pdf(out, tmp_path)
     pages = len(PdfReader(pdf).pages)
@@ -353,3 +356,16 @@ def test_cancel_leaves_no_file_and_archive_is_protected(demo, tmp_path):
                       progress=Progress(lambda done, total, _: steps.append(done)))
     assert steps[-1] == len(layout.blocks)
     assert sorted(p.name for p in folder.iterdir()) == ["link.docx", "ok.docx"]
+
+
+@needs_soffice
+def test_a_30000_character_summary_prints_whole(tmp_path):
+    words = "protección de la infancia en línea " * 900
+    summary = normalise(words)[:30_000].strip()
+    layout = small_layout("es", {"title": "Informe", "summary": summary, "heading": "Resumen",
+                                 "paragraph": "Texto."})
+    out = write_and_open(layout, tmp_path)
+    assert docx.Document(str(out)).tables[0].cell(0, 0).paragraphs[1].text == summary
+    pdf = to_pdf(out, tmp_path)
+    text = normalise(re.sub(r"-[ \t]*\n", "-", " ".join(p.extract_text() for p in PdfReader(pdf).pages)))
+    assert len(PdfReader(pdf).pages) >= 5 and text.count("protección") >= summary.count("protección")
