@@ -29,19 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SENTENCES = {
-    "ar": "تشجيع الدول الأعضاء على وضع استراتيجيات وطنية لحماية الأطفال على الإنترنت، "
-          "بالتعاون مع الحكومات والقطاع الخاص والمجتمع المدني وفقاً للقرار 179 (دبي، 2018). ",
-    "zh": "鼓励成员国与政府、私营部门和民间社会合作，制定保护儿童上网的国家战略，并根据第179号决议开展工作。",
-    "ru": "Поощрять Государства-Члены к разработке национальных стратегий защиты ребёнка в "
-          "онлайновой среде совместно с заинтересованными сторонами (правительства, частный сектор). ",
-    "fr": "Encourager les États Membres à élaborer des stratégies nationales de protection en "
-          "ligne des enfants, en coopération avec les parties prenantes (gouvernements, secteur privé). ",
-    "es": "Alentar a los Estados Miembros a elaborar estrategias nacionales de protección de la "
-          "infancia en línea, en cooperación con las partes interesadas (gobiernos, sector privado). ",
-    "en": "Encourage Member States to develop national strategies for child online protection, "
-          "in cooperation with stakeholders (governments, the private sector, civil society). ",
-}
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_brief import SENTENCES  # noqa: E402  (the same sentences in six languages)
 
 
 def _baseline(layout, out: Path) -> int:

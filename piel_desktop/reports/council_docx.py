@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import re
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,10 +48,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from piel_desktop import APP_NAME, __version__
-from piel_desktop.domain.errors import OutputNotWritable
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.reports.council_layout import Block, ReportLayout
-from piel_desktop.reports.pages import checked_output
+from piel_desktop.reports.pages import checked_output, write_atomically
 
 #: Fonts named in the document (Word substitutes what a machine lacks; LibreOffice uses
 #: fontconfig). Latin/Cyrillic, complex script (Arabic) and East-Asian (Chinese) slots.
@@ -99,14 +96,7 @@ def write_report_docx(layout: ReportLayout, *, out: Path, progress: Progress = S
     for group in _grouped(layout.blocks):
         writer.write(group)
         progress.step(min(writer.blocks_done, total), total, "")
-    temporary = out.with_name(f".piel-report-{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        writer.document.save(str(temporary))
-        os.replace(temporary, out)
-    except OSError as e:
-        raise OutputNotWritable(path=str(out), reason=e.strerror or str(e)) from e
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomically(out, lambda temporary: writer.document.save(str(temporary)))
     return writer.paragraphs
 
 
