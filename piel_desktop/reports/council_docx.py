@@ -127,6 +127,7 @@ class _Writer:
         self._body = self.document.element.body
         self._body_end = self._body.sectPr
         self._run_properties: dict = {}
+        self._p_prs: dict = {}
         self.blocks_done = 0
         self._page_setup()
         self._styles()
@@ -371,16 +372,26 @@ class _Writer:
                 self._body_end.addprevious(p)
             else:
                 container.append(p)
-        p.style = self._style_id(style)
-        p_pr = p.pPr
-        if keep_with_next:
-            _child(p_pr, "keepNext")
-        if self.rtl:
-            _child(p_pr, "bidi")
+        for old in p.findall(qn("w:pPr")):
+            p.remove(old)
+        p.insert(0, copy.deepcopy(self._paragraph_properties(style, keep_with_next)))
         for text, lang in pieces:
             p.append(self._run_element(xml_safe(text), lang))
         self.paragraphs += 1
         return p
+
+    def _paragraph_properties(self, style: str, keep_with_next: bool):
+        """The w:pPr of a paragraph in ``style`` (a template, made once per kind)."""
+        key = (style, keep_with_next)
+        found = self._p_prs.get(key)
+        if found is None:
+            found = self._p_prs[key] = OxmlElement("w:pPr")
+            _child(found, "pStyle").set(qn("w:val"), self._style_id(style))
+            if keep_with_next:
+                _child(found, "keepNext")
+            if self.rtl:
+                _child(found, "bidi")
+        return found
 
     def _bidi_paragraph(self, paragraph) -> None:
         if self.rtl:
