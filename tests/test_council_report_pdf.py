@@ -168,6 +168,11 @@ def test_a_bilingual_report_sets_two_languages_side_by_side(demo, tmp_path):
     assert [x for x, t in runs if t == "Resumen"][0] < width / 2 < [x for x, t in runs if t == "Summary"][0]
     assert [x for x, t in runs if t == "Introducción"][0] < width / 2 < [x for x, t in runs if t == "Introduction"][0]
     assert result.pages > 2
+    # Arabic first: its column is the start one, at the right; English at the left.
+    out, _result = _report(demo, tmp_path, lang="ar", parallel="en", name="ar-en.pdf")
+    runs = _runs(out)
+    assert [x for x, t in runs if t == "Summary"][0] < width / 2
+    assert [x for x, t in runs if t == "1.1"][-1] > width / 2  # the Arabic column's 1.1
 
 
 def test_a_report_whose_meetings_have_no_outcomes_prints_section_1_only(demo, tmp_path):
