@@ -40,6 +40,7 @@ _ERRORS = {
     "unsupported-language": N_("“{lang}” is not an available language; the available ones "
                                "are {supported}."),
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
+    "unsupported-format": N_("“{fmt}” is not a format this installation can write; it writes {supported}."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
     "folder-not-writable": N_("The folder {path} cannot be written ({reason}). Check that the disk "
                               "is not full and that you may write there; nothing was changed."),

@@ -435,3 +435,10 @@ class AmbiguousLocalTime(InvalidValue):
     (HH:MM), date (ISO), zone"""
 
     code = "ambiguous-local-time"
+
+
+class UnsupportedFormat(PielError):
+    """A document format this installation cannot write. params: fmt, supported
+    (tuple of format names, "pdf", "docx")"""
+
+    code = "unsupported-format"
