@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
+
+from conftest import pdf_text
 
 from piel_desktop.services import records, report_records
 from piel_desktop.services.archive import fingerprint
@@ -37,7 +39,7 @@ def test_the_menu_entry_and_its_keys(window, qtbot):
     assert dialog.table.item(0, 3).text() == "9, 10, 11, 12, 13, 14"
 
 
-def test_a_clerk_enters_a_new_report_for_two_meetings(window, qtbot):
+def test_a_clerk_enters_a_new_report_for_two_meetings_and_prints_it(window, qtbot, tmp_path, monkeypatch):
     for number, day in ((15, dt.date(2019, 9, 23)), (16, dt.date(2020, 1, 20))):
         records.add_meeting(window.archive, number=number, start_date=day)
     dialog = _open(window, qtbot)
@@ -87,3 +89,22 @@ def test_a_clerk_enters_a_new_report_for_two_meetings(window, qtbot):
     assert report_records.values(window.archive, content.key)["references"] is None
     dialog.redo_button.click()
     assert report_records.values(window.archive, content.key)["references"] == "Resolution 179 (Rev. Busan, 2014)"
+    # Print report… and Export as Word…: language and file asked, made on the worker thread.
+    for fmt, name in (("pdf", "c20-57.pdf"), ("docx", "c20-57.docx")):
+        out = tmp_path / name
+        monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("English", True))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, out=out: (str(out), ""))
+        (dialog.print_button if fmt == "pdf" else dialog.word_button).click()
+        qtbot.waitUntil(lambda out=out: getattr(dialog, "last_result", None) is not None
+                        and dialog.last_result.path == out, timeout=60_000)
+        assert out.is_file() and out.stat().st_size > 1000
+    pdf = pdf_text(tmp_path / "c20-57.pdf")
+    assert "C20/57-E" in pdf and "Council is invited to note the report" in pdf
+    assert "Resolution 1306 instructs the group to report to Council annually:" in " ".join(pdf.split())
+    from docx import Document
+    document = Document(str(tmp_path / "c20-57.docx"))
+    words = "\n".join([p.text for p in document.paragraphs] + [
+        p.text for table in document.tables for cell in table._cells for p in cell.paragraphs])
+    assert "Council is invited to note the report" in words and "C20/57-E" in words
+    assert "Report saved to" in window.statusBar().currentMessage()
+

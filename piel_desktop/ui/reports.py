@@ -192,10 +192,12 @@ class ReportsWindow(edit_actions.StepsWindow):
             return make_report(archive, report=key, lang=lang, fmt=fmt, out=path, progress=progress)
 
         def done(result) -> None:
-            pages = getattr(result, "pages", 0) or 0
-            self.window_.statusBar().showMessage(ngettext(
-                "Report saved to {path} ({pages} page).", "Report saved to {path} ({pages} pages).",
-                pages).format(path=getattr(result, "path", path), pages=pages), 15000)
+            if result.pages:
+                text = ngettext("Report saved to {path} ({pages} page).", "Report saved to {path} ({pages} pages).",
+                                result.pages).format(path=result.path, pages=result.pages)
+            else:  # Word paginates when it opens the document
+                text = _("Report saved to {path}.").format(path=result.path)
+            self.window_.statusBar().showMessage(text, 15000)
             self.last_result = result
 
         self.window_.runner.run_with_dialog(self, _("Making the report…"), job, on_success=done,
