@@ -34,10 +34,9 @@ on runs); every run carries w:lang; Chinese runs name an East-Asian font.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import os
 import re
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,10 +48,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from piel_desktop import APP_NAME, __version__
-from piel_desktop.domain.errors import OutputNotWritable
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.reports.council_layout import Block, ReportLayout
-from piel_desktop.reports.pages import checked_output
+from piel_desktop.reports.pages import checked_output, write_atomically
 
 #: Fonts named in the document (Word substitutes what a machine lacks; LibreOffice uses
 #: fontconfig). Latin/Cyrillic, complex script (Arabic) and East-Asian (Chinese) slots.
@@ -65,6 +63,8 @@ BODY_SIZE = Pt(11)
 PRINTED_RULE = "____________"
 #: Characters XML 1.0 cannot hold (C0 controls except tab/newline/CR, lone surrogates,
 #: U+FFFE/U+FFFF). Tab and newline are kept: python-docx writes them as w:tab / w:br.
+_PIECES = re.compile("(\t|\n)")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -96,14 +96,7 @@ def write_report_docx(layout: ReportLayout, *, out: Path, progress: Progress = S
     for group in _grouped(layout.blocks):
         writer.write(group)
         progress.step(min(writer.blocks_done, total), total, "")
-    temporary = out.with_name(f".piel-report-{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        writer.document.save(str(temporary))
-        os.replace(temporary, out)
-    except OSError as e:
-        raise OutputNotWritable(path=str(out), reason=e.strerror or str(e)) from e
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomically(out, lambda temporary: writer.document.save(str(temporary)))
     return writer.paragraphs
 
 
@@ -130,8 +123,11 @@ class _Writer:
         self.rtl = layout.lang == "ar"
         self.document = Document()
         self.paragraphs = 0
+        self._ids: dict[str, str] = {}
+        self._body = self.document.element.body
+        self._body_end = self._body.sectPr
+        self._run_properties: dict = {}
         self.blocks_done = 0
-        self._previous_role = ""
         self._page_setup()
         self._styles()
         self._properties()
@@ -221,18 +217,16 @@ class _Writer:
             self._fonts(style.element.get_or_add_rPr(), size=size)
         return style
 
-    def _level_style(self, kind: str, level: int):
-        """The style "PIeL {kind} {level+1}", made the first time it is needed; its label
-        sits ``indent(level)`` from the margin and its text one step further."""
+    def _level_style(self, kind: str, level: int) -> str:
+        """The name of style "PIeL {kind} {level+1}", made the first time it is needed:
+        its label sits one step per level from the margin (quotes one step more), its
+        text one step further."""
         name = f"PIeL {kind} {level + 1}"
-        try:
-            return self.document.styles[name]
-        except KeyError:
-            pass
-        offset = {"Quote": 1, "Item": 0, "Subitem": 0}[kind]
-        style = self._new(name)
-        self._hanging(style, level=level + offset)
-        return style
+        if name not in self._ids:
+            style = self._new(name)
+            self._hanging(style, level=level + (1 if kind == "Quote" else 0))
+            self._ids[name] = style.style_id
+        return name
 
     def _hanging(self, style, *, level: int) -> None:
         fmt = style.paragraph_format
@@ -277,24 +271,27 @@ class _Writer:
                 text = OxmlElement("w:instrText")
                 text.set(qn("xml:space"), "preserve")
                 text.text = f" {instruction} \\* MERGEFORMAT "
-                run._r.append(text)
+                run.append(text)
             elif kind != "result":
                 char = OxmlElement("w:fldChar")
                 char.set(qn("w:fldCharType"), kind)
-                run._r.append(char)
+                run.append(char)
 
     # -- paragraphs ----------------------------------------------------------------------
+    # Paragraphs and runs are made as elements directly: python-docx's add_paragraph
+    # looks the style up by name through every style each time (10× slower).
 
     def header_and_title(self) -> None:
+        body = self.document.element.body
         for line in self.layout.header:
-            self._paragraph(self.document, "PIeL Header", [(line, self.layout.lang)])
-        self._paragraph(self.document, "Title", [(self.layout.title, self.layout.lang)])
+            self._paragraph(body, "PIeL Header", [(line, self.layout.lang)])
+        self._paragraph(body, "Title", [(self.layout.title, self.layout.lang)])
 
     def write(self, group: list[Block]) -> None:
         if group[0].role in ("box_heading", "box_text"):
             self._box(group)
         else:
-            self._block(self.document, group[0])
+            self._block(self.document.element.body, group[0])
         self.blocks_done += len(group)
 
     def _box(self, blocks: list[Block]) -> None:
@@ -311,10 +308,10 @@ class _Writer:
             _child(tbl_pr, "bidiVisual")
         cell = table.cell(0, 0)
         cell.width = Cm(17.0)
-        first = cell.paragraphs[0]
+        first = cell._tc.p_lst[0]
         for index, block in enumerate(blocks):
             style = "PIeL Box Heading" if block.role == "box_heading" else "PIeL Box Text"
-            self._block(cell, block, style=style, reuse=first if index == 0 else None)
+            self._block(cell._tc, block, style=style, reuse=first if index == 0 else None)
 
     def _block(self, container, block: Block, *, style: str | None = None, reuse=None) -> None:
         number = xml_safe(block.number)
@@ -329,10 +326,7 @@ class _Writer:
         pieces.append((text, block.lang))
         if block.mark:
             pieces.append(("\u00a0" + xml_safe(block.mark), self.layout.lang))
-        paragraph = self._paragraph(container, style, pieces, reuse=reuse)
-        if block.keep_with_next:
-            paragraph.paragraph_format.keep_with_next = True
-        self._previous_role = block.role
+        self._paragraph(container, style, pieces, reuse=reuse, keep_with_next=block.keep_with_next)
 
     def _style_for(self, block: Block) -> str:
         role, level = block.role, max(0, min(block.level, 8))
@@ -341,40 +335,82 @@ class _Writer:
         if role == "paragraph":
             return "PIeL Numbered"
         if role == "references":
-            return ("PIeL Reference Text" if self._previous_role == "references"
-                    else "PIeL References")
+            # "Referencias" at level 0, the references' lines under it at level 1.
+            return "PIeL Reference Text" if block.level > 0 else "PIeL References"
         if role == "quote":
-            return self._level_style("Quote", level).name
+            return self._level_style("Quote", level)
         if role == "item":
-            return self._level_style("Item", level).name
+            return self._level_style("Item", level)
         if role == "subitem":
-            return self._level_style("Subitem", max(level, 1)).name
+            return self._level_style("Subitem", max(level, 1))
         return {"rule": "PIeL Rule", "quote_heading": "PIeL Quote Heading",
                 "note": "PIeL Note"}.get(role, "Normal")
 
-    def _paragraph(self, container, style: str, pieces: list[tuple[str, str]], *, reuse=None):
+    def _style_id(self, name: str) -> str:
+        found = self._ids.get(name)
+        if found is None:
+            found = self._ids[name] = self.document.styles[name].style_id
+        return found
+
+    def _paragraph(self, container, style: str, pieces: list[tuple[str, str]], *, reuse=None,
+                   keep_with_next: bool = False):
+        """A w:p in ``container`` (body or table cell element), or ``reuse`` restyled."""
         if reuse is not None:
-            paragraph = reuse
-            paragraph.style = self.document.styles[style]
+            p = reuse
         else:
-            paragraph = container.add_paragraph(style=style)
-        self._bidi_paragraph(paragraph)
+            p = OxmlElement("w:p")
+            # Before the body's closing w:sectPr; add_p would search all children for it.
+            if container is self._body:
+                self._body_end.addprevious(p)
+            else:
+                container.append(p)
+        p.style = self._style_id(style)
+        p_pr = p.pPr
+        if keep_with_next:
+            _child(p_pr, "keepNext")
+        if self.rtl:
+            _child(p_pr, "bidi")
         for text, lang in pieces:
-            self._run(paragraph, xml_safe(text), lang)
+            p.append(self._run_element(xml_safe(text), lang))
         self.paragraphs += 1
-        return paragraph
+        return p
 
     def _bidi_paragraph(self, paragraph) -> None:
         if self.rtl:
             _set_bidi(paragraph._p.get_or_add_pPr())
 
+    def _run_element(self, text: str, lang: str):
+        """A w:r of ``text`` in ``lang``: tabs and line breaks as w:tab / w:br, the
+        rest in w:t, literally (lxml escapes <, & and quotes)."""
+        template = self._run_properties.get(lang)
+        if template is None:
+            template = OxmlElement("w:rPr")
+            if lang == "ar":
+                # Right-to-left and complex-script font and size: Arabic text only. A
+                # Spanish text quoted in an Arabic report stays a left-to-right run inside
+                # the right-to-left paragraph.
+                _child(template, "rtl")
+            _set_lang(template, lang)
+            self._run_properties[lang] = template
+        r = OxmlElement("w:r")
+        r.append(copy.deepcopy(template))
+        for piece in _PIECES.split(text):
+            if piece == "\t":
+                r.append(OxmlElement("w:tab"))
+            elif piece == "\n":
+                r.append(OxmlElement("w:br"))
+            elif piece:
+                t = OxmlElement("w:t")
+                t.text = piece
+                if piece[0].isspace() or piece[-1].isspace():
+                    t.set(_XML_SPACE, "preserve")
+                r.append(t)
+        return r
+
     def _run(self, paragraph, text: str, lang: str):
-        run = paragraph.add_run(text)
-        r_pr = run._r.get_or_add_rPr()
-        if self.rtl or lang == "ar":
-            _child(r_pr, "rtl")
-        _set_lang(r_pr, lang)
-        return run
+        r = self._run_element(text, lang)
+        paragraph._p.append(r)
+        return r
 
 
 def _set_bidi(p_pr) -> None:
