@@ -10,6 +10,7 @@ import difflib
 import importlib.util
 import re
 import unicodedata
+import uuid
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,7 @@ def test_the_spanish_report_reproduces_the_seed_paragraph_by_paragraph(demo, tmp
 def _translate_summary(demo, lang: str, text: str) -> None:
     key = report_content(demo).key
     with demo.unit_of_work() as uow:
-        summary_id = uow.session.get(m.Report, __import__("uuid").UUID(key)).summary_id
+        summary_id = uow.session.get(m.Report, uuid.UUID(key)).summary_id
     records.set_text(demo, summary_id, lang, text)
 
 
@@ -121,8 +122,10 @@ def test_every_character_of_the_report_is_in_the_pdf_of_each_language(demo, tmp_
     wanted = set(_fold("".join(texts)))
     found = set(_fold(_pdf_text(out)))
     assert wanted - found == set(), f"{lang}: characters missing from the PDF"
-    if lang != "es":  # the translated summary is there whole, not the Spanish one
-        assert _fold(_bench_sentences()[lang]) in _fold(_pdf_text(out)) or lang == "ar"
+    # The translated summary reads back whole (Arabic comes back in visual order from
+    # pypdf: its characters are checked above, its direction in the test below).
+    if lang not in ("es", "ar"):
+        assert _fold(_bench_sentences()[lang]) in _fold(_pdf_text(out))
     png = render_page(out, 0, tmp_path / f"page-{lang}.png")
     from PIL import Image
     with Image.open(png) as image:
