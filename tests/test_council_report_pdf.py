@@ -249,3 +249,21 @@ def test_the_report_command_writes_the_pdf_and_refuses_in_one_sentence(demo_path
     assert "odt" in error and "\n" not in error and "Traceback" not in error
     assert main(["--archive", str(demo_path), "report", "--lang", "es", "--out", str(demo_path)]) == 1
     assert "archive" in capsys.readouterr().err
+
+
+def test_a_cancelled_report_leaves_no_file(demo, tmp_path):
+    from piel_desktop.domain.errors import Cancelled
+    from piel_desktop.domain.progress import Progress
+
+    seen = []
+
+    def callback(done, total, _message):
+        seen.append(done)
+        if done >= 20:
+            progress.cancel()
+    progress = Progress(callback)
+    with pytest.raises(Cancelled):
+        make_report(demo, lang="es", fmt="pdf", out=tmp_path / "report.pdf", progress=progress)
+    assert max(seen) >= 20
+    assert not (tmp_path / "report.pdf").exists()
+    assert not any(p.suffix == ".tmp" for p in tmp_path.iterdir())
