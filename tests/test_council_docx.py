@@ -369,3 +369,31 @@ def test_a_30000_character_summary_prints_whole(tmp_path):
     pdf = to_pdf(out, tmp_path)
     text = normalise(re.sub(r"-[ \t]*\n", "-", " ".join(p.extract_text() for p in PdfReader(pdf).pages)))
     assert len(PdfReader(pdf).pages) >= 5 and text.count("protección") >= summary.count("protección")
+
+
+@pytest.mark.parametrize("lang", ["ar", "es", "zh"])
+def test_properties_in_schema_order(demo, tmp_path, lang):
+    """Word refuses a file whose property elements are out of the schema's order
+    (LibreOffice does not mind): check every rPr, pPr and tblPr of every part."""
+    from lxml import etree
+
+    from piel_desktop.reports.council_docx import _ORDERS
+    out = write_and_open(demo_layout(demo, lang), tmp_path)
+    checked = 0
+    with zipfile.ZipFile(out) as package:
+        for name in package.namelist():
+            if not name.startswith("word/") or not name.endswith(".xml"):
+                continue
+            root = etree.fromstring(package.read(name))
+            for tag, order in _ORDERS.items():
+                for element in root.iter(f"{W}{tag}"):
+                    names = [child.tag.removeprefix(W) for child in element]
+                    assert all(n in order for n in names), (name, tag, names)
+                    positions = [order.index(n) for n in names]
+                    assert positions == sorted(positions), (name, tag, names)
+                    checked += 1
+            if name == "word/styles.xml":
+                for style in ("Normal", "Title", "Heading1"):
+                    fonts = root.find(f".//{W}style[@{W}styleId='{style}']/{W}rPr/{W}rFonts")
+                    assert not [a for a in fonts.attrib if "heme" in a], (style, fonts.attrib)
+    assert checked > 1000

@@ -163,6 +163,10 @@ class _Writer:
 
     def _styles(self) -> None:
         styles = self.document.styles
+        defaults = self.document.styles.element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            for r_pr in defaults.iter(qn("w:rPr")):
+                self._fonts(r_pr, size=BODY_SIZE)
         normal = styles["Normal"]
         normal.font.name = LATIN_FONT
         normal.font.size = BODY_SIZE
@@ -237,6 +241,9 @@ class _Writer:
     def _fonts(self, r_pr, *, size) -> None:
         """Fonts of every script slot and the complex-script size in run properties."""
         fonts = _child(r_pr, "rFonts")
+        # A theme font (the template's asciiTheme="minorHAnsi"…) would win over ours.
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
         for attribute, value in (("w:ascii", LATIN_FONT), ("w:hAnsi", LATIN_FONT),
                                  ("w:cs", ARABIC_FONT), ("w:eastAsia", CJK_FONT)):
             fonts.set(qn(attribute), value)
@@ -247,8 +254,9 @@ class _Writer:
     def _footer(self) -> None:
         footer = self.document.sections[0].footer
         label = footer.paragraphs[0]
-        label.style = self._new("PIeL Footer", size=Pt(8))
-        label.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer_style = self._new("PIeL Footer", size=Pt(8))
+        footer_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        label.style = footer_style
         self._bidi_paragraph(label)
         pattern = xml_safe(self.layout.page_label)
         for piece in re.split(r"(\{page\}|\{pages\})", pattern):
@@ -259,7 +267,6 @@ class _Writer:
             elif piece:
                 self._run(label, piece, self.layout.lang)
         line = footer.add_paragraph(style="PIeL Footer")
-        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self._bidi_paragraph(line)
         self._run(line, xml_safe(self.layout.footer), self.layout.lang)
 
