@@ -51,7 +51,7 @@ def test_a_new_report_for_two_meetings_reads_back_whole(demo):
     assert content.introduction[0].quote_heading.original.text == "resolves"
     assert content.introduction[1].achievements == ()  # the new report has none (yet)
     assert content.brief.groups == ()  # meetings 15 and 16 have no outcomes
-    assert report_records.values(demo, key) == {**NEW, "references": None, "paragraphs": tuple(
+    assert report_records.values(demo, key) == {**NEW, "references": None, "period_start": None, "period_end": None, "paragraphs": tuple(
         {"quote_heading": None, "lists_achievements": False, "quotes": (), **p} for p in NEW["paragraphs"])}
     # The latest report by date is the new one; the 2018 report (undated) still there.
     assert report_content(demo).key == key

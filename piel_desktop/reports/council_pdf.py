@@ -181,6 +181,8 @@ def _side_by_side(left: ReportLayout, right: ReportLayout) -> list[Flowable]:
     notes = [a.undrawable_note(), b.undrawable_note()]
     if any(notes):
         rows.append([note or Spacer(0, 0) for note in notes])
+    if is_rtl(left.lang):  # the document's language in the start column, at the right
+        rows = [row[::-1] for row in rows]
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),

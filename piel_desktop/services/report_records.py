@@ -4,7 +4,8 @@ meetings they cover, their introduction paragraphs and the mandate clauses each 
 Values travel as one plain dict (:data:`FIELDS` and ``paragraphs``):
 
 - ``symbol`` ("C20/57-E"), ``agenda_item`` (one line each, at most 64 characters),
-  ``session_year`` (int), ``date`` (``datetime.date``), ``recipient`` ("council" or
+  ``session_year`` (int), ``date``, ``period_start``, ``period_end`` (``datetime.date``
+  or ISO text; the period may not end before it starts), ``recipient`` ("council" or
   "plenipotentiary"), ``original_language`` (a UN language code, required);
 - ``title``, ``summary``, ``action_requested``, ``references``: texts in the report's
   original language (str, or None for none);
@@ -29,10 +30,11 @@ from sqlalchemy import delete, select, update
 
 from piel_desktop.domain.errors import InvalidValue, RecordNotFound, ValueRequired
 from piel_desktop.domain.model import TranslationStatus
-from piel_desktop.services import mandate, snapshots
+from piel_desktop.services import mandate, registries, snapshots
 from piel_desktop.services.council_report import covered_numbers, find_report
 from piel_desktop.services.field_checks import Field, parse
 from piel_desktop.services.records import write_version
+from piel_desktop.services.registries import check_order
 from piel_desktop.storage import Archive, models as m
 from piel_desktop.storage.sync import stamped
 from piel_desktop.storage.texts import load_texts, new_text
@@ -42,7 +44,7 @@ MOST_TEXT = 200_000
 
 FIELDS: tuple[Field, ...] = (
     Field("symbol", "line", most=64), Field("session_year", "year"), Field("date", "date"),
-    Field("agenda_item", "line", most=64),
+    Field("agenda_item", "line", most=64), Field("period_start", "date"), Field("period_end", "date"),
     Field("recipient", "choice", required=True, choices=mandate.RECIPIENTS),
     Field("original_language", "language", required=True),
     Field("title", "text"), Field("summary", "text"), Field("action_requested", "text"),
@@ -72,6 +74,7 @@ def check(values: Mapping, *, partial: bool = False) -> dict:
         if isinstance(value, str) and len(value) > MOST_TEXT:
             raise InvalidValue(field=f.name, value=value[:40])
         checked[f.name] = value
+    check_order("period_end", checked.get("period_start"), checked.get("period_end"))
     if "paragraphs" in values:
         checked["paragraphs"] = tuple(_paragraph(p) for p in values["paragraphs"] or ())
     return checked
@@ -155,16 +158,17 @@ def edit_report(archive: Archive, report: str, changes: Mapping) -> None:
 def delete_report(archive: Archive, report: str) -> snapshots.Snapshot:
     """Delete a report with its achievements, paragraphs and links, to the trash;
     returns what was removed (for snapshots.restore, the undo). Raises RecordNotFound."""
-    from piel_desktop.services import registries
     with archive.unit_of_work() as uow:
         report_id = find_report(uow.session, report).id
     return registries.delete(archive, "report", report_id)
 
 
 def _write(s, record: m.Report, checked: dict) -> None:
-    for name in ("symbol", "session_year", "date", "agenda_item", "recipient", "original_language"):
+    for name in ("symbol", "session_year", "date", "agenda_item", "recipient", "original_language",
+                 "period_start", "period_end"):
         if name in checked:
             setattr(record, name, checked[name])
+    check_order("period_end", record.period_start, record.period_end)  # against what is stored
     lang = record.original_language or "en"
     for name, column in _TEXT_COLUMNS.items():
         if name in checked:
@@ -253,3 +257,32 @@ def _set_quotes(s, paragraph_id: uuid.UUID, quotes: tuple[uuid.UUID, ...]) -> No
             elif have[clause_id] != position:
                 s.execute(update(q).where(q.c.paragraph_id == paragraph_id, q.c.clause_id == clause_id)
                           .values(position=position))
+
+
+def clause_choices(archive: Archive) -> list[dict]:
+    """Every mandate clause a paragraph may quote, instrument by instrument in the
+    mandate's order, each clause after its parent: dicts ``id``, ``instrument``
+    (kind, number, issuer), ``section``, ``number``, ``depth`` (0 a top clause) and
+    ``text`` (its original words)."""
+    with archive.unit_of_work() as uow:
+        s = uow.session
+        instruments = s.scalars(select(m.Instrument).order_by(m.Instrument.position, m.Instrument.id)).all()
+        clauses = s.scalars(select(m.Clause).order_by(m.Clause.position, m.Clause.id)).all()
+        texts = load_texts(s, (c.text_id for c in clauses))
+    children: dict = {}
+    for c in clauses:
+        children.setdefault((c.instrument_id, c.parent_id), []).append(c)
+    result: list[dict] = []
+
+    def walk(instrument, parent_id, depth: int) -> None:
+        for c in children.get((instrument.id, parent_id), ()):
+            text = texts.get(c.text_id)
+            words = (text.original or text.versions[0]).text if text and text.versions else ""
+            result.append({"id": c.id, "instrument": (instrument.kind, instrument.number, instrument.issuer),
+                           "section": c.section, "number": c.number, "depth": depth, "text": words})
+            if depth < 20:
+                walk(instrument, c.id, depth + 1)
+
+    for instrument in instruments:
+        walk(instrument, None, 0)
+    return result
