@@ -5,6 +5,8 @@ With no command the window opens (Qt is imported only then). Commands:
 - ``init [--demo] [--office NAME]``: create an archive, refusing to overwrite one;
 - ``brief --lang es [--parallel en] --meetings 9-14 --out FILE.pdf``: print a brief;
 - ``followup --lang es [--meeting N] [--status S] --out FILE.pdf``: the follow-up brief;
+- ``report [--report KEY|SYMBOL] --lang es --format pdf|docx --out FILE [--parallel LANG]``:
+  the report to Council (these three in cli_print.py);
 - ``check``: integrity check, schema version and record counts;
 - ``fingerprint``: the content fingerprint, equal in archives that hold the same records;
 - ``export --to OFFICE --out FILE`` (or ``--full``): a package for another office;
@@ -30,15 +32,14 @@ from pathlib import Path
 
 from piel_desktop import APP_NAME, __version__, paths
 from piel_desktop.domain.errors import NoDisplay, PielError, UnsupportedLanguage
-from piel_desktop.domain.meetings import parse_meeting_numbers
-from piel_desktop.i18n import _, format_list, format_number, ngettext, normalize_language, resolve_language, \
+from piel_desktop.i18n import _, format_number, ngettext, normalize_language, resolve_language, \
     set_ui_language, system_language_candidates, ui_language, ui_languages
-from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.services import PACKAGE_SUFFIX, TABLE_KINDS
 from piel_desktop.messages import (
     RECORD_KIND_LABELS, conflict_line, describe, import_report, label, unexpected,
 )
 from piel_desktop.settings import Settings
+from piel_desktop.cli_print import add_print_commands, run_brief, run_followup, run_report
 
 log = logging.getLogger("piel_desktop")
 
@@ -68,25 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--office", default="", metavar="NAME",
                       help=_("name of the office that keeps this archive; on an existing archive, renames it"))
 
-    brief = commands.add_parser("brief", help=_("print a PDF brief of meeting outcomes"))
-    brief.add_argument("--lang", dest="brief_lang", metavar="LANG", type=str.lower,
-                       help=_("language of the brief ({languages}); default: the interface language")
-                       .format(languages=", ".join(BRIEF_LANGUAGES)))
-    brief.add_argument("--parallel", metavar="LANG", type=str.lower,
-                       help=_("a second language set side by side with the first (bilingual brief)"))
-    brief.add_argument("--meetings", metavar="NUMBERS",
-                       help=_("meetings to include, such as 9-14 or 9,12-14 (default: all)"))
-    brief.add_argument("--out", type=Path, required=True, metavar="FILE",
-                       help=_("PDF file to write"))
-
-    followup = commands.add_parser("followup", help=_("print the follow-up brief: outcomes by status"))
-    followup.add_argument("--lang", dest="brief_lang", metavar="LANG", type=str.lower,
-                          help=_("language of the brief ({languages}); default: the interface language")
-                          .format(languages=", ".join(BRIEF_LANGUAGES)))
-    followup.add_argument("--meeting", type=int, metavar="NUMBER", help=_("only the outcomes of this meeting"))
-    followup.add_argument("--status", action="append", default=[], metavar="STATUS",
-                          help=_("only outcomes with this status (may be repeated)"))
-    followup.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("PDF file to write"))
+    add_print_commands(commands)
 
     commands.add_parser("check", help=_("check the archive's integrity and count its records"))
     commands.add_parser("fingerprint", help=_("print the content fingerprint of the archive"))
@@ -147,34 +130,6 @@ def _run_init(args: argparse.Namespace) -> int:
         pass
     print(_("Created the archive {path}.").format(path=path) if not args.demo else
           _("Created the demo archive {path}.").format(path=path))
-    return EXIT_OK
-
-
-def _run_brief(args: argparse.Namespace) -> int:
-    from piel_desktop.reports.brief import make_brief
-    from piel_desktop.services.archive import open_archive
-    numbers = list(parse_meeting_numbers(args.meetings)) if args.meetings is not None else None
-    lang = ui_language() if args.brief_lang is None else args.brief_lang
-    with open_archive(_archive_path(args)) as archive:
-        result = make_brief(archive, lang=lang, out=args.out, meetings=numbers,
-                            parallel=args.parallel)
-    print(ngettext("Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", result.pages)
-          .format(path=result.path, pages=result.pages))
-    print(_("Meetings included: {numbers}").format(
-        numbers=format_list([str(n) for n in result.meetings], ui_language())))
-    return EXIT_OK
-
-
-def _run_followup(args: argparse.Namespace) -> int:
-    from piel_desktop.reports.tracker_brief import make_tracker_brief
-    from piel_desktop.services.archive import open_archive
-    from piel_desktop.services.tracker import TrackerFilter
-    lang = ui_language() if args.brief_lang is None else args.brief_lang
-    flt = TrackerFilter(meeting=args.meeting, statuses=tuple(args.status))
-    with open_archive(_archive_path(args)) as archive:
-        result = make_tracker_brief(archive, lang=lang, out=args.out, flt=flt)
-    print(ngettext("Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", result.pages)
-          .format(path=result.path, pages=result.pages))
     return EXIT_OK
 
 
@@ -362,7 +317,10 @@ def _run_window(args: argparse.Namespace, settings: Settings, package: Path | No
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "init": _run_init, "brief": _run_brief, "followup": _run_followup, "check": _run_check, "fingerprint": _run_fingerprint,
+    "init": _run_init, "brief": lambda args: run_brief(args, _archive_path(args)),
+    "followup": lambda args: run_followup(args, _archive_path(args)),
+    "report": lambda args: run_report(args, _archive_path(args)),
+    "check": _run_check, "fingerprint": _run_fingerprint,
     "export": _run_export, "import": _run_import, "offices": _run_offices, "conflicts": _run_conflicts,
     "table": _run_table, "import-table": _run_import_table, "search": _run_search,
 }

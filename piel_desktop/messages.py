@@ -40,6 +40,8 @@ _ERRORS = {
     "unsupported-language": N_("“{lang}” is not an available language; the available ones "
                                "are {supported}."),
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
+    "unsupported-format": N_("“{fmt}” is not a format this installation can write; it writes {supported}."),
+    "parallel-needs-pdf": N_("A report with two languages side by side can only be written as a PDF."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
     "folder-not-writable": N_("The folder {path} cannot be written ({reason}). Check that the disk "
                               "is not full and that you may write there; nothing was changed."),
@@ -309,6 +311,7 @@ RECORD_KIND_LABELS = {
     "practice": N_("Good practices"),
     "document": N_("Documents"),
     "follow_up_note": N_("Follow-up notes"),
+    "report_paragraph": N_("Report paragraphs"),
 }
 
 
@@ -320,7 +323,8 @@ RECORD_NAMES = {
     "organisation": N_("Organisation"), "text": N_("Text"), "text_version": N_("Language version"),
     "country_effort": N_("Country effort"), "practice": N_("Good practice"),
     "document": N_("Document"), "meeting_outcome": N_("Link"), "outcome_organisation": N_("Link"),
-    "practice_document": N_("Link"),
+    "practice_document": N_("Link"), "report_paragraph": N_("Report paragraph"),
+    "report_meeting": N_("Link"), "report_quote": N_("Quoted clause"),
 }
 
 
@@ -343,6 +347,11 @@ FIELD_LABELS = {
     "description": N_("Description"), "links": N_("Links"), "contact": N_("Contact"),
     "partners": N_("Partners"), "summary": N_("Summary"), "organisation_id": N_("Organisation"),
     "documents": N_("Documents"), "language": N_("Language"), "public": N_("Public"),
+    "references_id": N_("References"), "agenda_item": N_("Agenda item"),
+    "original_language": N_("Original language"), "quote_heading_id": N_("Heading of the quoted clauses"),
+    "lists_achievements": N_("Lists the achievements"), "paragraph_id": N_("Report paragraph"),
+    "clause_id": N_("Clause"), "report_id": N_("Report"), "meetings": N_("Meetings"),
+    "paragraphs": N_("Paragraphs"), "quotes": N_("Quoted clauses"),
     "file_name": N_("File name"), "blob_sha256": N_("File"), "size": N_("Size"),
     "document_id": N_("Document"), "practice_id": N_("Practice"),
     "reported_with": N_("Reported together with"),
@@ -401,6 +410,8 @@ RECORD_KIND_SINGULAR = {
     "country_effort": N_("Country effort"), "practice": N_("Good practice"),
     "document": N_("Document"), "practice_document": N_("Link"),
     "follow_up_note": N_("Follow-up note"), "follow_up_document": N_("Link"),
+    "report_paragraph": N_("Report paragraph"), "report_meeting": N_("Link"),
+    "report_quote": N_("Quoted clause"),
 }
 
 ACTION_LABELS = {

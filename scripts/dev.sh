@@ -21,6 +21,8 @@ APT_PACKAGES=(
   fonts-noto-core
   # PyInstaller reads the libraries' dependencies with objdump (build_installer.py)
   binutils
+  # tests/test_council_docx.py opens the Word report in LibreOffice (soffice --convert-to pdf)
+  libreoffice-writer-nogui
 )
 PYTHON=${PYTHON:-python3}
 

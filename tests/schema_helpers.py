@@ -17,8 +17,42 @@ _TABLES_5 = ("follow_up_document", "follow_up_note")
 _INDEXES_6 = ("ix_outcome_organisation_organisation_id", "ix_outcome_addressee")
 
 
+#: What migration 0009 added: tables, and the report's columns.
+_TABLES_9 = ("report_quote", "report_paragraph", "report_meeting")
+_COLUMNS_9 = ("original_language", "agenda_item", "references_id", "title_id")
+
+
+def undo_schema_9(con: sqlite3.Connection) -> None:
+    """Remove what migration 0009 added: the report's records (covered meetings,
+    paragraphs, quotes) and its new columns (foreign keys off, as migrations run)."""
+    for name in _TABLES_9:
+        for statement in drop_triggers(name):
+            con.execute(statement)
+        con.execute(f'DROP TABLE "{name}"')
+    for statement in drop_triggers("report"):
+        con.execute(statement)
+    info = con.execute('PRAGMA table_info("report")').fetchall()
+    kept = [r[1] for r in info if r[1] not in _COLUMNS_9]
+    sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'report'").fetchone()[0]
+    # One column or constraint a line (as SQLAlchemy writes CREATE TABLE): leave out
+    # the lines naming the new columns, then the comma the last line kept has left.
+    # Made under another name and renamed, so that references to "report" stay.
+    lines = [line for line in sql.split("\n") if not any(c in line for c in _COLUMNS_9)]
+    lines[-2] = lines[-2].rstrip().rstrip(",").rstrip()
+    con.execute("\n".join(lines).replace('CREATE TABLE "report"', 'CREATE TABLE "report_8"', 1))
+    cols = ", ".join(f'"{c}"' for c in kept)
+    con.execute(f'INSERT INTO "report_8" ({cols}) SELECT {cols} FROM "report"')
+    con.execute('DROP TABLE "report"')
+    con.execute('ALTER TABLE "report_8" RENAME TO "report"')
+    info = con.execute('PRAGMA table_info("report")').fetchall()
+    for statement in create_triggers("report", [r[1] for r in info if r[5]],
+                                     [r[1] for r in info if not r[5] and r[1] != "sync_clock"]):
+        con.execute(statement)
+
+
 def undo_schema_8(con: sqlite3.Connection) -> None:
-    """Remove what migration 0008 added: the meeting's start time and time zone."""
+    """Remove what migrations 0009 and 0008 added: the meeting's start time and time zone."""
+    undo_schema_9(con)
     _undo(con, (), "meeting", "time_zone")
     _undo(con, (), "meeting", "start_time")
 

@@ -174,39 +174,7 @@ def _ok(editor):
     editor.buttons.button(QDialogButtonBox.Ok).click()
 
 
-def test_report_editor_creates_edits_says_what_is_wrong_and_undoes(window, qtbot):
-    window.registry_actions["report"].trigger()
-    dialog = window.registry_dialog
-    qtbot.addWidget(dialog)
-    assert dialog.windowTitle() == "Reports" and dialog.model.rowCount() == 1  # the demo's report
-    editor = dialog.new()
-    editor.widgets["symbol"].setText("C19/20-E")
-    editor.widgets["session_year"].setText("1800")
-    _ok(editor)
-    assert editor.isVisible() and "between" in editor.problems["session_year"].text()
-    assert dialog.model.rowCount() == 1
-    editor.widgets["session_year"].setText("2019")
-    editor.widgets["period_start"].setText("2018-06-01")
-    editor.widgets["period_end"].setText("2019-05-31")
-    editor.widgets["recipient"].setCurrentIndex(editor.widgets["recipient"].findData("plenipotentiary"))
-    _ok(editor)
-    assert not editor.isVisible() and dialog.model.rowCount() == 2
-    assert window.undo_action.text() == "&Undo: add report"
-    created = dialog.current()
-    assert dialog.model.cell(created, "recipient") == "Plenipotentiary Conference"
-    editor = dialog.edit()
-    editor.widgets["period_end"].setText("2017-01-01")
-    editor.accept()
-    assert editor.isVisible() and not editor.problems["period_end"].isHidden()
-    editor.widgets["period_end"].setText("2019-05-31")
-    editor.widgets["action_requested_id"].setPlainText("To take note of the report")
-    editor.accept()
-    assert not editor.isVisible()
-    assert dialog.undo_button.text() == "&Undo: edit report"
-    dialog.undo_button.click()
-    assert registries.values(window.archive, "report", created.id)["action_requested_id"] is None
-    dialog.redo_button.click()
-    assert registries.values(window.archive, "report", created.id)["action_requested_id"] == "To take note of the report"
+# The report editor (Records → Reports…) is tested in test_report_window.py.
 
 
 def _mandate(window, qtbot):

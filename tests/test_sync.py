@@ -32,8 +32,8 @@ def test_a_full_package_brings_an_empty_archive_to_the_same_fingerprint(hq_afric
     result = sync.import_package(empty, package)
     # Records as people see them (texts count with their record): 6 meetings, 24
     # outcomes, 2 instruments, 7 clauses, 1 report, 4 achievements, 5 consultations,
-    # 8 organisations; the working group is there already.
-    assert result.preview.counts == {"new": 57} and not result.already_applied
+    # 8 organisations, 4 report paragraphs; the working group is there already.
+    assert result.preview.counts == {"new": 61} and not result.already_applied
     assert fingerprint(empty) == fingerprint(hq)
     assert check_archive(empty).ok
     assert [m.number for m in records.list_meetings(empty)] == [9, 10, 11, 12, 13, 14]

@@ -435,3 +435,17 @@ class AmbiguousLocalTime(InvalidValue):
     (HH:MM), date (ISO), zone"""
 
     code = "ambiguous-local-time"
+
+
+class UnsupportedFormat(PielError):
+    """A document format this installation cannot write. params: fmt, supported
+    (tuple of format names, "pdf", "docx")"""
+
+    code = "unsupported-format"
+
+
+class ParallelNeedsPdf(PielError):
+    """A bilingual (side by side) document asked for in a format other than PDF.
+    params: fmt"""
+
+    code = "parallel-needs-pdf"

@@ -9,6 +9,7 @@ import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -21,6 +22,8 @@ from piel_desktop.domain.errors import NotAFile, OutputNotWritable
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.reports.fonts import family_for, register_fonts
 from piel_desktop.reports.typeset import is_rtl, visual
+
+T = TypeVar("T")
 
 MUTED = colors.HexColor("#5f6b7a")
 #: Text width of an A4 page with the margins used here, in points.
@@ -112,8 +115,8 @@ def write_pdf(story: list[Flowable], *, out: Path, lang: str, title: str, author
     register_fonts()
     canvas_maker = functools.partial(_PagedCanvas, lang=lang, header=header, footer=footer,
                                      page_label=page_label)
-    temporary = out.with_name(f".piel-brief-{uuid.uuid4().hex[:8]}.tmp")
-    try:
+
+    def build(temporary: Path) -> int:
         doc = _Document(str(temporary), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                         topMargin=20 * mm, bottomMargin=22 * mm, title=title, author=author,
                         subject=title, creator=f"{APP_NAME} {__version__}", lang=lang,
@@ -121,9 +124,23 @@ def write_pdf(story: list[Flowable], *, out: Path, lang: str, title: str, author
                         # Start pages in our font; else every PDF names Helvetica, unembedded.
                         initialFontName=family_for(lang))
         doc.build(story, canvasmaker=canvas_maker)
+        return doc.page
+
+    return write_atomically(out, build)
+
+
+def write_atomically(out: Path, write: Callable[[Path], T]) -> T:
+    """Run ``write(temporary)`` on a file beside ``out`` (same folder, so same disk),
+    then move it onto ``out``: the file appears complete or not at all, and whatever
+    ``write`` raises (Cancelled) leaves nothing behind. Returns what ``write`` returns.
+    Raises OutputNotWritable for a file-system error.
+    """
+    temporary = out.with_name(f".piel-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        result = write(temporary)
         os.replace(temporary, out)
     except OSError as e:
         raise OutputNotWritable(path=str(out), reason=e.strerror or str(e)) from e
     finally:
         temporary.unlink(missing_ok=True)
-    return doc.page
+    return result

@@ -28,7 +28,7 @@ from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.i18n import format_date, format_number, translation
 from piel_desktop.messages import ADDRESSEE_LABELS, STATUS_LABELS
 from piel_desktop.reports import BRIEF_LANGUAGES
-from piel_desktop.reports.brief import Phrases
+from piel_desktop.reports.phrases import Phrases
 from piel_desktop.reports.fonts import family_for
 from piel_desktop.reports.pages import WIDTH, checked_output, write_pdf
 from piel_desktop.reports.typeset import Role, is_rtl, paragraph, visual

@@ -23,6 +23,7 @@ from piel_desktop.domain.model import (
 )
 from piel_desktop.paths import resources_dir
 from piel_desktop.storage import Archive, models as m, queries
+from piel_desktop.storage.sync import stamped
 from piel_desktop.storage.texts import new_text
 
 DEMO_NAMESPACE = uuid.UUID("6f0b7a52-3c1e-5d2a-9a57-1c2b0e8d4f10")
@@ -73,6 +74,9 @@ class _Loader:
         self.default_status = defaults.get("status", str, required=False) or OutcomeStatus.AGREED
         self.organisations: dict[str, m.Organisation] = {}
         self.outcomes: dict[str, uuid.UUID] = {}
+        self.clause_keys: set[str] = set()
+        #: Rows of link tables (table, values), written once the records are stamped.
+        self.links: list[tuple] = []
 
     def text(self, node: _Node, key: str, owner: str, *, required: bool = True) -> uuid.UUID | None:
         """A text field: a string in the file's language, or a table lang -> string."""
@@ -152,7 +156,7 @@ class _Loader:
         for node in root.children("consultations"):
             self.consultation(node, body.id)
         if "report" in root.data:
-            self.report(_Node(root.data["report"], "report"), body.id)
+            self.report(_Node(root.data["report"], "report"), body.id, meetings)
 
     def instrument(self, node: _Node, body_id: uuid.UUID, position: int) -> None:
         key = node.get("key", str)
@@ -168,6 +172,7 @@ class _Loader:
         for position, child in enumerate(node.children("clauses"), 1):
             number = child.get("number", str)
             key = f"{owner}/clause/{number}"
+            self.clause_keys.add(key)
             child_section = child.get("section", str, required=section is None) or section
             self.s.add(m.Clause(id=record_id(key), instrument_id=instrument_id, parent_id=parent_id,
                                 section=child_section, number=number, position=position,
@@ -205,14 +210,27 @@ class _Loader:
             results_id=self.text(node, "results", key, required=False),
             outcome_id=self.outcomes.get(ref)))
 
-    def report(self, node: _Node, body_id: uuid.UUID) -> None:
+    def report(self, node: _Node, body_id: uuid.UUID, meetings: dict[int, m.Meeting]) -> None:
         key = node.get("key", str)
+        numbers = node.get("meetings", list, required=False) or []
+        if any(n not in meetings for n in numbers):
+            raise DemoDataInvalid(where=f"{node.where}.meetings", problem="names an unknown meeting")
+        language = node.get("original_language", str, required=False) or self.lang
+        if language not in LANGUAGES:
+            raise DemoDataInvalid(where=f"{node.where}.original_language", problem=f"unknown {language!r}")
         self.s.add(m.Report(
             id=record_id(key), body_id=body_id, symbol=node.get("symbol", str, required=False),
             date=node.get("date", dt.date, required=False), recipient=node.get("recipient", str),
             session_year=node.get("session_year", int, required=False),
+            agenda_item=node.get("agenda_item", str, required=False), original_language=language,
+            title_id=self.text(node, "title", key, required=False),
+            references_id=self.text(node, "references", key, required=False),
             summary_id=self.text(node, "summary", key, required=False),
             action_requested_id=self.text(node, "action_requested", key, required=False)))
+        self.links.extend((m.report_meeting, {"report_id": record_id(key), "meeting_id": meetings[n].id})
+                          for n in numbers)
+        for position, item in enumerate(node.children("paragraphs"), 1):
+            self.paragraph(item, key, position)
         for position, item in enumerate(node.children("achievements"), 1):
             item_key = f"{key}/achievement/{item.get('label', str, required=False) or position}"
             self.s.add(m.Achievement(
@@ -220,6 +238,24 @@ class _Loader:
                 label=item.get("label", str, required=False),
                 title_id=self.text(item, "title", item_key),
                 text_id=self.text(item, "text", item_key, required=False)))
+
+
+    def paragraph(self, node: _Node, report_key: str, position: int) -> None:
+        """One paragraph of the report's introduction; its ``quotes`` are clause keys."""
+        key = f"{report_key}/paragraph/{position}"
+        quotes = node.get("quotes", list, required=False) or []
+        if any(not isinstance(q, str) or q.partition("/clause/")[2] == "" for q in quotes):
+            raise DemoDataInvalid(where=f"{node.where}.quotes", problem="expected clause keys")
+        self.s.add(m.ReportParagraph(
+            id=record_id(key), report_id=record_id(report_key), position=position,
+            text_id=self.text(node, "text", key),
+            quote_heading_id=self.text(node, "quote_heading", key, required=False),
+            lists_achievements=node.get("lists_achievements", bool, required=False) or False))
+        for quote_position, clause_key in enumerate(quotes, 1):
+            if clause_key not in self.clause_keys:
+                raise DemoDataInvalid(where=f"{node.where}.quotes", problem=f"no clause {clause_key!r}")
+            self.links.append((m.report_quote, {"paragraph_id": record_id(key),
+                                                "clause_id": record_id(clause_key), "position": quote_position}))
 
 
 def read_demo_data(path: Path | None = None) -> dict:
@@ -260,6 +296,9 @@ def load_demo(archive: Archive, path: Path | None = None, *, body_only: bool = F
             # archive made with only it never claims to have seen the rest.
             uow.stamp_as(replica_id, (int(at.timestamp() * 1000) << 16) - body_only)
         try:
+            with stamped(uow.session):
+                for table, values in loader.links:
+                    uow.session.execute(table.insert().values(**values))
             uow.commit()
         except IntegrityError as e:  # a key or meeting number used twice, say
             raise DemoDataInvalid(where="demo", problem=str(e.orig)) from e

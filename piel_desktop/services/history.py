@@ -22,12 +22,13 @@ error and the step is dropped, so the history never repeats a failing step.
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from piel_desktop.i18n import N_
-from piel_desktop.services import follow_up, mandate, records, registries, snapshots
+from piel_desktop.services import follow_up, mandate, records, registries, report_records, snapshots
 from piel_desktop.storage import Archive
 
 #: Step names, translated when shown ("Undo: edit outcome status").
@@ -160,6 +161,35 @@ class History:
             undo=lambda: snapshots.restore(self.archive, removed),
             redo=lambda: registries.delete(self.archive, kind, record_id)))
 
+    def add_report(self, new: dict) -> str:
+        """Add a report to Council as report_records.add_report does (same errors,
+        nothing written on error); returns its key. Undo deletes it, redo brings it
+        back under the same key."""
+        key = report_records.add_report(self.archive, new)
+        made = report_records.values(self.archive, key)
+        self._push(Step(
+            _RECORD_LABELS["report", "create"],
+            undo=lambda: report_records.delete_report(self.archive, key),
+            redo=lambda: report_records.add_report(self.archive, made, report_id=uuid.UUID(key))))
+        return key
+
+    def edit_report(self, key: str, changes: dict) -> bool:
+        """Change a report as report_records.edit_report does, remembering what the
+        changed fields held (``paragraphs`` whole). Returns False if nothing changed."""
+        return self._edit_step(
+            _RECORD_LABELS["report", "edit"], report_records.values(self.archive, key),
+            report_records.check(changes, partial=True),
+            lambda values: report_records.edit_report(self.archive, key, values), same=operator.eq)
+
+    def delete_report(self, key: str) -> None:
+        """Delete a report (to the trash) with its paragraphs, achievements and links;
+        undo brings it all back exactly."""
+        removed = report_records.delete_report(self.archive, key)
+        self._push(Step(
+            _RECORD_LABELS["report", "delete"],
+            undo=lambda: snapshots.restore(self.archive, removed),
+            redo=lambda: report_records.delete_report(self.archive, key)))
+
     def move(self, kind: str, record_id: uuid.UUID, step: int) -> bool:
         """Move an instrument or a clause among its siblings (mandate.move: ``step``
         -1 up, +1 down). Returns False when it cannot move further (no step)."""
@@ -238,17 +268,20 @@ class History:
     def edit_note(self, note_id: uuid.UUID, changes: dict) -> bool:
         """Change a note's date, text or documents as follow_up.edit_note does,
         remembering what they held. Returns False if nothing changed (no step)."""
-        before = follow_up.values(self.archive, note_id)
-        changes = {name: value for name, value in follow_up.check(changes).items()
-                   if not _same(before.get(name), value)}
+        return self._edit_step(
+            _RECORD_LABELS["note", "edit"], follow_up.values(self.archive, note_id), follow_up.check(changes),
+            lambda values: follow_up.edit_note(self.archive, note_id, values))
+
+    def _edit_step(self, label: str, before: dict, checked: dict, write, same=None) -> bool:
+        """Write the ``checked`` values that differ from ``before`` with ``write(values)``
+        and remember the step (undo writes back what they held); False if none differ."""
+        same = same or _same
+        changes = {name: value for name, value in checked.items() if not same(before.get(name), value)}
         if not changes:
             return False
-        follow_up.edit_note(self.archive, note_id, changes)
+        write(changes)
         earlier = {name: before[name] for name in changes}
-        self._push(Step(
-            _RECORD_LABELS["note", "edit"],
-            undo=lambda: follow_up.edit_note(self.archive, note_id, earlier),
-            redo=lambda: follow_up.edit_note(self.archive, note_id, changes)))
+        self._push(Step(label, undo=lambda: write(earlier), redo=lambda: write(changes)))
         return True
 
     def delete_note(self, note_id: uuid.UUID) -> None:

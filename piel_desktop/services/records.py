@@ -465,30 +465,36 @@ def brief_content(archive: Archive, numbers: Iterable[int] | None = None) -> Bri
     selection has no outcomes.
     """
     with archive.unit_of_work() as uow:
-        s = uow.session
-        the_body = queries.body(s)
-        all_meetings = queries.meetings(s)
-        if numbers is None:
-            chosen = all_meetings
-        else:
-            wanted = set(numbers)
-            missing = wanted - {mt.number for mt in all_meetings}
-            if missing:
-                raise UnknownMeetings(numbers=tuple(sorted(missing)))
-            chosen = [mt for mt in all_meetings if mt.number in wanted]
-        by_number = {mt.number: mt for mt in all_meetings}
-        # Widen the selection to the meetings its outcomes were reported with, and
-        # theirs, until nothing is added: a group is printed with all its outcomes.
-        selected: set[int] = {mt.number for mt in chosen}
-        while True:
-            outcomes = queries.outcomes_for_meetings(s, [by_number[n].id for n in selected])
-            involved = selected | {n for o in outcomes for n in o.meeting_numbers}
-            if involved == selected:
-                break
-            selected = involved
-        if the_body is None or not outcomes:
-            raise NothingToPrint()
-        fingerprint = queries.content_fingerprint(s)
+        return brief_in_session(uow.session, numbers)
+
+
+def brief_in_session(s, numbers: Iterable[int] | None, *, empty_ok: bool = False) -> BriefContent:
+    """:func:`brief_content` inside the caller's unit of work (the report to Council
+    reads its section 2 with it, in its own transaction). With ``empty_ok`` a selection
+    without outcomes gives no groups instead of raising NothingToPrint."""
+    the_body = queries.body(s)
+    all_meetings = queries.meetings(s)
+    if numbers is None:
+        chosen = all_meetings
+    else:
+        wanted = set(numbers)
+        missing = wanted - {mt.number for mt in all_meetings}
+        if missing:
+            raise UnknownMeetings(numbers=tuple(sorted(missing)))
+        chosen = [mt for mt in all_meetings if mt.number in wanted]
+    by_number = {mt.number: mt for mt in all_meetings}
+    # Widen the selection to the meetings its outcomes were reported with, and
+    # theirs, until nothing is added: a group is printed with all its outcomes.
+    selected: set[int] = {mt.number for mt in chosen}
+    while True:
+        outcomes = queries.outcomes_for_meetings(s, [by_number[n].id for n in selected])
+        involved = selected | {n for o in outcomes for n in o.meeting_numbers}
+        if involved == selected:
+            break
+        selected = involved
+    if the_body is None or (not outcomes and not empty_ok):
+        raise NothingToPrint()
+    fingerprint = queries.content_fingerprint(s)
     involved = sorted({n for o in outcomes for n in o.meeting_numbers},
                       key=lambda n: (by_number[n].start_date, n))
     groups = []

@@ -124,13 +124,13 @@ def check(kind_name: str, values: Mapping) -> dict:
             checked[name] = values[name] or None
     if kind_name in _PERIODS:
         first, last = _PERIODS[kind_name]
-        _check_order(last, checked.get(first), checked.get(last))
+        check_order(last, checked.get(first), checked.get(last))
     if kind_name == "meeting" and {"start_date", "start_time", "time_zone"} <= set(checked):
         check_start(checked["start_date"], checked["start_time"], checked["time_zone"])
     return checked
 
 
-def _check_order(field: str, start, end) -> None:
+def check_order(field: str, start, end) -> None:
     """Raises EndBeforeStart (dates) or RevisedBeforeAdopted (years) when ``end`` comes
     before ``start``."""
     if start is None or end is None or end >= start:
@@ -438,7 +438,7 @@ def _write(s, spec: Kind, record, checked: dict) -> None:
         mandate.check_clause(s, record)
     if spec.name in _PERIODS:  # an edit of one end against the other as stored
         first, last = _PERIODS[spec.name]
-        _check_order(last, getattr(record, first), getattr(record, last))
+        check_order(last, getattr(record, first), getattr(record, last))
     if spec.name == "meeting":  # the start time against its date and zone as stored
         check_start(record.start_date, record.start_time, record.time_zone)
 

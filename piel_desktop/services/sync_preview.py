@@ -20,7 +20,8 @@ MOST_ITEMS = 200
 _TEXT_COLUMNS = {
     "outcome": ("text_id",), "body": ("name_id", "acronym_id"), "instrument": ("citation_id",),
     "clause": ("text_id",), "meeting": ("venue_id",), "organisation": ("name_id", "acronym_id"),
-    "report": ("summary_id", "action_requested_id"), "achievement": ("title_id", "text_id"),
+    "report": ("summary_id", "action_requested_id", "title_id", "references_id"),
+    "report_paragraph": ("text_id", "quote_heading_id"), "achievement": ("title_id", "text_id"),
     "consultation": ("topic_id", "results_id"),
 }
 _ALL_TEXT_COLUMNS = sorted({c for columns in _TEXT_COLUMNS.values() for c in columns})

@@ -17,7 +17,8 @@ from piel_desktop.storage.merge import Merger, MissingReference
 
 #: Tables whose rows come along with another record and never head an entry.
 _DEPENDENT = frozenset({"text", "text_version", "meeting_outcome", "outcome_organisation",
-                        "practice_document", "follow_up_document"})
+                        "practice_document", "follow_up_document", "report_meeting",
+                        "report_quote"})
 
 
 @dataclass(frozen=True)

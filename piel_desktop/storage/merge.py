@@ -29,7 +29,7 @@ CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
 _CHUNK = 400
 #: Effects kept one by one for the preview; beyond, only counted.
 DETAILED = 5_000
-_LINK_TABLES = frozenset({"meeting_outcome", "outcome_organisation"})
+_LINK_TABLES = frozenset({"meeting_outcome", "outcome_organisation", "report_meeting", "report_quote"})
 
 
 class MissingReference(Exception):

@@ -248,6 +248,49 @@ class Report(Record, Base):
     period_end: Mapped[dt.date | None] = mapped_column(Date)
     summary_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
     action_requested_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    #: The document's title and its references, multilingual texts (schema 9).
+    title_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    references_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    #: The Council agenda item as printed ("ADM 1", "PL 2"), and the language the
+    #: document was written in (a UN language code), schema 9.
+    agenda_item: Mapped[str | None] = mapped_column(String(64))
+    original_language: Mapped[str | None] = mapped_column(String(8))
+
+
+#: The meetings a report covers (its section 2), schema 9.
+report_meeting = Table(
+    "report_meeting", Base.metadata,
+    Column("report_id", ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+    Column("sync_clock", SAText),
+)
+
+
+class ReportParagraph(Record, Base):
+    """A numbered paragraph of a report's introduction (1.<position>), schema 9.
+
+    ``quote_heading_id`` is the heading of the mandate clauses it quotes ("resuelve"),
+    ``lists_achievements`` whether the report's achievements are listed under it."""
+
+    __tablename__ = "report_paragraph"
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text_id: Mapped[uuid.UUID] = _text_fk()
+    quote_heading_id: Mapped[uuid.UUID | None] = _text_fk(nullable=True)
+    lists_achievements: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+#: The mandate clauses a paragraph quotes, in ``position`` order, schema 9. A clause
+#: deleted takes its quotes along (tombstones), and a restore brings them back.
+report_quote = Table(
+    "report_quote", Base.metadata,
+    Column("paragraph_id", ForeignKey("report_paragraph.id", ondelete="CASCADE"), primary_key=True),
+    Column("clause_id", ForeignKey("clause.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("sync_clock", SAText),
+)
 
 
 class Achievement(Record, Base):
@@ -435,6 +478,7 @@ class ImportRecord(Base):
 CONTENT_TABLES: tuple[str, ...] = (
     "text", "text_version", "body", "instrument", "clause", "meeting", "outcome",
     "meeting_outcome", "organisation", "outcome_organisation", "report", "achievement",
+    "report_meeting", "report_paragraph", "report_quote",
     "consultation", "country_effort", "document", "practice", "practice_document",
     "follow_up_note", "follow_up_document",
 )
@@ -445,6 +489,6 @@ SYNCED_TABLES: tuple[str, ...] = CONTENT_TABLES + ("conflict",)
 #: Record kinds counted by the integrity check, by table name.
 COUNTED_TABLES: tuple[str, ...] = (
     "body", "instrument", "clause", "meeting", "outcome", "report", "achievement",
-    "consultation", "organisation", "text_version", "country_effort", "practice", "document",
+    "report_paragraph", "consultation", "organisation", "text_version", "country_effort", "practice", "document",
     "follow_up_note",
 )

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 from functools import lru_cache
@@ -204,6 +205,22 @@ def new_changeset(con: sqlite3.Connection, replica: str, *, hlc: int | None = No
 def set_current_stamp(con: sqlite3.Connection, stamp: str | None) -> None:
     """The stamp the triggers write (None: refuse tracked writes)."""
     con.execute("UPDATE sync_state SET stamp = ? WHERE id = 1", (stamp,))
+
+
+@contextmanager
+def stamped(session) -> Iterator[None]:
+    """Run SQL statements (link rows written without the ORM) inside a unit of work's
+    session as its own changes: stamped with the session's changeset, opened here if
+    the transaction has none yet, like the ORM's writes (storage/archive.py)."""
+    con = session.connection().connection.driver_connection
+    stamp = session.info.get("stamp") or new_changeset(con, session.info["replica_id"].hex)
+    session.info["stamp"] = stamp
+    session.flush()
+    set_current_stamp(con, stamp)
+    try:
+        yield
+    finally:
+        set_current_stamp(con, None)
 
 
 def set_applying(con: sqlite3.Connection, applying: bool) -> None:

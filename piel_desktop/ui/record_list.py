@@ -63,7 +63,7 @@ LISTS = {
                           N_("&Organisations…"), "Ctrl+Shift+O", ""),
     "report": _List(N_("Reports"), N_("Report"),
                     ("symbol", "date", "recipient", "session_year", "period", "summary_id"),
-                    N_("&Reports…"), "Ctrl+Shift+R", ""),
+                    "", "", ""),  # in the menu: ui/reports.py
     "instrument": _List(N_("Instruments"), N_("Instrument"),
                         ("kind", "number", "issuer", "adopted_year", "revised_year", "citation_id"),
                         "", "", "", new=N_("&New instrument…")),

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout
 
 from piel_desktop.i18n import _
-from piel_desktop.ui import edit_actions
+from piel_desktop.ui import edit_actions, reports
 from piel_desktop.ui.dialogs import show_beside
 from piel_desktop.ui.mandate import MANDATE_MENU, MANDATE_SHORTCUT, open_mandate
 from piel_desktop.ui.record_list import LISTS, RecordList
@@ -68,6 +68,7 @@ def install(window) -> None:
             export = QAction(_(spec.export), window)
             export.triggered.connect(lambda _checked=False, t=spec.table: window.sync.export_list(t))
             window.list_menu.addAction(export)
+    reports.install(window)
     window.mandate_action = QAction(_(MANDATE_MENU), window)
     window.mandate_action.setShortcut(QKeySequence(MANDATE_SHORTCUT))
     window.mandate_action.triggered.connect(lambda _checked=False: open_mandate(window))

@@ -1,0 +1,272 @@
+"""The fields of one report to Council (Records → Reports… → New / Edit): symbol,
+session, date, agenda item, recipient, original language, its texts, the meetings it
+covers (checkboxes), and its introduction paragraphs with the mandate clauses each
+quotes (checkboxes on the instrument's clauses). What is wrong is said under the field.
+
+``values()`` gives the dict services/report_records.py takes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from piel_desktop.domain.errors import PielError
+from piel_desktop.domain.model import LANGUAGES
+from piel_desktop.i18n import N_, _, format_date, language_name, ui_language
+from piel_desktop.messages import choice_label, describe, instrument_name
+from piel_desktop.services.mandate import RECIPIENTS
+from piel_desktop.ui.dialogs import shortcut_button
+from piel_desktop.ui.record_editor import field_with_problem, show_problem_under
+
+_TEXTS = (("title", N_("Title")), ("summary", N_("Summary")), ("action_requested", N_("Action requested")),
+          ("references", N_("References")))
+
+
+def _blank(value: str) -> str | None:
+    return value if value.strip() else None
+
+
+class ReportEditor(QDialog):
+    """Edit ``report`` (its values, or None for a new one). ``meetings`` are the
+    archive's meetings (domain Meeting), ``clauses`` what report_records.clause_choices
+    gives."""
+
+    def __init__(self, report: dict | None, meetings, clauses: list[dict], parent: QWidget | None = None,
+                 *, save=None) -> None:
+        super().__init__(parent)
+        self.save = save
+        self.setWindowTitle(_("Edit report") if report else _("New report"))
+        self.resize(820, 640)
+        report = report or {}
+        self.problems: dict[str, QLabel] = {}
+        tabs = QTabWidget()
+        tabs.addTab(self._fields_tab(report), _("&Document"))
+        tabs.addTab(self._meetings_tab(report, meetings), _("&Meetings"))
+        tabs.addTab(self._paragraphs_tab(report, clauses), _("&Introduction"))
+        self.tabs = tabs
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        self.general = QLabel()
+        self.general.setWordWrap(True)
+        self.general.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    # -- the tabs ---------------------------------------------------------------------
+
+    def _row(self, form: QFormLayout, name: str, text: str, widget: QWidget) -> None:
+        column, problem = field_with_problem(widget)
+        self.problems[name] = problem
+        form.addRow(text, column)
+
+    def _fields_tab(self, report: dict) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.symbol = QLineEdit(report.get("symbol") or "")
+        self.symbol.setPlaceholderText("C20/57-E")
+        self._row(form, "symbol", _("&Document symbol:"), self.symbol)
+        self.session_year = QLineEdit(str(report.get("session_year") or ""))
+        self.session_year.setMaximumWidth(120)
+        self._row(form, "session_year", _("&Session (year):"), self.session_year)
+        self.date = QLineEdit(report["date"].isoformat() if report.get("date") else "")
+        self.date.setPlaceholderText("2020-03-02")
+        self.date.setMaximumWidth(160)
+        self._row(form, "date", _("D&ate:"), self.date)
+        self.agenda_item = QLineEdit(report.get("agenda_item") or "")
+        self._row(form, "agenda_item", _("A&genda item:"), self.agenda_item)
+        self.period: dict[str, QLineEdit] = {}
+        for name, text in (("period_start", _("Start of &period:")), ("period_end", _("&End of period:"))):
+            edit = QLineEdit(report[name].isoformat() if report.get(name) else "")
+            edit.setPlaceholderText("2019-05-31")
+            edit.setMaximumWidth(160)
+            self.period[name] = edit
+            self._row(form, name, text, edit)
+        self.recipient = QComboBox()
+        for code in RECIPIENTS:
+            self.recipient.addItem(choice_label("recipient", code), code)
+        self.recipient.setCurrentIndex(max(0, self.recipient.findData(report.get("recipient") or "council")))
+        self._row(form, "recipient", _("Addressed &to:"), self.recipient)
+        self.original_language = QComboBox()
+        for code in LANGUAGES:
+            self.original_language.addItem(language_name(code, ui_language()), code)
+        lang = report.get("original_language") or ui_language()
+        self.original_language.setCurrentIndex(max(0, self.original_language.findData(lang)))
+        self._row(form, "original_language", _("&Original language:"), self.original_language)
+        self.texts: dict[str, QPlainTextEdit] = {}
+        for name, text in _TEXTS:
+            edit = QPlainTextEdit(report.get(name) or "")
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(80)
+            self.texts[name] = edit
+            self._row(form, name, _(text) + ":", edit)
+        return page
+
+    def _meetings_tab(self, report: dict, meetings) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(_("The meetings whose outcomes section 2 reports:")))
+        self.meetings = QListWidget()
+        chosen = set(report.get("meetings") or ())
+        for meeting in meetings:
+            item = QListWidgetItem(_("Meeting {number} ({date})").format(
+                number=meeting.number, date=format_date(meeting.start_date, ui_language(), "medium")))
+            item.setData(Qt.UserRole, meeting.number)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if meeting.number in chosen else Qt.Unchecked)
+            self.meetings.addItem(item)
+        column, problem = field_with_problem(self.meetings)
+        self.problems["meetings"] = problem
+        layout.addLayout(column)
+        return page
+
+    def _paragraphs_tab(self, report: dict, clauses: list[dict]) -> QWidget:
+        page = QWidget()
+        grid = QGridLayout(page)
+        self.paragraph_list = QListWidget()
+        self.paragraphs = [dict(p) for p in report.get("paragraphs") or ()]
+        row = QHBoxLayout()
+        shortcut_button(self, _("Add &paragraph"), self.add_paragraph, "Ctrl+Shift+N", row)
+        shortcut_button(self, _("Re&move paragraph"), self.remove_paragraph, "Ctrl+Shift+Del", row)
+        left = QVBoxLayout()
+        left.addWidget(self.paragraph_list)
+        left.addLayout(row)
+        grid.addLayout(left, 0, 0)
+        box = QGroupBox(_("Paragraph"))
+        form = QFormLayout(box)
+        self.paragraph_text = QPlainTextEdit()
+        self.paragraph_text.setTabChangesFocus(True)
+        self._row(form, "paragraphs", _("Te&xt:"), self.paragraph_text)
+        self.quote_heading = QLineEdit()
+        self.quote_heading.setPlaceholderText(_("resolves"))
+        form.addRow(_("&Heading of the quoted clauses:"), self.quote_heading)
+        self.lists_achievements = QCheckBox(_("&Lists the achievements"))
+        form.addRow("", self.lists_achievements)
+        self.clauses = QListWidget()
+        for clause in clauses:
+            kind, number, issuer = clause["instrument"]
+            item = QListWidgetItem("{instrument} · {indent}{number} {text}".format(
+                instrument=instrument_name(kind, number, issuer), indent="    " * clause["depth"],
+                number=clause["number"], text=clause["text"][:90]))
+            item.setData(Qt.UserRole, clause["id"])
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Unchecked)
+            self.clauses.addItem(item)
+        column, problem = field_with_problem(self.clauses)
+        self.problems["quotes"] = problem
+        form.addRow(_("&Quoted clauses:"), column)
+        grid.addWidget(box, 0, 1)
+        grid.setColumnStretch(1, 2)
+        self._shown: int | None = None
+        self.paragraph_list.currentRowChanged.connect(self._show_paragraph)
+        self._fill_paragraph_list()
+        return page
+
+    # -- paragraphs -------------------------------------------------------------------
+
+    def _fill_paragraph_list(self, select: int = 0) -> None:
+        self._shown = None
+        self.paragraph_list.clear()
+        for position, p in enumerate(self.paragraphs, 1):
+            self.paragraph_list.addItem(f"1.{position}  {(p.get('text') or '')[:60]}")
+        enabled = bool(self.paragraphs)
+        for widget in (self.paragraph_text, self.quote_heading, self.lists_achievements, self.clauses):
+            widget.setEnabled(enabled)
+        if enabled:
+            self.paragraph_list.setCurrentRow(min(select, len(self.paragraphs) - 1))
+            self._show_paragraph(self.paragraph_list.currentRow())
+
+    def _keep_paragraph(self) -> None:
+        """Write what the paragraph editor shows back to the paragraph it shows."""
+        if self._shown is None or self._shown >= len(self.paragraphs):
+            return
+        quotes = tuple(self.clauses.item(i).data(Qt.UserRole) for i in range(self.clauses.count())
+                       if self.clauses.item(i).checkState() == Qt.Checked)
+        self.paragraphs[self._shown] = {
+            "text": self.paragraph_text.toPlainText(), "quote_heading": _blank(self.quote_heading.text()),
+            "lists_achievements": self.lists_achievements.isChecked(), "quotes": quotes}
+
+    def _show_paragraph(self, row: int) -> None:
+        self._keep_paragraph()
+        if not 0 <= row < len(self.paragraphs):
+            return
+        p = self.paragraphs[row]
+        self.paragraph_text.setPlainText(p.get("text") or "")
+        self.quote_heading.setText(p.get("quote_heading") or "")
+        self.lists_achievements.setChecked(bool(p.get("lists_achievements")))
+        quoted = set(p.get("quotes") or ())
+        for i in range(self.clauses.count()):
+            item = self.clauses.item(i)
+            item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in quoted else Qt.Unchecked)
+        self._shown = row
+
+    def add_paragraph(self) -> None:
+        self._keep_paragraph()
+        self.paragraphs.append({"text": "", "quote_heading": None, "lists_achievements": False, "quotes": ()})
+        self._fill_paragraph_list(len(self.paragraphs) - 1)
+        self.paragraph_text.setFocus()
+
+    def remove_paragraph(self) -> None:
+        row = self.paragraph_list.currentRow()
+        if 0 <= row < len(self.paragraphs):
+            self._shown = None
+            del self.paragraphs[row]
+            self._fill_paragraph_list(row)
+
+    # -- values and problems -------------------------------------------------------------
+
+    def set_meetings(self, numbers) -> None:
+        """Check the meetings numbered ``numbers``, uncheck the others."""
+        for i in range(self.meetings.count()):
+            item = self.meetings.item(i)
+            item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in set(numbers) else Qt.Unchecked)
+
+    def values(self) -> dict:
+        self._keep_paragraph()
+        year = self.session_year.text().strip()
+        return {
+            "symbol": _blank(self.symbol.text()), "agenda_item": _blank(self.agenda_item.text()),
+            "session_year": int(year) if year.isdigit() else (year or None),
+            "date": self.date.text().strip() or None,
+            **{name: edit.text().strip() or None for name, edit in self.period.items()},
+            "recipient": self.recipient.currentData(), "original_language": self.original_language.currentData(),
+            **{name: _blank(edit.toPlainText()) for name, edit in self.texts.items()},
+            "meetings": tuple(self.meetings.item(i).data(Qt.UserRole) for i in range(self.meetings.count())
+                              if self.meetings.item(i).checkState() == Qt.Checked),
+            "paragraphs": tuple(self.paragraphs),
+        }
+
+    def accept(self) -> None:
+        """Save through ``save(values)``; a refused value is said in the form, which
+        stays open for the person to correct it."""
+        if self.save is not None:
+            try:
+                self.save(self.values())
+            except PielError as error:
+                self.show_problem(error)
+                return
+        super().accept()
+
+    def show_problem(self, error: PielError) -> bool:
+        """Say ``error`` under its field (its tab brought forward); False if it names
+        no field of this form."""
+        field = error.params.get("field")
+        text = describe(error)
+        if not show_problem_under(self.problems, field, text):
+            self.general.setText(text)
+            self.general.show()
+            return True
+        self.general.hide()
+        page = {"meetings": 1, "paragraphs": 2, "quotes": 2}.get(field, 0)
+        self.tabs.setCurrentIndex(page)
+        return True
+
+
