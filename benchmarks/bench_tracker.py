@@ -19,7 +19,10 @@ measures, best of ``--repeat`` runs, offscreen:
   ``services.tracker``), run on a plain sqlite3 connection to the same file (texts
   of the page, read separately by the service, are not in the baseline).
 
-Targets: under 0.3 s each, and within 3 times the baseline.
+Targets (issue 5): first paint and filter change under 0.3 s each and within 3 times
+the baseline. Topic and organisation are printed against the same bounds; the
+organisation's baseline is a tenth of a millisecond (an index lookup of a few rows),
+so its ratio measures painting the table, not reading it.
 
     python benchmarks/bench_tracker.py [--outcomes 100000] [--repeat 5] [--keep]
 """
@@ -139,11 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     base_organisation = min(_raw(con, TrackerFilter(organisation=chosen)) for _ in range(args.repeat))
     con.close()
     window.close_archive()
-    print(f"{'step':<16}{'tracker s':>10}{'raw SQL s':>10}{'ratio':>7}")
+    print(f"{'step':<16}{'tracker s':>10}{'raw SQL s':>10}{'ratio':>7}  under 0.3 s  within 3x")
+    targeted = []
     for name, ours, base in (("first paint", first, base_all), ("filter change", change, base_status),
                              ("topic", topic, base_topic), ("organisation", organisation, base_organisation)):
-        print(f"{name:<16}{ours:>10.4f}{base:>10.4f}{ours / base:>7.2f}")
-    print("targets: under 0.3 s and within 3x the raw SQL")
+        fast, near = ours < 0.3, ours <= 3 * base
+        if name in ("first paint", "filter change"):
+            targeted.append(fast and near)
+        print(f"{name:<16}{ours:>10.4f}{base:>10.4f}{ours / base:>7.2f}  {'yes' if fast else 'no':>11}"
+              f"  {'yes' if near else 'no':>9}")
+    verdict = "met" if all(targeted) else "not met"
+    print(f"targets (first paint, filter change: under 0.3 s and within 3x the raw SQL): {verdict}")
     if args.keep:
         print(f"archive kept: {path}")
     else:
