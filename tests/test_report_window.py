@@ -108,3 +108,38 @@ def test_a_clerk_enters_a_new_report_for_two_meetings_and_prints_it(window, qtbo
     assert "Council is invited to note the report" in words and "C20/57-E" in words
     assert "Report saved to" in window.statusBar().currentMessage()
 
+
+
+def test_achievements_entered_and_paragraphs_moved_in_the_form_with_undo(window, qtbot):
+    dialog = _open(window, qtbot)
+    key = str(record_id("report/council-2018"))
+    before = report_content(window.archive, report=key)
+    stored = report_records.values(window.archive, key)
+    editor = dialog.edit()
+    assert [a["label"] for a in editor.achievements] == ["a", "b", "c", "d"]
+    editor.tabs.setCurrentIndex(3)
+    editor.add_achievement()
+    assert editor.achievement_label.text() == "e"
+    _save(editor)  # a title is required
+    assert editor.isVisible() and not editor.problems["achievements"].isHidden()
+    editor.achievement_title.setText("Consulta a los jóvenes de 2019")
+    editor.achievement_text.setPlainText("Se consultó a 3 000 jóvenes.")
+    editor.move_achievement(-1)  # e) goes up to be d), the old d) becomes e)
+    editor.paragraph_list.setCurrentRow(1)
+    editor.move_paragraph(-1)
+    assert editor.paragraph_list.currentRow() == 0
+    editor.move_paragraph(-1)  # already first: nothing moves
+    _save(editor)
+    assert not editor.isVisible()
+    after = report_content(window.archive, report=key)
+    assert after.introduction[0] == before.introduction[1]
+    assert after.introduction[1] == before.introduction[0]
+    listed = next(p.achievements for p in after.introduction if p.achievements)
+    old = next(p.achievements for p in before.introduction if p.achievements)
+    assert [a.label for a in listed] == ["a", "b", "c", "d", "e"]
+    assert listed[3].title.original.text == "Consulta a los jóvenes de 2019"
+    assert listed[4].title == old[3].title and listed[4].text == old[3].text
+    assert dialog.undo_button.text() == "&Undo: edit report"
+    dialog.undo_button.click()
+    assert report_records.values(window.archive, key) == stored
+    assert report_content(window.archive, report=key).introduction == before.introduction
