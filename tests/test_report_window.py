@@ -143,3 +143,20 @@ def test_achievements_entered_and_paragraphs_moved_in_the_form_with_undo(window,
     dialog.undo_button.click()
     assert report_records.values(window.archive, key) == stored
     assert report_content(window.archive, report=key).introduction == before.introduction
+
+
+def test_a_search_hit_in_a_report_names_it_and_opens_it(window, qtbot):
+    from PySide6.QtCore import QUrl
+    key = str(record_id("report/council-2018"))
+    report_records.edit_report(window.archive, key, {"symbol": "C18/42-S"})
+    report_records.add_report(window.archive, {  # listed first (dated): the hit must pick the other
+        "symbol": "C20/57-E", "date": dt.date(2020, 3, 2), "recipient": "council",
+        "original_language": "en", "meetings": (9,)})
+    window.search.box.setText("consonancia")
+    window.search.run()
+    [index] = [i for i, h in enumerate(window.search.hits) if h.kind == "report_paragraph"]
+    assert "Report C18/42-S" in window.search.results.toPlainText()
+    window.search._open(QUrl(f"hit:{index}"))
+    dialog = window.reports_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and dialog.current() == key
