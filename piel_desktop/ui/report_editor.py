@@ -192,7 +192,7 @@ class ReportEditor(QDialog):
         self.achievements = [dict(a) for a in report.get("achievements") or ()]
         row = QHBoxLayout()
         shortcut_button(self, _("Add ac&hievement"), self.add_achievement, "Ctrl+Alt+N", row)
-        shortcut_button(self, _("Remove achie&vement"), self.remove_achievement, "Ctrl+Alt+Del", row)
+        shortcut_button(self, _("&Remove achievement"), self.remove_achievement, "Ctrl+Alt+Del", row)
         shortcut_button(self, _("Move up"), lambda: self.move_achievement(-1), "Ctrl+Alt+Up", row)
         shortcut_button(self, _("Move down"), lambda: self.move_achievement(1), "Ctrl+Alt+Down", row)
         left = QVBoxLayout()
