@@ -24,7 +24,16 @@ _COLUMNS_9 = ("original_language", "agenda_item", "references_id", "title_id")
 
 def undo_schema_9(con: sqlite3.Connection) -> None:
     """Remove what migration 0009 added: the report's records (covered meetings,
-    paragraphs, quotes) and its new columns (foreign keys off, as migrations run)."""
+    paragraphs, quotes) and its new columns (foreign keys off, as migrations run),
+    with the texts only those columns held (an archive of schema 8 had none of them;
+    removed untracked, as if they had never been written)."""
+    texts = [row[0] for row in con.execute(
+        "SELECT text_id FROM report_paragraph UNION SELECT quote_heading_id FROM report_paragraph "
+        "UNION SELECT title_id FROM report UNION SELECT references_id FROM report") if row[0] is not None]
+    con.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+    con.executemany("DELETE FROM text_version WHERE text_id = ?", ((t,) for t in texts))
+    con.executemany("DELETE FROM text WHERE id = ?", ((t,) for t in texts))
+    con.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
     for name in _TABLES_9:
         for statement in drop_triggers(name):
             con.execute(statement)

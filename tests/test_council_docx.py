@@ -130,7 +130,7 @@ def test_seed_round_trip_through_libreoffice(demo, tmp_path):
     layout = report_layout(report_content(demo), "es", made_on=made_at.astimezone().date())
     out = tmp_path / "informe.docx"
     written = make_report(demo, lang="es", fmt="docx", out=out, made_at=made_at).paragraphs
-    assert written == len(layout.header) + 1 + len(layout.blocks)
+    assert written == len(layout.header) + bool(layout.title) + len(layout.blocks)  # no empty Title
     pdf = to_pdf(out, tmp_path)
     pages = len(PdfReader(pdf).pages)
     assert pages >= 3
@@ -172,18 +172,18 @@ def test_styles_read_back_by_python_docx(demo, tmp_path):
     document = docx.Document(str(out))
     body = [p for p in document.paragraphs]
     cell = document.tables[0].cell(0, 0).paragraphs
-    top = len(layout.header) + 1
+    top = len(layout.header) + bool(layout.title)
     styles = [p.style.name for p in (*body[:top], *cell, *body[top:])]
     roles = {"box_heading": "PIeL Box Heading", "box_text": "PIeL Box Text", "rule": "PIeL Rule",
              "heading": "Heading 1", "paragraph": "PIeL Numbered",
              "quote_heading": "PIeL Quote Heading", "references": "PIeL References"}
-    wanted = ["PIeL Header"] * len(layout.header) + ["Title"]
+    wanted = ["PIeL Header"] * len(layout.header) + ["Title"] * bool(layout.title)
     for block in layout.blocks:
         wanted.append(roles.get(block.role) or
                       f"PIeL {block.role.capitalize()} {block.level + 1}")
     assert styles == wanted
     texts = [normalise(p.text) for p in (*body[:top], *cell, *body[top:])]
-    assert texts == [normalise(t) for t in (*layout.header, layout.title)] + \
+    assert texts == [normalise(t) for t in (*layout.header, *[layout.title][:bool(layout.title)])] + \
         [normalise(line) for line in seed_lines()]
     # Styles live in the styles part: paragraphs carry no direct indents or fonts.
     xml = document_xml(out)
@@ -254,7 +254,7 @@ def test_demo_report_in_other_languages_keeps_every_character(demo, tmp_path, la
         assert set(value) - {"\t", "\n"} <= set(text), value
     xml = document_xml(out)
     paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
-    assert len(paragraphs) == len(layout.header) + 1 + len(layout.blocks)
+    assert len(paragraphs) == len(layout.header) + bool(layout.title) + len(layout.blocks)
     rtl = [p for p in paragraphs if "<w:bidi/>" in p]
     assert rtl == (paragraphs if lang == "ar" else [])
     runs = re.findall(r"<w:r>.*?</w:r>", xml, flags=re.S)
@@ -397,3 +397,30 @@ def test_properties_in_schema_order(demo, tmp_path, lang):
                     fonts = root.find(f".//{W}style[@{W}styleId='{style}']/{W}rPr/{W}rFonts")
                     assert not [a for a in fonts.attrib if "heme" in a], (style, fonts.attrib)
     assert checked > 1000
+
+
+def test_an_empty_title_in_the_language_falls_back_to_the_original_marked(demo, tmp_path):
+    """A blank Arabic title is no title: the Word document and the PDF print the
+    original (Spanish) title marked "[es]" with the note, never an empty Title."""
+    import dataclasses
+
+    from piel_desktop.domain import model as d
+    from piel_desktop.reports.council_pdf import write_report_pdf
+    title = d.LocalizedText(versions=(
+        d.TextVersion(lang="es", text="Informe del GTC-PIeL al Consejo", status=d.TranslationStatus.ORIGINAL),
+        d.TextVersion(lang="ar", text="  ", status=d.TranslationStatus.OFFICIAL)))
+    content = dataclasses.replace(report_content(demo), title=title)
+    layout = report_layout(content, "ar", made_on=dt.date(2026, 12, 7))
+    assert (layout.title, layout.title_lang, layout.title_mark) == ("Informe del GTC-PIeL al Consejo", "es", "[es]")
+    out = write_and_open(layout, tmp_path)
+    document = docx.Document(str(out))
+    [titled] = [p for p in document.paragraphs if p.style.name == "Title"]
+    assert normalise(titled.text) == "Informe del GTC-PIeL al Consejo [es]"
+    assert layout.blocks[-1].role == "note"
+    pdf = tmp_path / "r.pdf"
+    write_report_pdf(layout, out=pdf)
+    assert "Informe del GTC-PIeL al Consejo" in normalise(PdfReader(pdf).pages[0].extract_text())
+    # No title in any language: no Title paragraph at all.
+    bare = report_layout(dataclasses.replace(content, title=d.EMPTY_TEXT), "ar", made_on=dt.date(2026, 12, 7))
+    document = docx.Document(str(write_and_open(bare, tmp_path, "bare.docx")))
+    assert [p for p in document.paragraphs if p.style.name == "Title"] == []

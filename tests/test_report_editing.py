@@ -5,6 +5,7 @@ undo and redo through the window's history; nothing knows the 2018 report specia
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -14,6 +15,7 @@ from piel_desktop.services.archive import check_archive
 from piel_desktop.services.council_report import list_reports, report_content
 from piel_desktop.services.demo import record_id
 from piel_desktop.services.history import History
+from piel_desktop.storage import models
 
 
 def _clause(number: str):
@@ -51,7 +53,11 @@ def test_a_new_report_for_two_meetings_reads_back_whole(demo):
     assert content.introduction[0].quote_heading.original.text == "resolves"
     assert content.introduction[1].achievements == ()  # the new report has none (yet)
     assert content.brief.groups == ()  # meetings 15 and 16 have no outcomes
-    assert report_records.values(demo, key) == {**NEW, "references": None, "period_start": None, "period_end": None, "paragraphs": tuple(
+    got = report_records.values(demo, key)
+    assert got.pop("achievements") == ()
+    ids = [p.pop("id") for p in got["paragraphs"]]
+    assert len(set(ids)) == 2 and all(isinstance(i, uuid.UUID) for i in ids)
+    assert got == {**NEW, "references": None, "period_start": None, "period_end": None, "paragraphs": tuple(
         {"quote_heading": None, "lists_achievements": False, "quotes": (), **p} for p in NEW["paragraphs"])}
     # The latest report by date is the new one; the 2018 report (undated) still there.
     assert report_content(demo).key == key
@@ -134,3 +140,44 @@ def test_undo_and_redo_of_adding_editing_and_deleting(demo):
     history.delete_report(old)
     history.undo()
     assert report_content(demo, report=old).introduction == start.introduction
+
+
+def test_achievements_are_entered_edited_and_reordered_with_undo(demo):
+    _new_meetings(demo)
+    history = History(demo)
+    key = history.add_report({**NEW, "achievements": (
+        {"label": "a", "title": "Multi-stakeholder participation", "text": "Open to all stakeholders."},
+        {"label": "b", "title": "Youth consultation"})})
+    listed = report_content(demo, report=key).introduction[1].achievements
+    assert [(a.label, a.title.get("en").text, a.text.get("en") and a.text.get("en").text) for a in listed] == [
+        ("a", "Multi-stakeholder participation", "Open to all stakeholders."), ("b", "Youth consultation", None)]
+    before = report_records.values(demo, key)["achievements"]
+    swapped = ({**before[1], "label": "a"}, {**before[0], "label": "b"})
+    assert history.edit_report(key, {"achievements": swapped})
+    after = report_records.values(demo, key)["achievements"]
+    assert [(a["id"], a["label"], a["title"]) for a in after] == [
+        (before[1]["id"], "a", "Youth consultation"), (before[0]["id"], "b", "Multi-stakeholder participation")]
+    history.undo()
+    assert report_records.values(demo, key)["achievements"] == before
+    with pytest.raises(ValueRequired) as caught:
+        history.edit_report(key, {"achievements": ({"label": "c", "title": "  "},)})
+    assert caught.value.params["field"] == "achievements"
+    assert report_records.values(demo, key)["achievements"] == before
+
+
+def test_moving_a_paragraph_keeps_its_record_and_translations(demo):
+    key = str(record_id("report/council-2018"))
+    history = History(demo)
+    with demo.unit_of_work() as uow:
+        second = uow.session.get(models.ReportParagraph, record_id("report/council-2018/paragraph/2"))
+        records.write_version(uow.session, second.text_id, "en", "The WG-COP works in line with Resolution 1306.")
+        uow.commit()
+    before = report_content(demo, report=key).introduction
+    paragraphs = list(report_records.values(demo, key)["paragraphs"])
+    paragraphs[0], paragraphs[1] = paragraphs[1], paragraphs[0]
+    assert history.edit_report(key, {"paragraphs": paragraphs})
+    moved = report_content(demo, report=key).introduction
+    assert moved[0] == before[1] and moved[1] == before[0]  # every language moves along
+    assert moved[0].text.versions == before[1].text.versions and len(before[1].text.versions) > 1
+    history.undo()
+    assert report_content(demo, report=key).introduction == before

@@ -108,3 +108,55 @@ def test_a_clerk_enters_a_new_report_for_two_meetings_and_prints_it(window, qtbo
     assert "Council is invited to note the report" in words and "C20/57-E" in words
     assert "Report saved to" in window.statusBar().currentMessage()
 
+
+
+def test_achievements_entered_and_paragraphs_moved_in_the_form_with_undo(window, qtbot):
+    dialog = _open(window, qtbot)
+    key = str(record_id("report/council-2018"))
+    before = report_content(window.archive, report=key)
+    stored = report_records.values(window.archive, key)
+    editor = dialog.edit()
+    assert [a["label"] for a in editor.achievements] == ["a", "b", "c", "d"]
+    editor.tabs.setCurrentIndex(3)
+    editor.add_achievement()
+    assert editor.achievement_label.text() == "e"
+    _save(editor)  # a title is required
+    assert editor.isVisible() and not editor.problems["achievements"].isHidden()
+    editor.achievement_title.setText("Consulta a los jóvenes de 2019")
+    editor.achievement_text.setPlainText("Se consultó a 3 000 jóvenes.")
+    editor.move_achievement(-1)  # e) goes up to be d), the old d) becomes e)
+    editor.paragraph_list.setCurrentRow(1)
+    editor.move_paragraph(-1)
+    assert editor.paragraph_list.currentRow() == 0
+    editor.move_paragraph(-1)  # already first: nothing moves
+    _save(editor)
+    assert not editor.isVisible()
+    after = report_content(window.archive, report=key)
+    assert after.introduction[0] == before.introduction[1]
+    assert after.introduction[1] == before.introduction[0]
+    listed = next(p.achievements for p in after.introduction if p.achievements)
+    old = next(p.achievements for p in before.introduction if p.achievements)
+    assert [a.label for a in listed] == ["a", "b", "c", "d", "e"]
+    assert listed[3].title.original.text == "Consulta a los jóvenes de 2019"
+    assert listed[4].title == old[3].title and listed[4].text == old[3].text
+    assert dialog.undo_button.text() == "&Undo: edit report"
+    dialog.undo_button.click()
+    assert report_records.values(window.archive, key) == stored
+    assert report_content(window.archive, report=key).introduction == before.introduction
+
+
+def test_a_search_hit_in_a_report_names_it_and_opens_it(window, qtbot):
+    from PySide6.QtCore import QUrl
+    key = str(record_id("report/council-2018"))
+    report_records.edit_report(window.archive, key, {"symbol": "C18/42-S"})
+    report_records.add_report(window.archive, {  # listed first (dated): the hit must pick the other
+        "symbol": "C20/57-E", "date": dt.date(2020, 3, 2), "recipient": "council",
+        "original_language": "en", "meetings": (9,)})
+    window.search.box.setText("consonancia")
+    window.search.run()
+    [index] = [i for i, h in enumerate(window.search.hits) if h.kind == "report_paragraph"]
+    assert "Report C18/42-S" in window.search.results.toPlainText()
+    window.search._open(QUrl(f"hit:{index}"))
+    dialog = window.reports_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and dialog.current() == key

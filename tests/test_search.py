@@ -204,10 +204,6 @@ def test_migration_indexes_existing_texts(demo_path):
     """An archive of schema 2 with texts gets an index of all of them on opening."""
     from schema_helpers import undo_schema_4
     con = sqlite3.connect(demo_path)
-    # The report's own texts (migration 0009) are not searched yet (issue 16).
-    unsearched = {row[0] for row in con.execute(
-        "SELECT text_id FROM report_paragraph UNION SELECT quote_heading_id FROM report_paragraph "
-        "UNION SELECT title_id FROM report UNION SELECT references_id FROM report")}
     with con:
         undo_schema_4(con)
         for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'fts%'").fetchall():
@@ -215,7 +211,7 @@ def test_migration_indexes_existing_texts(demo_path):
         con.execute("DROP TABLE fts_text")
         con.execute("DROP TABLE fts_dirty")
         con.execute("UPDATE alembic_version SET version_num = '0002'")
-        versions = sum(text_id not in unsearched for (text_id,) in con.execute("SELECT text_id FROM text_version"))
+        versions = con.execute("SELECT count(*) FROM text_version").fetchone()[0]
     con.close()
     with open_archive(demo_path) as archive:
         con = sqlite3.connect(demo_path)
@@ -229,3 +225,60 @@ def test_query_terms_are_quoted():
     terms = parse_query('NEAR(a b) "x y" c* -d')
     assert [t.tokens for t in terms] == [("near", "a"), ("b",), ("x", "y"), ("c",), ("d",)]
     assert [t.prefix for t in terms] == [False, False, False, True, False]
+
+
+def test_the_reports_own_texts_are_found_and_name_the_report(demo):
+    from piel_desktop.services import report_records
+    from piel_desktop.services.demo import record_id
+    key = str(record_id("report/council-2018"))
+    [hit] = [h for h in search.search(demo, "consonancia") if h.kind == "report_paragraph"]
+    assert hit.report_key == key and hit.record_id == str(record_id("report/council-2018/paragraph/2"))
+    assert {h.report_key for h in search.search(demo, "resuelve") if h.kind == "report_paragraph"} == {key}
+    assert [h.report_key for h in search.search(demo, "Multipartita") if h.kind == "achievement"]
+    assert all(h.report_key == key for h in search.search(demo, "Multipartita") if h.kind == "achievement")
+    assert not search.search(demo, "Quokka")
+    report_records.edit_report(demo, key, {"title": "Informe del GTC-PIeL sobre el quokka",
+                                           "references": "Resolución 179 (Rev. Dubái, 2018) del wombat"})
+    assert [(h.kind, h.report_key) for h in search.search(demo, "quokka")] == [("report", key)]
+    assert [(h.kind, h.report_key) for h in search.search(demo, "wombat")] == [("report", key)]
+    paragraphs = list(report_records.values(demo, key)["paragraphs"])
+    paragraphs[1] = {**paragraphs[1], "text": "Un párrafo sobre el ornitorrinco."}
+    report_records.edit_report(demo, key, {"paragraphs": paragraphs})
+    assert not search.search(demo, "consonancia")
+    assert [h.kind for h in search.search(demo, "ornitorrinco")] == ["report_paragraph"]
+    report_records.delete_report(demo, key)
+    assert not search.search(demo, "ornitorrinco") and not search.search(demo, "quokka")
+
+
+def test_migration_0010_indexes_the_texts_of_existing_reports(demo_path):
+    """An archive of schema 9 (whose report table had lost its index triggers) gets the
+    report's texts indexed and kept current."""
+    from piel_desktop.services import report_records
+    from piel_desktop.services.council_report import list_reports
+    from piel_desktop.storage.search import owner_columns
+    con = sqlite3.connect(demo_path)
+    with con:
+        texts = [r[0] for r in con.execute(
+            "SELECT text_id FROM report_paragraph UNION SELECT quote_heading_id FROM report_paragraph "
+            "UNION SELECT summary_id FROM report")]
+        for table in ("report", "report_paragraph"):
+            for event in ("insert", "update", "delete"):
+                con.execute(f"DROP TRIGGER IF EXISTS fts_{table}_{event}")
+        con.executemany("DELETE FROM fts_text WHERE rowid IN (SELECT rowid FROM text_version WHERE text_id = ?)",
+                        ((t,) for t in texts))
+        con.execute("UPDATE alembic_version SET version_num = '0009'")
+        assert con.execute("SELECT count(*) FROM fts_text").fetchone()[0] < con.execute(
+            "SELECT count(*) FROM text_version").fetchone()[0]
+    con.close()
+    with open_archive(demo_path) as archive:
+        con = sqlite3.connect(demo_path)
+        assert con.execute("SELECT count(*) FROM fts_text").fetchone()[0] == con.execute(
+            "SELECT count(*) FROM text_version").fetchone()[0]
+        triggers = {r[0] for r in con.execute("SELECT sql FROM sqlite_master WHERE name = 'fts_report_update'")}
+        con.close()
+        assert all(f'"{c}"' in next(iter(triggers)) for c in owner_columns("report"))
+        assert [h.kind for h in search.search(archive, "consonancia")] == ["report_paragraph"]
+        assert "report" in {h.kind for h in search.search(archive, "Informe", limit=500)}  # its summary
+        key = list_reports(archive)[0].key
+        report_records.edit_report(archive, key, {"summary": "Un resumen sobre el equidna."})
+        assert [h.kind for h in search.search(archive, "equidna")] == ["report"]

@@ -293,7 +293,10 @@ class _Writer:
         body = self.document.element.body
         for line in self.layout.header:
             self._paragraph(body, "PIeL Header", [(line, self.layout.lang)])
-        self._paragraph(body, "Title", [(self.layout.title, self.layout.lang)])
+        layout = self.layout
+        if layout.title:  # no title: no empty Title paragraph
+            mark = [("\u00a0" + xml_safe(layout.title_mark), layout.lang)] if layout.title_mark else []
+            self._paragraph(body, "Title", [(layout.title, layout.title_lang or layout.lang), *mark])
 
     def write(self, group: list[Block]) -> None:
         if group[0].role in ("box_heading", "box_text"):

@@ -73,7 +73,8 @@ class ReportLayout:
     ``lang`` the document's language (direction follows it); ``header`` the lines of
     the block at the top of the first page ("Consejo 2018", "Documento C18/xx-S",
     "2 de mayo de 2018", "Original: español"), already formatted; ``title`` the
-    document's title; ``blocks`` everything under the title in order; ``footer`` the
+    document's title ("" for none), in ``title_lang`` and marked ``title_mark`` ("[es]")
+    when it is not in ``lang``; ``blocks`` everything under the title in order; ``footer`` the
     line every page carries besides its number ("Preparado el … · Huella del archivo …");
     ``page_label`` the page-number pattern with ``{page}`` and ``{pages}``.
     """
@@ -84,6 +85,8 @@ class ReportLayout:
     blocks: tuple[Block, ...]
     footer: str
     page_label: str
+    title_lang: str = ""
+    title_mark: str = ""
 
 
 _LIST_END = (":", ".", ";", "!", "?", "。", "；", "：", "؛", "؟")
@@ -111,8 +114,12 @@ def sub_label(label: str, lang: str) -> str:
 
 def _version(text: d.LocalizedText, lang: str) -> tuple[str, str, str]:
     """(text, its language, mark) of ``text`` in ``lang``, else in its original language
-    marked "[en]"; ("", lang, "") when it has no version."""
-    version = text.pick(lang)
+    marked "[en]"; ("", lang, "") when it has no version. A version of blanks counts as
+    none (an Arabic title left empty prints the original, marked)."""
+    version = text.get(lang)
+    if version is None or not version.text.strip():
+        filled = [v for v in text.versions if v.text.strip()]
+        version = next((v for v in filled if v == text.original), filled[0] if filled else None)
     if version is None:
         return "", lang, ""
     return version.text.strip(), version.lang, f"[{version.lang}]" if version.lang != lang else ""
@@ -258,11 +265,11 @@ def report_layout(content: ReportContent, lang: str, *, made_on: dt.date) -> Rep
             "The quoted clause {numbers} was deleted from the archive and is left out.",
             "The quoted clauses {numbers} were deleted from the archive and are left out.",
             len(missing)).format(numbers=format_list(list(missing), lang)), lang))
-    if any(block.mark for block in blocks):
+    title, title_lang, title_mark = _version(content.title, lang)
+    if title_mark or any(block.mark for block in blocks):
         blocks.append(Block("note", t.gettext(
             "Texts not available in this language are printed in their original language, "
             "marked with its code."), lang))
-    title, _title_lang, _mark = _version(content.title, lang)
     return ReportLayout(lang=lang, header=report_header(content, lang), title=title, blocks=tuple(blocks),
                         footer=phrases.footer(made_on, content.fingerprint),
-                        page_label=t.gettext("Page {page} of {pages}"))
+                        page_label=t.gettext("Page {page} of {pages}"), title_lang=title_lang, title_mark=title_mark)

@@ -100,7 +100,8 @@ class _Setter:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
 
     def title(self) -> Flowable:
-        return self.make(self.layout.title, self.lang, _ROLES["title"])
+        layout = self.layout
+        return self.make(layout.title, layout.title_lang or self.lang, _ROLES["title"], suffix=layout.title_mark)
 
     def undrawable_note(self) -> Flowable | None:
         if not self.undrawable:

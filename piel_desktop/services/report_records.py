@@ -12,7 +12,12 @@ Values travel as one plain dict (:data:`FIELDS` and ``paragraphs``):
 - ``meetings``: the numbers of the meetings it covers (at least one);
 - ``paragraphs``: the introduction's paragraphs in order (1.1, 1.2, …), each a dict
   ``text`` (required), ``quote_heading`` (str or None: "resolves"), ``lists_achievements``
-  (bool) and ``quotes`` (the ids of the clauses it quotes, in order).
+  (bool), ``quotes`` (the ids of the clauses it quotes, in order) and ``id`` (the
+  paragraph record's UUID, optional: a paragraph given with its id keeps its record
+  and translations wherever it moves; one without takes the record at its position);
+- ``achievements``: the achievements listed in section 1 (1.3 a)–d)) in order, each a
+  dict ``label`` ("a", at most 16 characters, or None), ``title`` (required), ``text``
+  (str or None) and ``id`` (optional, as for paragraphs).
 
 :func:`values` gives a report's dict in the form :func:`add_report` and
 :func:`edit_report` take it, so undo can write it back (services/history.py). Every
@@ -52,14 +57,16 @@ FIELDS: tuple[Field, ...] = (
 )
 _TEXT_COLUMNS = {"title": "title_id", "summary": "summary_id",
                  "action_requested": "action_requested_id", "references": "references_id"}
-_PARAGRAPH_KEYS = frozenset({"text", "quote_heading", "lists_achievements", "quotes"})
+_PARAGRAPH_KEYS = frozenset({"id", "text", "quote_heading", "lists_achievements", "quotes"})
+_ACHIEVEMENT_KEYS = frozenset({"id", "label", "title", "text"})
+_LISTS = ("paragraphs", "achievements")
 
 
 def check(values: Mapping, *, partial: bool = False) -> dict:
     """``values`` checked and normalised (only the known fields). With ``partial`` the
     fields left out keep what they hold (an edit); else the required ones must be
     there. Raises InvalidValue (ValueRequired) naming the first wrong field."""
-    unknown = set(values) - {f.name for f in FIELDS} - {"paragraphs"}
+    unknown = set(values) - {f.name for f in FIELDS} - set(_LISTS)
     if unknown:
         raise InvalidValue(field=sorted(unknown)[0], value="")
     checked: dict = {}
@@ -77,7 +84,33 @@ def check(values: Mapping, *, partial: bool = False) -> dict:
     check_order("period_end", checked.get("period_start"), checked.get("period_end"))
     if "paragraphs" in values:
         checked["paragraphs"] = tuple(_paragraph(p) for p in values["paragraphs"] or ())
+    if "achievements" in values:
+        checked["achievements"] = tuple(_achievement(a) for a in values["achievements"] or ())
+    for name in _LISTS:
+        ids = [item["id"] for item in checked.get(name, ()) if item["id"] is not None]
+        if len(set(ids)) != len(ids):
+            raise InvalidValue(field=name, value=", ".join(map(str, ids))[:40])
     return checked
+
+
+def _item_id(field: str, value) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise InvalidValue(field=field, value=str(value)[:40]) from None
+
+
+def _achievement(a) -> dict:
+    if not isinstance(a, Mapping) or set(a) - _ACHIEVEMENT_KEYS:
+        raise InvalidValue(field="achievements", value=str(a)[:40])
+    title = parse(Field("title", "text"), a.get("title"))
+    if not title:
+        raise ValueRequired(field="achievements")
+    return {"id": _item_id("achievements", a.get("id")),
+            "label": parse(Field("label", "line", most=16), a.get("label")),
+            "title": title, "text": parse(Field("text", "text"), a.get("text"))}
 
 
 def _paragraph(p) -> dict:
@@ -94,7 +127,7 @@ def _paragraph(p) -> dict:
         raise InvalidValue(field="quotes", value=str(quotes)[:40]) from None
     if len(set(quotes)) != len(quotes):
         raise InvalidValue(field="quotes", value=", ".join(str(q) for q in quotes)[:40])
-    return {"text": text, "quote_heading": heading, "quotes": quotes,
+    return {"id": _item_id("paragraphs", p.get("id")), "text": text, "quote_heading": heading, "quotes": quotes,
             "lists_achievements": bool(p.get("lists_achievements"))}
 
 
@@ -104,8 +137,10 @@ def values(archive: Archive, report: str) -> dict:
         s = uow.session
         r = find_report(s, report)
         paragraphs = _paragraph_rows(s, r.id)
+        achievements = _achievement_rows(s, r.id)
         texts = load_texts(s, [*(getattr(r, c) for c in _TEXT_COLUMNS.values()),
-                               *(t for p in paragraphs for t in (p.text_id, p.quote_heading_id))])
+                               *(t for p in paragraphs for t in (p.text_id, p.quote_heading_id)),
+                               *(t for a in achievements for t in (a.title_id, a.text_id))])
 
         def body(text_id):
             text = texts.get(text_id)
@@ -118,8 +153,10 @@ def values(archive: Archive, report: str) -> dict:
         result["original_language"] = r.original_language or "en"
         result.update({name: body(getattr(r, column)) for name, column in _TEXT_COLUMNS.items()})
         result["meetings"] = tuple(covered_numbers(s, r.id))
+        result["achievements"] = tuple({"id": a.id, "label": a.label, "title": body(a.title_id),
+                                        "text": body(a.text_id)} for a in achievements)
         result["paragraphs"] = tuple({
-            "text": body(p.text_id), "quote_heading": body(p.quote_heading_id),
+            "id": p.id, "text": body(p.text_id), "quote_heading": body(p.quote_heading_id),
             "lists_achievements": bool(p.lists_achievements), "quotes": _quotes(s, p.id)}
             for p in paragraphs)
         return result
@@ -178,6 +215,8 @@ def _write(s, record: m.Report, checked: dict) -> None:
         _set_meetings(s, record.id, checked["meetings"])
     if "paragraphs" in checked:
         _set_paragraphs(s, record.id, checked["paragraphs"], lang)
+    if "achievements" in checked:
+        _set_achievements(s, record.id, checked["achievements"], lang)
 
 
 def _put_text(s, text_id: uuid.UUID | None, body: str | None, lang: str) -> uuid.UUID | None:
@@ -214,6 +253,46 @@ def _paragraph_rows(s, report_id: uuid.UUID) -> list[m.ReportParagraph]:
                           .order_by(m.ReportParagraph.position, m.ReportParagraph.id)).all())
 
 
+def _achievement_rows(s, report_id: uuid.UUID) -> list[m.Achievement]:
+    return list(s.scalars(select(m.Achievement).where(m.Achievement.report_id == report_id)
+                          .order_by(m.Achievement.position, m.Achievement.id)).all())
+
+
+def _matched(rows: list, items: tuple[dict, ...]) -> list:
+    """The stored row each of ``items`` writes to (None: a new one): the row of its
+    ``id`` if it names one, else the unclaimed row at its position."""
+    by_id = {row.id: row for row in rows}
+    claimed = {item["id"] for item in items if item["id"] in by_id}
+    free = [row for row in rows if row.id not in claimed]
+    result = []
+    for position, item in enumerate(items):
+        if item["id"] in by_id:
+            result.append(by_id[item["id"]])
+        else:
+            row = rows[position] if position < len(rows) and rows[position] in free else None
+            if row is not None:
+                free.remove(row)
+            result.append(row)
+    return result
+
+
+def _set_achievements(s, report_id: uuid.UUID, achievements: tuple[dict, ...], lang: str) -> None:
+    rows = _achievement_rows(s, report_id)
+    matched = _matched(rows, achievements)
+    for position, (a, row) in enumerate(zip(achievements, matched), 1):
+        if row is None:
+            row = m.Achievement(report_id=report_id, title_id=_put_text(s, None, a["title"], lang))
+            s.add(row)
+        else:
+            _put_text(s, row.title_id, a["title"], lang)
+        row.position, row.label = position, a["label"]
+        row.text_id = _put_text(s, row.text_id, a["text"], lang)
+    for row in rows:
+        if row not in matched:
+            s.delete(row)
+    s.flush()
+
+
 def _quotes(s, paragraph_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
     q = m.report_quote
     return tuple(s.scalars(select(q.c.clause_id).where(q.c.paragraph_id == paragraph_id)
@@ -226,8 +305,8 @@ def _set_paragraphs(s, report_id: uuid.UUID, paragraphs: tuple[dict, ...], lang:
             if s.get(m.Clause, clause_id) is None:
                 raise InvalidValue(field="quotes", value=str(clause_id))
     rows = _paragraph_rows(s, report_id)
-    for position, p in enumerate(paragraphs, 1):
-        row = rows[position - 1] if position <= len(rows) else None
+    matched = _matched(rows, paragraphs)
+    for position, (p, row) in enumerate(zip(paragraphs, matched), 1):
         if row is None:
             row = m.ReportParagraph(report_id=report_id, position=position,
                                     text_id=_put_text(s, None, p["text"], lang))
@@ -239,8 +318,9 @@ def _set_paragraphs(s, report_id: uuid.UUID, paragraphs: tuple[dict, ...], lang:
         row.lists_achievements = p["lists_achievements"]
         s.flush()
         _set_quotes(s, row.id, p["quotes"])
-    for row in rows[len(paragraphs):]:
-        s.delete(row)
+    for row in rows:
+        if row not in matched:
+            s.delete(row)
     s.flush()
 
 

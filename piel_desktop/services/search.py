@@ -50,8 +50,11 @@ class Hit:
     """A text version matching a query.
 
     ``kind`` is the record owning the text: "outcome", "meeting" (its venue),
-    "clause", "instrument", "body", "organisation", "report", "achievement" or
-    "consultation"; ``record_id`` its UUID as a string. ``meeting_number``: for an
+    "clause", "instrument", "body", "organisation", "report" (its title, summary,
+    action requested, references), "report_paragraph" (an introduction paragraph or
+    the heading of the clauses it quotes), "achievement" or "consultation";
+    ``record_id`` its UUID as a string. ``report_key``: for a report's own texts (the
+    report, a paragraph, an achievement) the report's key (its id as text), else None. ``meeting_number``: for an
     outcome the lowest number among its meetings (a sub-item's: its top-level
     outcome's), for a meeting its number, else None. ``spans``: (start, end)
     character ranges of ``text`` to highlight, sorted; may be empty.
@@ -63,6 +66,7 @@ class Hit:
     lang: str
     text: str
     spans: tuple[tuple[int, int], ...]
+    report_key: str | None = None
 
 
 def search(archive: Archive, query: str, *, limit: int = 50) -> list[Hit]:
@@ -168,6 +172,7 @@ def _hits(con, rowids: list[int], terms: list[Term]) -> list[Hit]:
     found = index.versions(con, rowids)
     owners = index.owners(con, (v[0] for v in found.values()))
     numbers = index.meeting_numbers(con, set(owners.values()))
+    reports = _report_keys(con, set(owners.values()))
     hits = []
     for rowid in rowids:
         if rowid not in found or found[rowid][0] not in owners:
@@ -176,5 +181,21 @@ def _hits(con, rowids: list[int], terms: list[Term]) -> list[Hit]:
         kind, record_id = owners[text_id]
         hits.append(Hit(kind=kind, record_id=str(uuid.UUID(record_id)),
                         meeting_number=numbers.get(record_id), lang=lang, text=body,
-                        spans=spans(body, terms, lang)))
+                        spans=spans(body, terms, lang), report_key=reports.get(record_id)))
     return hits
+
+
+#: The tables of a report's parts, whose ``report_id`` names the report.
+_REPORT_PARTS = {"report_paragraph": "report_paragraph", "achievement": "achievement"}
+
+
+def _report_keys(con, kind_ids: set[tuple[str, str]]) -> dict[str, str]:
+    """record id (as stored) -> key of the report it is or belongs to."""
+    keys = {i: str(uuid.UUID(i)) for kind, i in kind_ids if kind == "report"}
+    for kind, table in _REPORT_PARTS.items():
+        ids = [i for k, i in kind_ids if k == kind]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            keys.update((i, str(uuid.UUID(report))) for i, report in con.execute(
+                f'SELECT id, report_id FROM "{table}" WHERE id IN ({", ".join("?" * len(chunk))})', chunk))
+    return keys

@@ -46,6 +46,10 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("organisation", "organisation", "acronym_id"),
     ("report", "report", "summary_id"),
     ("report", "report", "action_requested_id"),
+    ("report", "report", "title_id"),
+    ("report", "report", "references_id"),
+    ("report_paragraph", "report_paragraph", "text_id"),
+    ("report_paragraph", "report_paragraph", "quote_heading_id"),
     ("achievement", "achievement", "title_id"),
     ("achievement", "achievement", "text_id"),
     ("consultation", "consultation", "topic_id"),
@@ -81,17 +85,30 @@ BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (NEW.rowid); END""",
 BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (OLD.rowid); END""",
     ]
     for table, columns in _columns_by_table(owners).items():
-        listed = ", ".join(f'"{c}"' for c in columns)
-        changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in columns)
-        new = "\n  ".join(_MARK_TEXT.format("NEW", c) for c in columns)
-        old = "\n  ".join(_MARK_TEXT.format("OLD", c) for c in columns)
-        statements += [
-            f'CREATE TRIGGER fts_{table}_insert AFTER INSERT ON "{table}"\nBEGIN\n  {new}\nEND',
-            f'CREATE TRIGGER fts_{table}_update AFTER UPDATE OF {listed} ON "{table}" WHEN {changed}\n'
-            f'BEGIN\n  {old}\n  {new}\nEND',
-            f'CREATE TRIGGER fts_{table}_delete AFTER DELETE ON "{table}"\nBEGIN\n  {old}\nEND',
-        ]
+        statements += owner_triggers(table, columns)
     return statements
+
+
+def owner_triggers(table: str, columns: Sequence[str]) -> list[str]:
+    """DDL of the triggers marking dirty the texts ``table``'s ``columns`` own, when a
+    row is added, deleted or pointed at another text (dropped first if they exist: a
+    migration that rebuilt ``table`` lost them)."""
+    listed = ", ".join(f'"{c}"' for c in columns)
+    changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in columns)
+    new = "\n  ".join(_MARK_TEXT.format("NEW", c) for c in columns)
+    old = "\n  ".join(_MARK_TEXT.format("OLD", c) for c in columns)
+    return [
+        *(f"DROP TRIGGER IF EXISTS fts_{table}_{event}" for event in ("insert", "update", "delete")),
+        f'CREATE TRIGGER fts_{table}_insert AFTER INSERT ON "{table}"\nBEGIN\n  {new}\nEND',
+        f'CREATE TRIGGER fts_{table}_update AFTER UPDATE OF {listed} ON "{table}" WHEN {changed}\n'
+        f'BEGIN\n  {old}\n  {new}\nEND',
+        f'CREATE TRIGGER fts_{table}_delete AFTER DELETE ON "{table}"\nBEGIN\n  {old}\nEND',
+    ]
+
+
+def owner_columns(table: str) -> list[str]:
+    """The columns of ``table`` holding texts it owns (in ``OWNERS``)."""
+    return _columns_by_table(OWNERS).get(table, [])
 
 
 def _columns_by_table(owners: Sequence[tuple[str, str, str]]) -> dict[str, list[str]]:

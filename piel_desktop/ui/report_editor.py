@@ -31,6 +31,18 @@ def _blank(value: str) -> str | None:
     return value if value.strip() else None
 
 
+def _swap(items: list[dict], row: int, step: int, *, keep: tuple[str, ...] = ()) -> bool:
+    """Swap ``items[row]`` with its neighbour ``step`` away (the ``keep`` keys stay at
+    their place); False when there is no such neighbour."""
+    other = row + step
+    if not (0 <= row < len(items) and 0 <= other < len(items)):
+        return False
+    items[row], items[other] = items[other], items[row]
+    for key in keep:
+        items[row][key], items[other][key] = items[other].get(key), items[row].get(key)
+    return True
+
+
 class ReportEditor(QDialog):
     """Edit ``report`` (its values, or None for a new one). ``meetings`` are the
     archive's meetings (domain Meeting), ``clauses`` what report_records.clause_choices
@@ -48,6 +60,7 @@ class ReportEditor(QDialog):
         tabs.addTab(self._fields_tab(report), _("&Document"))
         tabs.addTab(self._meetings_tab(report, meetings), _("&Meetings"))
         tabs.addTab(self._paragraphs_tab(report, clauses), _("&Introduction"))
+        tabs.addTab(self._achievements_tab(report), _("Achie&vements"))
         self.tabs = tabs
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
@@ -136,6 +149,8 @@ class ReportEditor(QDialog):
         row = QHBoxLayout()
         shortcut_button(self, _("Add &paragraph"), self.add_paragraph, "Ctrl+Shift+N", row)
         shortcut_button(self, _("Re&move paragraph"), self.remove_paragraph, "Ctrl+Shift+Del", row)
+        shortcut_button(self, _("Move &up"), lambda: self.move_paragraph(-1), "Ctrl+Shift+Up", row)
+        shortcut_button(self, _("Move do&wn"), lambda: self.move_paragraph(1), "Ctrl+Shift+Down", row)
         left = QVBoxLayout()
         left.addWidget(self.paragraph_list)
         left.addLayout(row)
@@ -170,6 +185,93 @@ class ReportEditor(QDialog):
         self._fill_paragraph_list()
         return page
 
+    def _achievements_tab(self, report: dict) -> QWidget:
+        page = QWidget()
+        grid = QGridLayout(page)
+        self.achievement_list = QListWidget()
+        self.achievements = [dict(a) for a in report.get("achievements") or ()]
+        row = QHBoxLayout()
+        shortcut_button(self, _("Add ac&hievement"), self.add_achievement, "Ctrl+Alt+N", row)
+        shortcut_button(self, _("&Remove achievement"), self.remove_achievement, "Ctrl+Alt+Del", row)
+        shortcut_button(self, _("Move up"), lambda: self.move_achievement(-1), "Ctrl+Alt+Up", row)
+        shortcut_button(self, _("Move down"), lambda: self.move_achievement(1), "Ctrl+Alt+Down", row)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(_("Listed under the paragraph that lists the achievements:")))
+        left.addWidget(self.achievement_list)
+        left.addLayout(row)
+        grid.addLayout(left, 0, 0)
+        box = QGroupBox(_("Achievement"))
+        form = QFormLayout(box)
+        self.achievement_label = QLineEdit()
+        self.achievement_label.setPlaceholderText("a")
+        self.achievement_label.setMaximumWidth(80)
+        form.addRow(_("La&bel:"), self.achievement_label)
+        self.achievement_title = QLineEdit()
+        self._row(form, "achievements", _("&Title:"), self.achievement_title)
+        self.achievement_text = QPlainTextEdit()
+        self.achievement_text.setTabChangesFocus(True)
+        form.addRow(_("Te&xt:"), self.achievement_text)
+        grid.addWidget(box, 0, 1)
+        grid.setColumnStretch(1, 2)
+        self._shown_achievement: int | None = None
+        self.achievement_list.currentRowChanged.connect(self._show_achievement)
+        self._fill_achievement_list()
+        return page
+
+    # -- achievements -------------------------------------------------------------------
+
+    def _fill_achievement_list(self, select: int = 0) -> None:
+        self._shown_achievement = None
+        self.achievement_list.clear()
+        for a in self.achievements:
+            self.achievement_list.addItem(f"{a.get('label') or '·'})  {(a.get('title') or '')[:60]}")
+        enabled = bool(self.achievements)
+        for widget in (self.achievement_label, self.achievement_title, self.achievement_text):
+            widget.setEnabled(enabled)
+        if enabled:
+            self.achievement_list.setCurrentRow(min(select, len(self.achievements) - 1))
+            self._show_achievement(self.achievement_list.currentRow())
+
+    def _keep_achievement(self) -> None:
+        row = self._shown_achievement
+        if row is None or row >= len(self.achievements):
+            return
+        self.achievements[row] = {
+            **self.achievements[row], "label": _blank(self.achievement_label.text()),
+            "title": self.achievement_title.text(), "text": _blank(self.achievement_text.toPlainText())}
+
+    def _show_achievement(self, row: int) -> None:
+        self._keep_achievement()
+        if not 0 <= row < len(self.achievements):
+            return
+        a = self.achievements[row]
+        self.achievement_label.setText(a.get("label") or "")
+        self.achievement_title.setText(a.get("title") or "")
+        self.achievement_text.setPlainText(a.get("text") or "")
+        self._shown_achievement = row
+
+    def add_achievement(self) -> None:
+        self._keep_achievement()
+        label = chr(ord("a") + len(self.achievements)) if len(self.achievements) < 26 else None
+        self.achievements.append({"label": label, "title": "", "text": None})
+        self._fill_achievement_list(len(self.achievements) - 1)
+        self.achievement_title.setFocus()
+
+    def remove_achievement(self) -> None:
+        row = self.achievement_list.currentRow()
+        if 0 <= row < len(self.achievements):
+            self._shown_achievement = None
+            del self.achievements[row]
+            self._fill_achievement_list(row)
+
+    def move_achievement(self, step: int) -> None:
+        """Move the chosen achievement ``step`` places (-1 up, +1 down); labels stay
+        where they are (a), b), … keep their order)."""
+        self._keep_achievement()
+        row = self.achievement_list.currentRow()
+        if _swap(self.achievements, row, step, keep=("label",)):
+            self._fill_achievement_list(row + step)
+
     # -- paragraphs -------------------------------------------------------------------
 
     def _fill_paragraph_list(self, select: int = 0) -> None:
@@ -191,6 +293,7 @@ class ReportEditor(QDialog):
         quotes = tuple(self.clauses.item(i).data(Qt.UserRole) for i in range(self.clauses.count())
                        if self.clauses.item(i).checkState() == Qt.Checked)
         self.paragraphs[self._shown] = {
+            **({"id": self.paragraphs[self._shown]["id"]} if self.paragraphs[self._shown].get("id") else {}),
             "text": self.paragraph_text.toPlainText(), "quote_heading": _blank(self.quote_heading.text()),
             "lists_achievements": self.lists_achievements.isChecked(), "quotes": quotes}
 
@@ -221,6 +324,14 @@ class ReportEditor(QDialog):
             del self.paragraphs[row]
             self._fill_paragraph_list(row)
 
+    def move_paragraph(self, step: int) -> None:
+        """Move the chosen paragraph ``step`` places (-1 up, +1 down); it keeps its
+        record (and translations) when saved."""
+        self._keep_paragraph()
+        row = self.paragraph_list.currentRow()
+        if _swap(self.paragraphs, row, step):
+            self._fill_paragraph_list(row + step)
+
     # -- values and problems -------------------------------------------------------------
 
     def set_meetings(self, numbers) -> None:
@@ -231,6 +342,7 @@ class ReportEditor(QDialog):
 
     def values(self) -> dict:
         self._keep_paragraph()
+        self._keep_achievement()
         year = self.session_year.text().strip()
         return {
             "symbol": _blank(self.symbol.text()), "agenda_item": _blank(self.agenda_item.text()),
@@ -242,6 +354,7 @@ class ReportEditor(QDialog):
             "meetings": tuple(self.meetings.item(i).data(Qt.UserRole) for i in range(self.meetings.count())
                               if self.meetings.item(i).checkState() == Qt.Checked),
             "paragraphs": tuple(self.paragraphs),
+            "achievements": tuple(self.achievements),
         }
 
     def accept(self) -> None:
@@ -265,7 +378,7 @@ class ReportEditor(QDialog):
             self.general.show()
             return True
         self.general.hide()
-        page = {"meetings": 1, "paragraphs": 2, "quotes": 2}.get(field, 0)
+        page = {"meetings": 1, "paragraphs": 2, "quotes": 2, "achievements": 3}.get(field, 0)
         self.tabs.setCurrentIndex(page)
         return True
 

@@ -68,6 +68,7 @@ class SearchPanel(QDockWidget):
         self.box.textChanged.connect(self.timer.start)
         self.box.returnPressed.connect(self.run)
         self.hits: list[search.Hit] = []
+        self.report_names: dict[str, str] = {}
 
     def use_box(self, box: QLineEdit) -> None:
         """Take the queries from ``box`` (the toolbar's search field) instead of the
@@ -113,12 +114,15 @@ class SearchPanel(QDockWidget):
             return
         self.status.setText(_("No results.") if not self.hits else ngettext(
             "{n} result", "{n} results", total).format(n=format_number(total, ui_language())))
+        self.report_names = _report_names(archive, self.hits)
         self.results.setHtml("".join(self._item(index, hit) for index, hit in enumerate(self.hits)))
 
     def _item(self, index: int, hit: search.Hit) -> str:
         direction = "rtl" if hit.lang in RIGHT_TO_LEFT else "ltr"
         where = [_("Meeting {number}").format(number=hit.meeting_number)] \
             if hit.meeting_number is not None else []
+        if hit.report_key is not None:
+            where.append(self.report_names.get(hit.report_key, ""))
         where.append(language_name(hit.lang, ui_language()))
         return (f'<p dir="{direction}"><a href="hit:{index}" style="text-decoration:none; color:inherit">'
                 f'{highlighted(hit.text, hit.spans)}</a><br/>'
@@ -133,6 +137,21 @@ class SearchPanel(QDockWidget):
             self.window_.select_meeting(hit.meeting_number)
         if hit.kind == "outcome":
             self.window_.select_outcome(uuid.UUID(hit.record_id))
+        if hit.report_key is not None:
+            from piel_desktop.ui.reports import open_reports
+            reports = open_reports(self.window_)
+            if reports is not None:
+                reports.select(hit.report_key)
+
+
+def _report_names(archive, hits) -> dict[str, str]:
+    """report key -> "Report C18/42" (its symbol, else its session), for the hits of
+    a report's own texts."""
+    if not any(hit.report_key for hit in hits):
+        return {}
+    from piel_desktop.services.council_report import list_reports
+    return {r.key: _("Report {symbol}").format(symbol=r.symbol or r.session_year or "")
+            for r in list_reports(archive)}
 
 
 def install(window) -> SearchPanel:
