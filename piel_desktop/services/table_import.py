@@ -345,8 +345,8 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
         problems.append(InvalidValue(field="meeting", value=""))
     texts = {}
     for name, value in cells.items():
-        if value is not None and name.startswith("text_"):
-            value = str(value).strip()
+        if value is not None and name[:5] == "text_":
+            value = (value if value.__class__ is str else str(value)).strip()
             if value:
                 texts[name[5:]] = value
     if not texts:
