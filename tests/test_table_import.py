@@ -162,3 +162,17 @@ def test_odd_cells_are_refused_by_line_or_read_sensibly(demo, tmp_path):
     semicolons.write_bytes("\ufeffNúmero;Fecha de inicio\n17;2026-03-01\n".encode("utf-8"))
     plan = plan_import(demo, semicolons, "meetings")
     assert [row.values["number"] for row in plan.valid] == [17]
+
+
+def test_language_names_are_those_of_cldr():
+    """The written-out table of language names is what Babel (CLDR) says, each name
+    in each of the six languages, and every one of them is read as its language."""
+    from babel import Locale
+
+    from piel_desktop.domain.model import LANGUAGES
+    from piel_desktop.services.table_import import LANGUAGE_NAMES, _fold, _language_names
+    assert set(LANGUAGE_NAMES) == set(LANGUAGES)
+    for code in LANGUAGES:
+        assert LANGUAGE_NAMES[code] == {lang: Locale.parse(code).get_display_name(lang) for lang in LANGUAGES}
+    names = _language_names()
+    assert names["espanol"] == "es" and names["中文"] == "zh" and names[_fold("Арабский")] == "ar"

@@ -4,7 +4,7 @@ For table imports (services/table_import.py), inside the transaction of
 :meth:`Archive.merging`: the change-tracking and search-index triggers are off there,
 so every row is written with its clock (``{"*": stamp}``, what the insert trigger
 would have stamped) and the search index is marked once for the batch when the merge
-commits (``search.mark_merged``). Statements are SQLAlchemy Core ``insert()``s of the
+commits (``search.mark_added``: only the versions the batch added). Statements are SQLAlchemy Core ``insert()``s of the
 models' tables, compiled once and run with ``executemany`` on the raw connection.
 
 What is written is what ``records.insert_meeting`` / ``records.insert_outcome`` write

@@ -154,8 +154,9 @@ def open_csv(path: Path) -> TableStream:
 
         def rows() -> Iterator[tuple]:
             try:
-                for row in reader:
-                    yield tuple(map(value, row))
+                for row in reader:  # value() of each cell, inlined (a call per cell costs a tenth of the read)
+                    yield tuple([None if cell == "" else cell[1:] if cell[:1] == "'" else
+                                 int(cell) if cell.isdigit() and cell.isascii() else cell for cell in row])
                     line[0] += 1
             except csv.Error as e:
                 if "field larger" in str(e):

@@ -133,14 +133,28 @@ def _names(msgid: str) -> set[str]:
     return set(_shown_names(msgid))
 
 
+#: Language code -> its name in each of the six languages, as CLDR (Babel's
+#: ``Locale.parse(code).get_display_name(lang)``) writes it; written out so that an
+#: import does not load six Babel locales (tests/test_table_import.py checks it
+#: against Babel).
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "ar": {"ar": "العربية", "en": "Arabic", "es": "árabe", "fr": "arabe", "ru": "арабский", "zh": "阿拉伯语"},
+    "en": {"ar": "الإنجليزية", "en": "English", "es": "inglés", "fr": "anglais", "ru": "английский", "zh": "英语"},
+    "es": {"ar": "الإسبانية", "en": "Spanish", "es": "español", "fr": "espagnol", "ru": "испанский",
+           "zh": "西班牙语"},
+    "fr": {"ar": "الفرنسية", "en": "French", "es": "francés", "fr": "français", "ru": "французский", "zh": "法语"},
+    "ru": {"ar": "الروسية", "en": "Russian", "es": "ruso", "fr": "russe", "ru": "русский", "zh": "俄语"},
+    "zh": {"ar": "الصينية", "en": "Chinese", "es": "chino", "fr": "chinois", "ru": "китайский", "zh": "中文"},
+}
+
+
 def _language_names(shown: dict[str, str] | None = None) -> dict[str, str]:
     """Folded language name (in any of the six languages) or code -> code; fills
     ``shown`` with folded name -> the name as written."""
-    from babel import Locale
     names = {code: code for code in LANGUAGES}
     for code in LANGUAGES:
         for lang in LANGUAGES:
-            name = Locale.parse(code).get_display_name(lang)
+            name = LANGUAGE_NAMES[code][lang]
             names[_fold(name)] = code
             if shown is not None:
                 shown[_fold(name)] = name
@@ -331,8 +345,8 @@ def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
         problems.append(InvalidValue(field="meeting", value=""))
     texts = {}
     for name, value in cells.items():
-        if value is not None and name.startswith("text_"):
-            value = str(value).strip()
+        if value is not None and name[:5] == "text_":
+            value = (value if value.__class__ is str else str(value)).strip()
             if value:
                 texts[name[5:]] = value
     if not texts:
@@ -402,5 +416,5 @@ def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT
                 progress.step(added, plan.valid_count)
         writer.flush()
         progress.step(added, plan.valid_count)
-        merge.commit()
+        merge.commit(added_only=True)  # only new records, each with its new text
     return added

@@ -221,8 +221,12 @@ class Merging:
     #: Where the merge started, for the search index (storage/search.py).
     search_marks: tuple[int, int] = (0, 0)
 
-    def commit(self) -> None:
-        search.mark_merged(self.con, self.search_marks)
+    def commit(self, *, added_only: bool = False) -> None:
+        """Mark the search index, put the triggers back and commit. ``added_only``: the
+        transaction only added records whose texts are new too (a bulk entry), so only
+        the added text versions are marked (search.mark_added), not found by scanning
+        every clock (search.mark_merged)."""
+        (search.mark_added if added_only else search.mark_merged)(self.con, self.search_marks)
         for statement in self.triggers:
             self.con.execute(statement)
         sync.set_applying(self.con, False)

@@ -138,9 +138,8 @@ def mark_merged(con: sqlite3.Connection, marks: tuple[int, int]) -> None:
     index rows whose version is gone. Set-based, so a large import pays a few scans
     instead of a trigger per row. (An owner hidden because its parent was deleted
     keeps its text in the index until the text changes; search skips it.)"""
-    versions_before, changesets_before = marks
-    con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version WHERE rowid > ?",
-                (versions_before,))
+    mark_added(con, marks)
+    changesets_before = marks[1]
     con.execute("CREATE TEMP TABLE IF NOT EXISTS fts_new_stamp (stamp TEXT PRIMARY KEY)")
     con.execute("DELETE FROM temp.fts_new_stamp")
     con.execute("INSERT INTO temp.fts_new_stamp SELECT stamp FROM changeset WHERE rowid > ?", (changesets_before,))
@@ -160,6 +159,15 @@ def mark_merged(con: sqlite3.Connection, marks: tuple[int, int]) -> None:
                         f"WHERE t.tbl = '{table}' AND {stamped.format('t')}")
     con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT id FROM fts_text_docsize "
                 "WHERE id NOT IN (SELECT rowid FROM text_version)")
+
+
+def mark_added(con: sqlite3.Connection, marks: tuple[int, int]) -> None:
+    """Mark dirty only the text versions added since ``marks`` (from :func:`merge_marks`):
+    enough after a bulk entry that only added records with new texts of their own
+    (services/bulk_entry.py), where :func:`mark_merged`'s scans of every clock would
+    find nothing more. One range insert on the rowid."""
+    con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version WHERE rowid > ?",
+                (marks[0],))
 
 
 def mark_all(con: sqlite3.Connection) -> None:
