@@ -236,6 +236,29 @@ def test_altered_records_fail_the_checksum(package_and_target, tmp_path):
     _refused(africa, tmp_path / "x.pielpkg", errors.PackageDamaged, entry="records.ndjson")
 
 
+def test_records_longer_than_signed_are_stopped_at_the_declared_size(package_and_target, tmp_path):
+    """The import reads records.ndjson once, checking it as it goes: an entry that is
+    longer than the signed manifest says (here 64 MiB of blank lines after the real
+    records) is refused where the declared size ends, in bounded memory."""
+    package, africa = package_and_target
+    rewrite_zip(package, tmp_path / "long.pielpkg",
+                lambda name, data: data + b"\n" * (64 << 20) if name == "records.ndjson" else data)
+    tracemalloc.start()
+    _refused(africa, tmp_path / "long.pielpkg", errors.PackageDamaged, entry="records.ndjson",
+             problem="longer-than-declared")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 48 << 20
+
+
+def test_records_shorter_than_signed_are_refused(package_and_target, tmp_path):
+    package, africa = package_and_target
+    rewrite_zip(package, tmp_path / "short.pielpkg",
+                lambda name, data: data[:-10] if name == "records.ndjson" else data)
+    _refused(africa, tmp_path / "short.pielpkg", errors.PackageDamaged, entry="records.ndjson",
+             problem="shorter-than-declared")
+
+
 def test_altered_manifest_fails_the_signature(package_and_target, tmp_path):
     package, africa = package_and_target
     rewrite_zip(package, tmp_path / "x.pielpkg",
@@ -465,3 +488,29 @@ def test_an_edited_resolution_is_checked_like_any_value(hq_africa, tmp_path):
     assert fingerprint(africa) == before
     conflicts.resolve_conflict(africa, item.id, "edit", "superseded")
     assert all_values(africa, "outcome", target)["status"] == "superseded"
+
+
+@pytest.mark.parametrize("value, valid", [
+    ("2026-11-29T10:11:12+00:00", True), ("2026-11-29T10:11:12.123456-05:00", True),
+    ("2026-11-29 10:11:12+00:00", True),  # Python's fromisoformat reads it too
+    ("2026-11-29T10:11:12", False), ("2026-11-29T10:11:12.123456", False), ("2026-11-29T10:11:12Z", False),  # isoformat() never writes Z
+    ("2460000.5", False), ("2026-13-29T10:11:12+00:00", False), ("2026-11-29T25:11:12+00:00", False),
+    ("yesterday at noon, more or less", False), (17, False),
+])
+def test_the_bulk_value_check_reads_timestamps_as_the_record_check_does(tmp_path, value, valid):
+    """first_invalid (inside SQLite, for bulk imports) and the per-record check agree
+    on what a stored timestamp may be."""
+    import sqlite3
+
+    from piel_desktop.storage import sync as tracking
+    path = tmp_path / "a.piel"
+    create_archive(path).close()
+    con = sqlite3.connect(path)
+    tracking.set_applying(con, True)  # as a merge writes: the change-tracking triggers stand aside
+    con.execute("UPDATE text SET created_at = ?", (value,))
+    column = dict(tracking.shape("text").checks)["created_at"]
+    assert column(value) is valid
+    bad = tracking.first_invalid(con, "text")
+    assert (bad is None) is valid and (valid or bad[1] == "created_at")
+    con.rollback()
+    con.close()

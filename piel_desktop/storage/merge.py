@@ -27,6 +27,9 @@ from piel_desktop.storage.sync import Contexts, Row, dumps, first_invalid, shape
 #: Namespace of conflict ids: uuid5(CONFLICT_NAMESPACE, "table|key|field|stamp").
 CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
 _CHUNK = 400
+#: Live records of a table a merge remembers the keys of, instead of looking each
+#: incoming record up (storage rows of an archive's first records: its office, its body).
+KNOWN_KEYS = 5000
 #: Effects kept one by one for the preview; beyond, only counted.
 DETAILED = 5_000
 _LINK_TABLES = frozenset({"meeting_outcome", "outcome_organisation", "report_meeting", "report_quote"})
@@ -88,9 +91,11 @@ class Merger:
     conflicts: int = 0
     #: Records written, links included.
     changes: int = 0
-    #: Per table touched: whether it held live records and tombstones when the merge
-    #: began; where it held none, incoming records need no lookup (a first full import).
-    _empty: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    #: Per table touched: its live records when the merge began (None: none; a set of
+    #: keys when there were at most KNOWN_KEYS; True: more) and whether it held
+    #: tombstones. An incoming record whose key was not there needs no lookup (a first
+    #: full import, or one into an archive holding only its first few records).
+    _empty: dict[str, tuple[set | bool | None, bool]] = field(default_factory=dict)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
@@ -100,12 +105,16 @@ class Merger:
         for i in range(0, len(rows), _CHUNK):
             self._apply_chunk(s, rows[i:i + _CHUNK])
 
-    def _lookups(self, table: str) -> tuple[bool, bool]:
-        """(has live records, has tombstones) of ``table`` when the merge began. The
-        package holds each record once, so what it adds needs no second look."""
+    def _lookups(self, s) -> tuple[set | bool | None, bool]:
+        """(live records, has tombstones) of table ``s`` when the merge began: live
+        records None (none), their keys (a set of tuples, at most KNOWN_KEYS) or True
+        (more). The package holds each record once, so what it adds needs no second look."""
+        table = s.name
         if table not in self._empty:
+            keys = ", ".join(f'"{k}"' for k in s.keys)
+            known = set(self.con.execute(f'SELECT {keys} FROM "{table}" LIMIT {KNOWN_KEYS + 1}'))
             self._empty[table] = (
-                self.con.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None,
+                (known or None) if len(known) <= KNOWN_KEYS else True,
                 self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None)
         return self._empty[table]
 
@@ -121,8 +130,14 @@ class Merger:
             self.more["conflict"] += conflict
 
     def _apply_chunk(self, s, rows: Sequence[Row]) -> None:
-        has_live, has_tombs = self._lookups(s.name)
-        live = self._fetch_live(s, rows) if has_live else {}
+        known, has_tombs = self._lookups(s)
+        if known is True:
+            live = self._fetch_live(s, rows)
+        elif known:
+            present = [row for row in rows if tuple(row.key) in known]
+            live = self._fetch_live(s, present) if present else {}
+        else:
+            live = {}
         tombs = self._fetch_tombstones(s.name, rows) if has_tombs else {}
         inserts, tomb_inserts = [], []
         for row in rows:

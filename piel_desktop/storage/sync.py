@@ -96,8 +96,11 @@ def _is_date(v) -> bool:
 
 
 def _is_utc_time(v) -> bool:
+    """What ``isoformat()`` writes of an aware time: seconds or microseconds, then the
+    offset as ±HH:MM (the same rule as _invalid_sql's, inside SQLite)."""
     try:
-        return type(v) is str and dt.datetime.fromisoformat(v).tzinfo is not None
+        return (type(v) is str and len(v) in (25, 32) and v[-6] in "+-"
+                and dt.datetime.fromisoformat(v).tzinfo is not None)
     except ValueError:
         return False
 
@@ -128,17 +131,19 @@ def _checker(column):
     return valid
 
 
-_TIME_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*[+-][0-9][0-9]:[0-9][0-9]"
-
-
-def _invalid_sql(column) -> str:
+def _invalid_sql(column) -> str | None:
     """An SQL condition, true where a stored value breaks the column's rules; the same
-    rules as _checker, for checking many records at once inside SQLite."""
+    rules as _checker, for checking many records at once inside SQLite. A reference
+    (a foreign key) is only checked for NULL: ``PRAGMA foreign_key_check`` checks it."""
     c, kind = f'"{column.name}"', column.type
     if isinstance(kind, SAEnum):
         bad = f"{c} NOT IN ({', '.join(repr(str(v)) for v in kind.enums)})"
-    elif isinstance(kind, m.UTCDateTime):
-        bad = f"typeof({c}) != 'text' OR {c} NOT GLOB '{_TIME_GLOB}' OR datetime(substr({c}, 1, 19)) IS NULL"
+    elif isinstance(kind, m.UTCDateTime):  # what isoformat() writes, seconds or microseconds, with its offset
+        bad = (f"typeof({c}) != 'text' OR length({c}) NOT IN (25, 32) OR substr({c}, -6, 1) NOT IN ('+', '-') "
+               f"OR julianday({c}) IS NULL")
+    elif isinstance(kind, Uuid) and column.foreign_keys:
+        # A reference equal to a stored key is an id; the foreign key check finds the others.
+        return None if column.nullable else f"({c} IS NULL)"
     elif isinstance(kind, Uuid):
         bad = f"typeof({c}) != 'text' OR length({c}) != 32 OR {c} GLOB '*[^0-9a-f]*'"
     elif isinstance(kind, Date):
@@ -156,10 +161,12 @@ def _invalid_sql(column) -> str:
 
 def first_invalid(con: sqlite3.Connection, table: str) -> tuple[list, str] | None:
     """(key, column) of a live record of ``table`` with a value its column does not
-    allow, or None. One pass inside SQLite: how a bulk import checks its values."""
+    allow, or None. One pass inside SQLite: how a bulk import checks its values. The
+    references (foreign keys) are left to ``PRAGMA foreign_key_check``, which the
+    caller must run after (storage/merge.py): a value equal to a stored key is valid."""
     s = shape(table)
     t = m.Base.metadata.tables[table]
-    conditions = [(c, _invalid_sql(t.c[c])) for c in s.columns]
+    conditions = [(c, sql) for c in s.columns if (sql := _invalid_sql(t.c[c]))]
     if not conditions:  # a link: its references are checked by the foreign keys
         return None
     which = " ".join(f"WHEN {cond} THEN '{c}'" for c, cond in conditions)
