@@ -57,9 +57,13 @@ def _insert(table: str) -> tuple[str, Callable[[tuple], tuple]]:
 _ORIGINAL, _OFFICIAL = TranslationStatus.ORIGINAL.value, TranslationStatus.OFFICIAL.value
 
 
+#: Hex digit -> the digit with RFC 9562's variant bits (10xx) set.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+
+
 def _as_uuid4(digits: str) -> str:
     """32 random hex digits with the version (4) and variant bits of RFC 9562 set."""
-    return f"{digits[:12]}4{digits[13:16]}{'89ab'[int(digits[16], 16) & 3]}{digits[17:]}"
+    return f"{digits[:12]}4{digits[13:16]}{_VARIANT[digits[16]]}{digits[17:]}"
 
 
 def _new_ids(count: int = 4096):
@@ -75,7 +79,7 @@ def version_id(text_id: str, lang: str) -> str:
     """``uuid.uuid5(text id, lang).hex`` (the id storage/texts.new_text gives a
     version), from the text id as stored; faster than building UUID objects."""
     digest = hashlib.sha1(bytes.fromhex(text_id) + lang.encode()).hexdigest()
-    return f"{digest[:12]}5{digest[13:16]}{'89ab'[int(digest[16], 16) & 3]}{digest[17:32]}"
+    return f"{digest[:12]}5{digest[13:16]}{_VARIANT[digest[16]]}{digest[17:32]}"
 
 
 def _now() -> str:

@@ -231,7 +231,7 @@ def _checked(stream: TableStream, kind: str, columns: dict[str, int], numbers: d
     """(line, values, problems) of each non-empty row of ``stream``. Raises
     TableTooLong past MOST_ROWS, Cancelled through ``progress``."""
     check = _check_meeting if kind == "meetings" else _check_outcome
-    seen: set = set()
+    seen: set | dict = set() if kind == "meetings" else {}  # numbers seen; remembered checks
     fields = list(columns.items())
     widest = max(columns.values(), default=-1)
     for line, row in enumerate(stream.rows, start=2):
@@ -329,50 +329,78 @@ _MEETING_SEPARATORS = re.compile(r"[,;\s]+")
 _DEFAULT_KIND, _DEFAULT_STATUS = OutcomeKind.RECOMMENDATION.value, OutcomeStatus.PROPOSED.value
 
 
-def _check_outcome(cells: dict, numbers: dict, seen: set) -> tuple[dict, list]:
-    kinds, statuses, addressees, languages = _value_names()
-    problems: list[PielError] = []
-    meeting_ids = []
-    for part in _MEETING_SEPARATORS.split(str(cells.get("meeting") or "").strip()):
-        if not part:
-            continue
-        number = int(part) if part.isdigit() else None
-        if number not in numbers:
-            problems.append(RecordNotFound(kind="meeting", id=part))
-        elif numbers[number] not in meeting_ids:  # "9, 9" names meeting 9 once
-            meeting_ids.append(numbers[number])
-    if not meeting_ids and not problems:
-        problems.append(InvalidValue(field="meeting", value=""))
+#: Distinct combinations of an outcome row's coded cells a check remembers.
+_MEMO = 4096
+_CODED_CELLS = ("meeting", "original", "kind", "status", "addressee", "due_date", "parent")
+
+
+def _check_outcome(cells: dict, numbers: dict, memo: dict) -> tuple[dict, list]:
+    """(values, problems) of one outcome row. The coded cells (meetings, kind,
+    status...) repeat from row to row, so each distinct combination is checked once
+    and remembered in ``memo`` (kept by the caller for one table, at most _MEMO)."""
+    raw = [cells.get(name) for name in _CODED_CELLS]
+    key = (*raw, *map(type, raw))  # a workbook's 1, 1.0 and True are equal keys otherwise
+    coded = memo.get(key)
+    if coded is None:
+        if len(memo) >= _MEMO:
+            memo.clear()
+        coded = memo[key] = _check_coded(cells, numbers)
+    values, before_text, original_problems, after = coded
     texts = {}
     for name, value in cells.items():
         if value is not None and name[:5] == "text_":
             value = (value if value.__class__ is str else str(value)).strip()
             if value:
                 texts[name[5:]] = value
+    problems = list(before_text)
     if not texts:
         problems.append(InvalidValue(field="text", value=""))
+    problems += original_problems
+    original = values["original"]
+    if original is None:
+        original = next(iter(texts), None)
+    elif original not in texts and texts:
+        problems.append(InvalidValue(field="lang", value=cells.get("original")))
+    problems += after
+    label = cells.get("label")
+    return {**values, "meeting_ids": list(values["meeting_ids"]), "texts": texts, "original": original,
+            "label": (str(label).strip() or None) if label not in (None, "") else None}, problems
+
+
+def _check_coded(cells: dict, numbers: dict) -> tuple[dict, tuple, tuple, tuple]:
+    """The coded cells of an outcome row: (values, problems before the text's, the
+    original language's, the others'), in the order the problems are shown."""
+    kinds, statuses, addressees, languages = _value_names()
+    before_text: list[PielError] = []
+    meeting_ids = []
+    for part in _MEETING_SEPARATORS.split(str(cells.get("meeting") or "").strip()):
+        if not part:
+            continue
+        number = int(part) if part.isdigit() else None
+        if number not in numbers:
+            before_text.append(RecordNotFound(kind="meeting", id=part))
+        elif numbers[number] not in meeting_ids:  # "9, 9" names meeting 9 once
+            meeting_ids.append(numbers[number])
+    if not meeting_ids and not before_text:
+        before_text.append(InvalidValue(field="meeting", value=""))
     original = languages.get(_fold(cells.get("original"))) if cells.get("original") else None
-    if cells.get("original") and original is None:
-        problems.append(_not_a_label("lang", cells["original"], languages))
-    if original is None or original not in texts:
-        original = next(iter(texts), None) if original is None else original
-        if original is not None and original not in texts and texts:
-            problems.append(InvalidValue(field="lang", value=cells.get("original")))
-    values = {"meeting_ids": meeting_ids, "texts": texts, "original": original,
-              "label": (str(cells["label"]).strip() or None) if cells.get("label") not in (None, "") else None}
+    original_problems = ((_not_a_label("lang", cells["original"], languages),)
+                         if cells.get("original") and original is None else ())
+    values = {"meeting_ids": tuple(meeting_ids), "original": original}
+    after: list[PielError] = []
     for name, table, default in (("kind", kinds, _DEFAULT_KIND), ("status", statuses, _DEFAULT_STATUS)):
         raw = cells.get(name)
         values[name] = table.get(_fold(raw)) if raw not in (None, "") else default
         if values[name] is None:
-            problems.append(_not_a_label(name, raw, table))
+            after.append(_not_a_label(name, raw, table))
     raw = cells.get("addressee")
     values["addressee"] = addressees.get(_fold(raw), str(raw).strip()) if raw not in (None, "") else None
     if values["addressee"] and len(values["addressee"]) > 64:  # as the outcome editor refuses it
-        problems.append(InvalidValue(field="addressee", value=values["addressee"]))
-    values["due_date"] = _date(cells.get("due_date"), "due_date", problems)
+        after.append(InvalidValue(field="addressee", value=values["addressee"]))
+    values["due_date"] = _date(cells.get("due_date"), "due_date", after)
     if cells.get("parent") not in (None, ""):
-        problems.append(InvalidValue(field="parent_id", value=cells["parent"]))
-    return values, problems
+        after.append(InvalidValue(field="parent_id", value=cells["parent"]))
+    return values, tuple(before_text), original_problems, tuple(after)
 
 
 def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT) -> int:
