@@ -176,3 +176,23 @@ def test_language_names_are_those_of_cldr():
         assert LANGUAGE_NAMES[code] == {lang: Locale.parse(code).get_display_name(lang) for lang in LANGUAGES}
     names = _language_names()
     assert names["espanol"] == "es" and names["中文"] == "zh" and names[_fold("Арабский")] == "ar"
+
+
+def test_a_remembered_check_tells_equal_cells_of_other_types_apart(demo):
+    """Coded cells are checked once per distinct combination: a workbook's 1, 1.0 and
+    True are equal in Python but are different cells, and a row's own texts and label
+    never come from an earlier row."""
+    from piel_desktop.services.table_import import _check_outcome, _meeting_ids
+    numbers, memo = _meeting_ids(demo), {}
+    number = min(numbers)
+    first, problems = _check_outcome({"meeting": number, "text_es": "Uno", "label": "a)"}, numbers, memo)
+    assert problems == [] and first["meeting_ids"] == [numbers[number]] and first["texts"] == {"es": "Uno"}
+    again, problems = _check_outcome({"meeting": number, "text_es": "Dos", "label": "b)"}, numbers, memo)
+    assert problems == [] and again["texts"] == {"es": "Dos"} and again["label"] == "b)" and len(memo) == 1
+    again["meeting_ids"].append("changed")  # the values handed out are the row's own
+    assert _check_outcome({"meeting": number, "text_es": "Tres"}, numbers, memo)[0]["meeting_ids"] == first["meeting_ids"]
+    for other in (float(number), str(float(number))):
+        _, problems = _check_outcome({"meeting": other, "text_es": "Cuatro"}, numbers, memo)
+        assert [type(p) for p in problems] == [RecordNotFound], other
+    _, problems = _check_outcome({"meeting": number}, numbers, memo)  # no text: its own problem
+    assert [p.params["field"] for p in problems] == ["text"]
