@@ -219,11 +219,14 @@ def test_arabic_is_right_to_left_with_complex_script_font(tmp_path):
     xml = document_xml(out)
     paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
     assert len(paragraphs) == len(layout.header) + 1 + len(layout.blocks)
-    assert all("<w:bidi/>" in p for p in paragraphs)
+    # Every paragraph is right to left but the Spanish note's, left to right as in the PDF.
+    spanish = [p for p in paragraphs if "Texto en español" in p]
+    assert len(spanish) == 1 and '<w:bidi w:val="0"/>' in spanish[0]
+    assert all("<w:bidi/>" in p for p in paragraphs if p not in spanish)
     runs = re.findall(r"<w:r>.*?</w:r>", xml, flags=re.S)
     arabic = [r for r in runs if 'w:val="ar-SA"' in r]
     assert len(arabic) > len(layout.blocks) and all("<w:rtl/>" in r for r in arabic)
-    # The Spanish note is a left-to-right run inside its right-to-left paragraph.
+    # The Spanish note's runs are left to right.
     assert [r for r in runs if "<w:rtl/>" not in r] == [r for r in runs if 'w:val="es-ES"' in r]
     assert re.search(r"<w:sectPr[^>]*>.*<w:bidi/>.*</w:sectPr>", xml, flags=re.S)
     assert "<w:bidiVisual/>" in xml
@@ -255,8 +258,15 @@ def test_demo_report_in_other_languages_keeps_every_character(demo, tmp_path, la
     xml = document_xml(out)
     paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
     assert len(paragraphs) == len(layout.header) + bool(layout.title) + len(layout.blocks)
+    # A paragraph runs in its text's direction: in Arabic, those printed in Spanish
+    # (marked, no Arabic version) are left to right, as in the PDF; the rest right to left.
+    first_lang = [re.search(r'<w:lang w:val="([^"]+)"', p).group(1) for p in paragraphs]
     rtl = [p for p in paragraphs if "<w:bidi/>" in p]
-    assert rtl == (paragraphs if lang == "ar" else [])
+    assert rtl == ([p for p, tag in zip(paragraphs, first_lang) if tag == "ar-SA"] if lang == "ar" else [])
+    ltr_in_rtl = [p for p in paragraphs if '<w:bidi w:val="0"/>' in p]
+    assert ltr_in_rtl == ([p for p in paragraphs if p not in rtl] if lang == "ar" else [])
+    if lang == "ar":
+        assert rtl and ltr_in_rtl  # the demo has Arabic headings and Spanish texts
     runs = re.findall(r"<w:r>.*?</w:r>", xml, flags=re.S)
     tags = {r: re.search(r'<w:lang w:val="([^"]+)"', r).group(1) for r in runs}
     assert all(("<w:rtl/>" in r) == (tags[r] == "ar-SA") for r in runs)

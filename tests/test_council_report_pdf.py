@@ -162,6 +162,9 @@ def test_arabic_paragraphs_run_right_to_left_with_numbers_at_the_right(demo, tmp
     spanish = [x for x, text in runs if text.startswith("En la Resolución 1306")]
     assert spanish and all(x < width / 2 for x in spanish)
     assert "[es]" in _pdf_text(out)
+    # The rule under the box starts at the right edge, as the Arabic text does.
+    [rule] = [x for x, text in _runs(out, 0) if set(text) == {"_"}]
+    assert rule > width / 2, rule
 
 
 def test_a_bilingual_report_sets_two_languages_side_by_side(demo, tmp_path):

@@ -28,8 +28,10 @@ copy and paste, and the hanging indent of the style puts the text after them.
 Text is inserted literally: python-docx escapes ``<w:p>`` and a ``{ DDE … }`` stays a
 run of text (fields only exist as field characters, which this module writes only for
 the footer's page numbers); characters XML cannot hold are dropped.
-Arabic documents are right-to-left throughout (w:bidi on paragraphs and section, w:rtl
-on runs); every run carries w:lang; Chinese runs name an East-Asian font.
+Arabic documents are right-to-left (w:bidi on the styles, the section and each paragraph,
+w:rtl on Arabic runs); a paragraph whose text is in another language (no Arabic version
+yet) is left to right (w:bidi="0"), as in the PDF. Every run carries w:lang; Chinese runs
+name an East-Asian font.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from piel_desktop import APP_NAME, __version__
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.reports.council_layout import Block, ReportLayout
 from piel_desktop.reports.pages import checked_output, write_atomically
+from piel_desktop.reports.typeset import is_rtl
 
 #: Fonts named in the document (Word substitutes what a machine lacks; LibreOffice uses
 #: fontconfig). Latin/Cyrillic, complex script (Arabic) and East-Asian (Chinese) slots.
@@ -377,23 +380,30 @@ class _Writer:
                 container.append(p)
         for old in p.findall(qn("w:pPr")):
             p.remove(old)
-        p.insert(0, copy.deepcopy(self._paragraph_properties(style, keep_with_next)))
+        # A paragraph runs in the direction of its text's language, as in the PDF: in an
+        # Arabic report, a text printed in Spanish (no Arabic version) is left to right.
+        rtl = is_rtl(pieces[0][1]) if pieces else self.rtl
+        p.insert(0, copy.deepcopy(self._paragraph_properties(style, keep_with_next, rtl)))
         for text, lang in pieces:
             p.append(self._run_element(xml_safe(text), lang))
         self.paragraphs += 1
         return p
 
-    def _paragraph_properties(self, style: str, keep_with_next: bool):
-        """The w:pPr of a paragraph in ``style`` (a template, made once per kind)."""
-        key = (style, keep_with_next)
+    def _paragraph_properties(self, style: str, keep_with_next: bool, rtl: bool):
+        """The w:pPr of a paragraph in ``style`` (a template, made once per kind):
+        w:bidi when ``rtl``, w:bidi="0" for a left-to-right paragraph of a right-to-left
+        document (whose styles are right to left)."""
+        key = (style, keep_with_next, rtl)
         found = self._p_prs.get(key)
         if found is None:
             found = self._p_prs[key] = OxmlElement("w:pPr")
             _child(found, "pStyle").set(qn("w:val"), self._style_id(style))
             if keep_with_next:
                 _child(found, "keepNext")
-            if self.rtl:
+            if rtl:
                 _child(found, "bidi")
+            elif self.rtl:
+                _child(found, "bidi").set(qn("w:val"), "0")
         return found
 
     def _bidi_paragraph(self, paragraph) -> None:

@@ -14,12 +14,14 @@ numbers. Texts are plain: markup, Word field codes and "<w:p>" print as typed.
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
@@ -82,6 +84,9 @@ class _Setter:
     def block(self, block: Block) -> Flowable:
         text = RULE if block.role == "rule" else block.text
         made = self.make(text, block.lang, block_role(block), bullet=block.number, suffix=block.mark)
+        if block.role == "rule" and is_rtl(block.lang):  # the rule starts at the right edge, as the text
+            made.style = copy.copy(made.style)
+            made.style.alignment = TA_RIGHT
         made.keepWithNext = block.keep_with_next
         return _bullet_in_its_font(made, block.number)
 
