@@ -242,17 +242,20 @@ class _RowReader:
             raise self.bad(number, f"fields of {table} do not match")
         if type(deleted) is not bool:
             raise self.bad(number, "bad deleted flag")
-        if not (type(clock) is dict and ALL_FIELDS in clock
-                and (len(clock) == 1 or clock.keys() <= s.clock_fields)):
+        if type(clock) is not dict or ALL_FIELDS not in clock:
             raise self.bad(number, "bad clock")
-        for stamp in clock.values():
-            if stamp not in self.good_stamps:
-                self._check_stamp(stamp, number)
-        if len(clock) == 1:  # most records: one changeset wrote every field
+        if len(clock) == 1:  # most records: one changeset wrote every field, checked once
             stamp = clock[ALL_FIELDS]
-            clock_text = self.one_stamp_clocks.get(stamp) or self.one_stamp_clocks.setdefault(
-                stamp, tracking.dumps(clock))
+            clock_text = self.one_stamp_clocks.get(stamp) if type(stamp) is str else None
+            if clock_text is None:
+                self._check_stamp(stamp, number)
+                clock_text = self.one_stamp_clocks[stamp] = tracking.dumps(clock)
         else:
+            if not clock.keys() <= s.clock_fields:
+                raise self.bad(number, "bad clock")
+            for stamp in clock.values():
+                if type(stamp) is not str or stamp not in self.good_stamps:
+                    self._check_stamp(stamp, number)
             clock_text = tracking.dumps(clock)
         if not in_order:
             values = {c: values[c] for c in s.columns}

@@ -129,6 +129,16 @@ class Merger:
             self.more[action] += 1
             self.more["conflict"] += conflict
 
+    def _note_new(self, table: str, keys: list[list]) -> None:
+        """_note("new", ...) of each of ``keys``, at once (a first import adds many)."""
+        self.changes += len(keys)
+        if table in _LINK_TABLES:
+            return
+        room = max(0, DETAILED - len(self.effects))
+        self.effects.extend(Effect("new", table, key) for key in keys[:room])
+        if len(keys) > room:
+            self.more["new"] += len(keys) - room
+
     def _apply_chunk(self, s, rows: Sequence[Row]) -> None:
         known, has_tombs = self._lookups(s)
         if known is True:
@@ -139,7 +149,7 @@ class Merger:
         else:
             live = {}
         tombs = self._fetch_tombstones(s.name, rows) if has_tombs else {}
-        inserts, tomb_inserts = [], []
+        inserts, tomb_inserts, new_keys = [], [], []
         for row in rows:
             local = live.get(tuple(row.key)) if live else None
             key_text = dumps(row.key) if local is not None or tombs else None
@@ -150,7 +160,7 @@ class Merger:
                     self._note("deleted", s.name, row.key)
                 else:
                     inserts.append((*row.key, *row.values.values(), row.clock_text))
-                    self._note("new", s.name, row.key)
+                    new_keys.append(row.key)
                 continue
             if local is not None:
                 values, clock_text = local
@@ -169,6 +179,7 @@ class Merger:
                 self._add_conflict(s.name, key_text, loser)
         if inserts:
             self._run_many(s.name, _insert_sql(s), inserts)
+            self._note_new(s.name, new_keys)
         if tomb_inserts:
             self._run_many(s.name, "INSERT INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
                            "VALUES (?, ?, ?, ?, ?)", tomb_inserts)
