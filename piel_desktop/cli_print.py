@@ -42,8 +42,9 @@ def add_print_commands(commands) -> None:
     report.add_argument("--lang", dest="report_lang", metavar="LANG", type=str.lower,
                         help=_("language of the report ({languages}); default: the interface language")
                         .format(languages=", ".join(BRIEF_LANGUAGES)))
-    report.add_argument("--format", dest="report_format", metavar="FORMAT", type=str.lower, default="pdf",
-                        help=_("pdf or docx (an editable Word document); default: pdf"))
+    report.add_argument("--format", dest="report_format", metavar="FORMAT", type=str.lower,
+                        help=_("pdf or docx (an editable Word document); default: from the file name, "
+                               "pdf unless it ends in .docx"))
     report.add_argument("--parallel", metavar="LANG", type=str.lower,
                         help=_("a second language set side by side with the first (bilingual PDF)"))
     report.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("file to write"))

@@ -41,6 +41,8 @@ _ERRORS = {
                                "are {supported}."),
     "nothing-to-print": N_("The chosen meetings have no outcomes to print."),
     "unsupported-format": N_("“{fmt}” is not a format this installation can write; it writes {supported}."),
+    "format-not-file-name": N_("{path} does not end in .{fmt}: name the file so, or leave out the "
+                               "format to take it from the file name."),
     "parallel-needs-pdf": N_("A report with two languages side by side can only be written as a PDF."),
     "output-not-writable": N_("The file {path} cannot be written: {reason}."),
     "folder-not-writable": N_("The folder {path} cannot be written ({reason}). Check that the disk "

@@ -254,6 +254,20 @@ def test_the_report_command_writes_the_pdf_and_refuses_in_one_sentence(demo_path
     assert "archive" in capsys.readouterr().err
 
 
+def test_the_format_comes_from_the_file_name_and_must_agree_with_it(demo_path, tmp_path, capsys):
+    """No --format: a .docx file gets a Word document, anything else a PDF; a format
+    that contradicts the name is refused in one sentence and writes nothing."""
+    word, pdf = tmp_path / "informe.docx", tmp_path / "informe"
+    for out in (word, pdf):
+        assert main(["--archive", str(demo_path), "report", "--lang", "es", "--out", str(out)]) == 0
+    assert word.read_bytes()[:2] == b"PK" and pdf.read_bytes()[:5] == b"%PDF-"
+    for fmt, name in (("pdf", "x.docx"), ("docx", "x.pdf")):
+        assert main(["--archive", str(demo_path), "report", "--lang", "es", "--format", fmt,
+                     "--out", str(tmp_path / name)]) == 1
+        error = capsys.readouterr().err.strip()
+        assert f".{fmt}" in error and "\n" not in error and not (tmp_path / name).exists()
+
+
 def test_a_cancelled_report_leaves_no_file(demo, tmp_path):
     from piel_desktop.domain.errors import Cancelled
     from piel_desktop.domain.progress import Progress

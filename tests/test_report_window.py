@@ -160,3 +160,25 @@ def test_a_search_hit_in_a_report_names_it_and_opens_it(window, qtbot):
     dialog = window.reports_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.current() == key
+
+
+def test_right_to_left_the_first_report_is_chosen_and_labels_have_their_keys(window, qtbot):
+    """In Arabic (right to left) the list opens with its first report chosen, as in
+    the other languages; every label of the report form names its field's key (no
+    literal "&") and gives it the focus."""
+    from PySide6.QtWidgets import QApplication, QFormLayout, QLabel
+    QApplication.setLayoutDirection(Qt.RightToLeft)
+    try:
+        dialog = _open(window, qtbot)
+        assert dialog.current() is not None and dialog.edit_button.isEnabled()
+    finally:
+        QApplication.setLayoutDirection(Qt.LeftToRight)
+    editor = dialog.edit()
+    qtbot.addWidget(editor)
+    labels = [label for form in editor.findChildren(QFormLayout) for row in range(form.rowCount())
+              if (item := form.itemAt(row, QFormLayout.LabelRole)) and isinstance(label := item.widget(), QLabel)
+              and label.text()]
+    assert len(labels) >= 10
+    for label in labels:
+        assert "&" not in label.text() or label.buddy() is not None, label.text()
+    editor.reject()

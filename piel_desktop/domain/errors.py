@@ -444,6 +444,13 @@ class UnsupportedFormat(PielError):
     code = "unsupported-format"
 
 
+class FormatNotFileName(PielError):
+    """A document format other than the one its file name ends in (a PDF asked for
+    as "report.docx"). params: path, fmt"""
+
+    code = "format-not-file-name"
+
+
 class ParallelNeedsPdf(PielError):
     """A bilingual (side by side) document asked for in a format other than PDF.
     params: fmt"""

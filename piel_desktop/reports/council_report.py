@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from piel_desktop.domain.errors import ParallelNeedsPdf, UnsupportedFormat, UnsupportedLanguage
+from piel_desktop.domain.errors import FormatNotFileName, ParallelNeedsPdf, UnsupportedFormat, UnsupportedLanguage
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.reports.council_layout import report_layout
@@ -46,16 +46,18 @@ def _docx_writer():
 
 
 def make_report(archive: Archive, *, report: str | None = None, lang: str,
-                fmt: Literal["pdf", "docx"], out: Path | str, made_at: dt.datetime | None = None,
+                fmt: Literal["pdf", "docx"] | None = None, out: Path | str, made_at: dt.datetime | None = None,
                 parallel: str | None = None, progress: Progress = SILENT) -> ReportResult:
     """Write the report ``report`` (its key or symbol; None: the latest) in ``lang``
-    (one of BRIEF_LANGUAGES) as ``fmt`` at ``out``.
+    (one of BRIEF_LANGUAGES) as ``fmt`` at ``out`` (None: from the file name, ".docx"
+    for Word, PDF otherwise).
 
     ``parallel`` (PDF only; another language, or None) sets that language side by side
     with ``lang``; ``made_at`` (aware, default now) is printed in local time in the
     footer. The file never replaces the archive and appears complete or not at all.
     Raises UnsupportedLanguage, UnsupportedFormat (an unknown ``fmt``, Word without
-    python-docx), ParallelNeedsPdf (``parallel`` with Word), RecordNotFound, OutputNotWritable,
+    python-docx), FormatNotFileName (``fmt`` "pdf" for a ".docx" file, or the other
+    way round), ParallelNeedsPdf (``parallel`` with Word), RecordNotFound, OutputNotWritable,
     NotAFile, or Cancelled via ``progress``.
     """
     from piel_desktop.services.council_report import report_content
@@ -63,6 +65,11 @@ def make_report(archive: Archive, *, report: str | None = None, lang: str,
     for code in (lang, parallel):
         if code is not None and code not in BRIEF_LANGUAGES:
             raise UnsupportedLanguage(lang=code, supported=BRIEF_LANGUAGES)
+    suffix = Path(out).suffix.lower()
+    if fmt is None:
+        fmt = "docx" if suffix == ".docx" else "pdf"
+    elif suffix in (".pdf", ".docx") and suffix != f".{fmt}":  # a PDF named .docx: Word refuses it
+        raise FormatNotFileName(path=str(out), fmt=str(fmt))
     write_docx = _docx_writer() if fmt == "docx" else None
     available = tuple(f for f in REPORT_FORMATS if f == "pdf" or _docx_writer() is not None)
     if fmt not in available or (fmt == "docx" and write_docx is None):

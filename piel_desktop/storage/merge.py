@@ -27,8 +27,8 @@ from piel_desktop.storage.sync import Contexts, Row, dumps, first_invalid, shape
 #: Namespace of conflict ids: uuid5(CONFLICT_NAMESPACE, "table|key|field|stamp").
 CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
 _CHUNK = 400
-#: Live records of a table a merge remembers the keys of, instead of looking each
-#: incoming record up (storage rows of an archive's first records: its office, its body).
+#: Most live records of a table whose keys a merge remembers, instead of looking each
+#: incoming record up (a new archive holds a few: its office's body and its texts).
 KNOWN_KEYS = 5000
 #: Effects kept one by one for the preview; beyond, only counted.
 DETAILED = 5_000
@@ -112,7 +112,7 @@ class Merger:
         table = s.name
         if table not in self._empty:
             keys = ", ".join(f'"{k}"' for k in s.keys)
-            known = set(self.con.execute(f'SELECT {keys} FROM "{table}" LIMIT {KNOWN_KEYS + 1}'))
+            known = set(self.con.execute(f'SELECT {keys} FROM "{table}" LIMIT ?', (KNOWN_KEYS + 1,)))
             self._empty[table] = (
                 (known or None) if len(known) <= KNOWN_KEYS else True,
                 self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None)

@@ -6,11 +6,11 @@ import logging
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QCommandLinkButton, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QListWidget, QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout, QWidget,
+    QListWidget, QListWidgetItem, QMessageBox, QPushButton, QTableWidget, QVBoxLayout, QWidget,
 )
 
 from piel_desktop import APP_NAME
@@ -31,6 +31,13 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         log.error("unexpected error", exc_info=error)
         text = unexpected()
     QMessageBox.warning(parent, APP_NAME, text)
+
+
+def select_row(table: QTableWidget, row: int) -> None:
+    """Choose ``row`` of ``table`` (rows selected whole) and make it current. Not
+    QTableView.selectRow: right to left, before the table is first shown, it selects
+    nothing (it looks for the column at the viewport's right edge, which has no width)."""
+    table.setCurrentCell(row, 0, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
 
 
 def shortcut_button(dialog: QWidget, text: str, slot, shortcut, row: QHBoxLayout) -> QPushButton:

@@ -77,9 +77,13 @@ class ReportEditor(QDialog):
     # -- the tabs ---------------------------------------------------------------------
 
     def _row(self, form: QFormLayout, name: str, text: str, widget: QWidget) -> None:
+        """A row of ``widget`` with the line for its problem under it; the label's
+        "&" key gives the widget the focus (a row of a layout has no buddy otherwise)."""
         column, problem = field_with_problem(widget)
         self.problems[name] = problem
-        form.addRow(text, column)
+        label = QLabel(text)
+        label.setBuddy(widget)
+        form.addRow(label, column)
 
     def _fields_tab(self, report: dict) -> QWidget:
         page = QWidget()
@@ -157,6 +161,7 @@ class ReportEditor(QDialog):
         grid.addLayout(left, 0, 0)
         box = QGroupBox(_("Paragraph"))
         form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.WrapAllRows)  # labels above: the texts get the box's width
         self.paragraph_text = QPlainTextEdit()
         self.paragraph_text.setTabChangesFocus(True)
         self._row(form, "paragraphs", _("Te&xt:"), self.paragraph_text)
@@ -175,9 +180,7 @@ class ReportEditor(QDialog):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked)
             self.clauses.addItem(item)
-        column, problem = field_with_problem(self.clauses)
-        self.problems["quotes"] = problem
-        form.addRow(_("&Quoted clauses:"), column)
+        self._row(form, "quotes", _("&Quoted clauses:"), self.clauses)
         grid.addWidget(box, 0, 1)
         grid.setColumnStretch(1, 2)
         self._shown: int | None = None
@@ -202,6 +205,7 @@ class ReportEditor(QDialog):
         grid.addLayout(left, 0, 0)
         box = QGroupBox(_("Achievement"))
         form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.WrapAllRows)
         self.achievement_label = QLineEdit()
         self.achievement_label.setPlaceholderText("a")
         self.achievement_label.setMaximumWidth(80)

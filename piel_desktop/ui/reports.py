@@ -22,7 +22,7 @@ from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.services import records, report_records
 from piel_desktop.services.council_report import list_reports
 from piel_desktop.ui import edit_actions
-from piel_desktop.ui.dialogs import show_beside, show_error, shortcut_button
+from piel_desktop.ui.dialogs import select_row, show_beside, show_error, shortcut_button
 from piel_desktop.ui.report_editor import ReportEditor
 
 REPORTS_MENU = N_("&Reports…")
@@ -91,7 +91,7 @@ class ReportsWindow(edit_actions.StepsWindow):
     def select(self, key: str | None) -> None:
         row = next((i for i, r in enumerate(self.reports) if r.key == key), 0 if self.reports else None)
         if row is not None:
-            self.table.selectRow(row)
+            select_row(self.table, row)
 
     def _enable(self) -> None:
         chosen = self.current() is not None

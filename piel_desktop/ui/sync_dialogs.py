@@ -21,6 +21,7 @@ from piel_desktop.messages import (
     meeting_heading, value_text,
 )
 from piel_desktop.ui import elide
+from piel_desktop.ui.dialogs import select_row
 
 
 def _buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
@@ -200,7 +201,7 @@ class ConflictsDialog(QDialog):
         self.table.setVisible(bool(self.items))
         self.empty.setVisible(not self.items)
         if self.items:
-            self.table.selectRow(0)
+            select_row(self.table, 0)
         self._update_buttons()
 
     def selected(self):
@@ -231,7 +232,7 @@ class ConflictsDialog(QDialog):
         self._resolve(item, keep, value)
         self.refresh()
         if self.items:  # stay where the user was, not back at the top
-            self.table.selectRow(min(row, len(self.items) - 1))
+            select_row(self.table, min(row, len(self.items) - 1))
 
 
 class EditValueDialog(QDialog):
@@ -288,7 +289,7 @@ class BackupsDialog(QDialog):
                                            reasons.get(copy.reason, copy.reason), size)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if copies:
-            self.table.selectRow(0)
+            select_row(self.table, 0)
         layout.addWidget(self.table)
         if not copies:
             layout.addWidget(_note(_("There are no backup copies of this archive yet.")))

@@ -13,7 +13,7 @@ from piel_desktop.i18n import _, format_datetime, format_list, format_number, ng
 from piel_desktop.messages import RECORD_NAMES
 from piel_desktop.services import trash
 from piel_desktop.ui import elide
-from piel_desktop.ui.dialogs import show_beside, show_error
+from piel_desktop.ui.dialogs import select_row, show_beside, show_error
 
 
 class TrashDialog(QDialog):
@@ -77,7 +77,7 @@ class TrashDialog(QDialog):
                 cell.setToolTip(text)
                 self.table.setItem(row, column, cell)
         if self.items:
-            self.table.selectRow(0)
+            select_row(self.table, 0)
         self.empty.setVisible(not self.items)
         self.restore_button.setEnabled(bool(self.items))
 
