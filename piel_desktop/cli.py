@@ -5,7 +5,7 @@ With no command the window opens (Qt is imported only then). Commands:
 - ``init [--demo] [--office NAME]``: create an archive, refusing to overwrite one;
 - ``brief --lang es [--parallel en] --meetings 9-14 --out FILE.pdf``: print a brief;
 - ``followup --lang es [--meeting N] [--status S] --out FILE.pdf``: the follow-up brief;
-- ``report [--report KEY|SYMBOL] --lang es --format pdf|docx --out FILE [--parallel LANG]``:
+- ``report [--report KEY|SYMBOL|YEAR] --lang es [--format pdf|docx] --out FILE [--parallel LANG]``:
   the report to Council (these three in cli_print.py);
 - ``check``: integrity check, schema version and record counts;
 - ``fingerprint``: the content fingerprint, equal in archives that hold the same records;

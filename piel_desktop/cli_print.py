@@ -37,8 +37,9 @@ def add_print_commands(commands) -> None:
     followup.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("PDF file to write"))
 
     report = commands.add_parser("report", help=_("print the report to Council (PDF or Word)"))
-    report.add_argument("--report", metavar="KEY|SYMBOL",
-                        help=_("the report, by its key or its symbol such as C18/xx (default: the latest)"))
+    report.add_argument("--report", metavar="KEY|SYMBOL|YEAR",
+                        help=_("the report, by its key, its symbol such as C20/57-E or its Council session's "
+                               "year such as 2018 (default: the latest)"))
     report.add_argument("--lang", dest="report_lang", metavar="LANG", type=str.lower,
                         help=_("language of the report ({languages}); default: the interface language")
                         .format(languages=", ".join(BRIEF_LANGUAGES)))

@@ -284,3 +284,16 @@ def test_a_cancelled_report_leaves_no_file(demo, tmp_path):
     assert max(seen) >= 20
     assert not (tmp_path / "report.pdf").exists()
     assert not any(p.suffix == ".tmp" for p in tmp_path.iterdir())
+
+
+def test_the_report_is_picked_by_its_session_year(demo_path, tmp_path, capsys):
+    """The demo report has no symbol (the seed gives none): its Council session's year
+    names it; a year without a report is refused in one sentence."""
+    out = tmp_path / "2018.pdf"
+    assert main(["--archive", str(demo_path), "report", "--report", "2018", "--lang", "es",
+                 "--out", str(out)]) == 0
+    assert "Recomendaciones" in _pdf_text(out)
+    assert main(["--archive", str(demo_path), "report", "--report", "1999", "--lang", "es",
+                 "--out", str(tmp_path / "1999.pdf")]) == 1
+    error = capsys.readouterr().err.strip()
+    assert "1999" in error and "\n" not in error and not (tmp_path / "1999.pdf").exists()

@@ -99,8 +99,8 @@ class ReportSummary:
 
 def find_report(s, report: str | None) -> m.Report:
     """The report whose key (its id) or symbol is ``report`` (symbols compared case
-    aside); None: the latest by date (undated ones count as oldest, then by symbol).
-    Raises RecordNotFound."""
+    aside), or the only report of the Council session of that year ("2018"); None: the
+    latest by date (undated ones count as oldest, then by symbol). Raises RecordNotFound."""
     rows = s.scalars(select(m.Report)).all()
     if report is None:
         found = max(rows, key=lambda r: (r.date or dt.date.min, r.session_year or 0, r.symbol or ""),
@@ -113,6 +113,9 @@ def find_report(s, report: str | None) -> m.Report:
             key = None
         found = next((r for r in rows if r.id == key), None) or next(
             (r for r in rows if r.symbol and r.symbol.casefold() == wanted.casefold()), None)
+        if found is None and wanted.isdigit():  # a Council session's year: its only report
+            of_year = [r for r in rows if r.session_year == int(wanted)]
+            found = of_year[0] if len(of_year) == 1 else None
     if found is None:
         raise RecordNotFound(kind="report", id=report or "")
     return found

@@ -95,7 +95,7 @@ class Merger:
     #: keys when there were at most KNOWN_KEYS; True: more) and whether it held
     #: tombstones. An incoming record whose key was not there needs no lookup (a first
     #: full import, or one into an archive holding only its first few records).
-    _empty: dict[str, tuple[set | bool | None, bool]] = field(default_factory=dict)
+    _before: dict[str, tuple[set | bool | None, bool]] = field(default_factory=dict)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
@@ -110,13 +110,13 @@ class Merger:
         records None (none), their keys (a set of tuples, at most KNOWN_KEYS) or True
         (more). The package holds each record once, so what it adds needs no second look."""
         table = s.name
-        if table not in self._empty:
+        if table not in self._before:
             keys = ", ".join(f'"{k}"' for k in s.keys)
             known = set(self.con.execute(f'SELECT {keys} FROM "{table}" LIMIT ?', (KNOWN_KEYS + 1,)))
-            self._empty[table] = (
+            self._before[table] = (
                 (known or None) if len(known) <= KNOWN_KEYS else True,
                 self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None)
-        return self._empty[table]
+        return self._before[table]
 
     def _note(self, action: str, table: str, key: list, conflict: bool = False,
               fields: tuple[str, ...] = ()) -> None:
@@ -271,12 +271,12 @@ class Merger:
 
         Raises MissingReference for a reference to a record that exists nowhere.
         """
-        for table in self._empty:  # every value the merge wrote, in one pass per table
+        for table in self._before:  # every value the merge wrote, in one pass per table
             bad = first_invalid(self.con, table)
             if bad:
                 raise MalformedValue(table, f"{table}.{bad[1]} of {'/'.join(map(str, bad[0]))[:70]} "
                                             "is not a valid value")
-        for table in self._empty:  # one record both live and deleted: a package listing it twice
+        for table in self._before:  # one record both live and deleted: a package listing it twice
             s = shape(table)
             key = f"json_array({', '.join(f't.{chr(34)}{k}{chr(34)}' for k in s.keys)})"
             row = self.con.execute(f'SELECT {key} FROM "{table}" AS t JOIN tombstone AS d '
