@@ -173,8 +173,7 @@ def test_right_to_left_the_first_report_is_chosen_and_labels_have_their_keys(win
         assert dialog.current() is not None and dialog.edit_button.isEnabled()
     finally:
         QApplication.setLayoutDirection(Qt.LeftToRight)
-    editor = dialog.edit()
-    qtbot.addWidget(editor)
+    editor = dialog.edit()  # closes itself (deleted on close): not handed to qtbot
     labels = [label for form in editor.findChildren(QFormLayout) for row in range(form.rowCount())
               if (item := form.itemAt(row, QFormLayout.LabelRole)) and isinstance(label := item.widget(), QLabel)
               and label.text()]

@@ -3,10 +3,16 @@
 A job is a plain function ``job(progress) -> result``; it reports through
 :class:`~piel_desktop.domain.progress.Progress` and raises Cancelled when asked to stop.
 Results and errors come back to the GUI thread by queued signals as plain data.
+
+Python's cyclic garbage collector runs in whichever thread allocates when its threshold
+is reached; collecting the wrapper of a closed dialog from the worker thread destroys a
+Qt object off the GUI thread, which crashes. So, as Anki does, the GUI thread collects
+before a job starts and the collector is paused until the last job has finished.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -57,6 +63,7 @@ class Runner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._jobs: set[_Job] = set()
+        self._collector_was_on = True
 
     def start(self, job: Callable[[Progress], Any], *, on_success: Callable[[Any], None],
               on_failure: Callable[[BaseException], None],
@@ -64,10 +71,16 @@ class Runner(QObject):
         """Queue ``job``; callbacks run on the GUI thread. Returns its Progress (to cancel)."""
         task = _Job(job)
         task.setAutoDelete(False)
+        if not self._jobs:
+            self._collector_was_on = gc.isenabled()
+            gc.collect()  # here, on the GUI thread: Qt objects in cycles are freed where they live
+            gc.disable()
         self._jobs.add(task)
 
         def finish(callback, value):
             self._jobs.discard(task)
+            if not self._jobs and self._collector_was_on:
+                gc.enable()
             callback(value)
 
         task.signals.succeeded.connect(lambda value: finish(on_success, value), Qt.QueuedConnection)
