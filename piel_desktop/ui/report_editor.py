@@ -43,6 +43,66 @@ def _swap(items: list[dict], row: int, step: int, *, keep: tuple[str, ...] = ())
     return True
 
 
+class _ItemList:
+    """Items (dicts) listed in ``widget`` and edited one at a time in ``fields``:
+    ``caption(position from 1, item)`` is an item's line in the list, ``read(item)`` the
+    item as the fields now show it, ``write(item)`` shows it, ``new()`` makes one. A
+    move keeps the ``keep`` keys in their places (labels a), b) stay in order). The
+    first field gets the focus after Add."""
+
+    def __init__(self, items: list[dict], widget: QListWidget, fields: tuple[QWidget, ...], caption,
+                 read, write, new, *, keep: tuple[str, ...] = ()) -> None:
+        self.items, self.widget, self.fields = items, widget, fields
+        self.caption, self.read, self.write, self.new, self.keep_keys = caption, read, write, new, keep
+        self.shown: int | None = None
+        widget.currentRowChanged.connect(self.show)
+        self.fill()
+
+    def fill(self, select: int = 0) -> None:
+        self.shown = None
+        self.widget.clear()
+        for position, item in enumerate(self.items, 1):
+            self.widget.addItem(self.caption(position, item))
+        for field in self.fields:
+            field.setEnabled(bool(self.items))
+        if self.items:
+            self.widget.setCurrentRow(min(select, len(self.items) - 1))
+            self.show(self.widget.currentRow())
+
+    def keep(self) -> None:
+        """Write what the fields show back to the item they show."""
+        if self.shown is not None and self.shown < len(self.items):
+            self.items[self.shown] = self.read(self.items[self.shown])
+
+    def show(self, row: int) -> None:
+        # "No row" (-1) comes only from clearing the list (nothing is shown then) and
+        # from its destruction, when the fields may be gone: nothing is read.
+        if not 0 <= row < len(self.items):
+            return
+        self.keep()
+        self.write(self.items[row])
+        self.shown = row
+
+    def add(self) -> None:
+        self.keep()
+        self.items.append(self.new())
+        self.fill(len(self.items) - 1)
+        self.fields[0].setFocus()
+
+    def remove(self) -> None:
+        row = self.widget.currentRow()
+        if 0 <= row < len(self.items):
+            self.shown = None
+            del self.items[row]
+            self.fill(row)
+
+    def move(self, step: int) -> None:
+        self.keep()
+        row = self.widget.currentRow()
+        if _swap(self.items, row, step, keep=self.keep_keys):
+            self.fill(row + step)
+
+
 class ReportEditor(QDialog):
     """Edit ``report`` (its values, or None for a new one). ``meetings`` are the
     archive's meetings (domain Meeting), ``clauses`` what report_records.clause_choices
@@ -149,7 +209,6 @@ class ReportEditor(QDialog):
         page = QWidget()
         grid = QGridLayout(page)
         self.paragraph_list = QListWidget()
-        self.paragraphs = [dict(p) for p in report.get("paragraphs") or ()]
         row = QHBoxLayout()
         shortcut_button(self, _("Add &paragraph"), self.add_paragraph, "Ctrl+Shift+N", row)
         shortcut_button(self, _("Re&move paragraph"), self.remove_paragraph, "Ctrl+Shift+Del", row)
@@ -183,16 +242,18 @@ class ReportEditor(QDialog):
         self._row(form, "quotes", _("&Quoted clauses:"), self.clauses)
         grid.addWidget(box, 0, 1)
         grid.setColumnStretch(1, 2)
-        self._shown: int | None = None
-        self.paragraph_list.currentRowChanged.connect(self._show_paragraph)
-        self._fill_paragraph_list()
+        self._paragraphs = _ItemList(
+            [dict(p) for p in report.get("paragraphs") or ()], self.paragraph_list,
+            (self.paragraph_text, self.quote_heading, self.lists_achievements, self.clauses),
+            lambda position, p: f"1.{position}  {(p.get('text') or '')[:60]}",
+            self._read_paragraph, self._write_paragraph,
+            lambda: {"text": "", "quote_heading": None, "lists_achievements": False, "quotes": ()})
         return page
 
     def _achievements_tab(self, report: dict) -> QWidget:
         page = QWidget()
         grid = QGridLayout(page)
         self.achievement_list = QListWidget()
-        self.achievements = [dict(a) for a in report.get("achievements") or ()]
         row = QHBoxLayout()
         shortcut_button(self, _("Add ac&hievement"), self.add_achievement, "Ctrl+Alt+N", row)
         shortcut_button(self, _("&Remove achievement"), self.remove_achievement, "Ctrl+Alt+Del", row)
@@ -217,95 +278,36 @@ class ReportEditor(QDialog):
         form.addRow(_("Te&xt:"), self.achievement_text)
         grid.addWidget(box, 0, 1)
         grid.setColumnStretch(1, 2)
-        self._shown_achievement: int | None = None
-        self.achievement_list.currentRowChanged.connect(self._show_achievement)
-        self._fill_achievement_list()
+        self._achievements = _ItemList(
+            [dict(a) for a in report.get("achievements") or ()], self.achievement_list,
+            (self.achievement_title, self.achievement_label, self.achievement_text),
+            lambda _position, a: f"{a.get('label') or '·'})  {(a.get('title') or '')[:60]}",
+            self._read_achievement, self._write_achievement, self._new_achievement, keep=("label",))
         return page
 
-    # -- achievements -------------------------------------------------------------------
+    # -- achievements and paragraphs: items edited one at a time (_ItemList) -----------
 
-    def _fill_achievement_list(self, select: int = 0) -> None:
-        self._shown_achievement = None
-        self.achievement_list.clear()
-        for a in self.achievements:
-            self.achievement_list.addItem(f"{a.get('label') or '·'})  {(a.get('title') or '')[:60]}")
-        enabled = bool(self.achievements)
-        for widget in (self.achievement_label, self.achievement_title, self.achievement_text):
-            widget.setEnabled(enabled)
-        if enabled:
-            self.achievement_list.setCurrentRow(min(select, len(self.achievements) - 1))
-            self._show_achievement(self.achievement_list.currentRow())
+    def _read_achievement(self, a: dict) -> dict:
+        return {**a, "label": _blank(self.achievement_label.text()), "title": self.achievement_title.text(),
+                "text": _blank(self.achievement_text.toPlainText())}
 
-    def _keep_achievement(self) -> None:
-        row = self._shown_achievement
-        if row is None or row >= len(self.achievements):
-            return
-        self.achievements[row] = {
-            **self.achievements[row], "label": _blank(self.achievement_label.text()),
-            "title": self.achievement_title.text(), "text": _blank(self.achievement_text.toPlainText())}
-
-    def _show_achievement(self, row: int) -> None:
-        self._keep_achievement()
-        if not 0 <= row < len(self.achievements):
-            return
-        a = self.achievements[row]
+    def _write_achievement(self, a: dict) -> None:
         self.achievement_label.setText(a.get("label") or "")
         self.achievement_title.setText(a.get("title") or "")
         self.achievement_text.setPlainText(a.get("text") or "")
-        self._shown_achievement = row
 
-    def add_achievement(self) -> None:
-        self._keep_achievement()
-        label = chr(ord("a") + len(self.achievements)) if len(self.achievements) < 26 else None
-        self.achievements.append({"label": label, "title": "", "text": None})
-        self._fill_achievement_list(len(self.achievements) - 1)
-        self.achievement_title.setFocus()
+    def _new_achievement(self) -> dict:
+        count = len(self._achievements.items)
+        return {"label": chr(ord("a") + count) if count < 26 else None, "title": "", "text": None}
 
-    def remove_achievement(self) -> None:
-        row = self.achievement_list.currentRow()
-        if 0 <= row < len(self.achievements):
-            self._shown_achievement = None
-            del self.achievements[row]
-            self._fill_achievement_list(row)
-
-    def move_achievement(self, step: int) -> None:
-        """Move the chosen achievement ``step`` places (-1 up, +1 down); labels stay
-        where they are (a), b), … keep their order)."""
-        self._keep_achievement()
-        row = self.achievement_list.currentRow()
-        if _swap(self.achievements, row, step, keep=("label",)):
-            self._fill_achievement_list(row + step)
-
-    # -- paragraphs -------------------------------------------------------------------
-
-    def _fill_paragraph_list(self, select: int = 0) -> None:
-        self._shown = None
-        self.paragraph_list.clear()
-        for position, p in enumerate(self.paragraphs, 1):
-            self.paragraph_list.addItem(f"1.{position}  {(p.get('text') or '')[:60]}")
-        enabled = bool(self.paragraphs)
-        for widget in (self.paragraph_text, self.quote_heading, self.lists_achievements, self.clauses):
-            widget.setEnabled(enabled)
-        if enabled:
-            self.paragraph_list.setCurrentRow(min(select, len(self.paragraphs) - 1))
-            self._show_paragraph(self.paragraph_list.currentRow())
-
-    def _keep_paragraph(self) -> None:
-        """Write what the paragraph editor shows back to the paragraph it shows."""
-        if self._shown is None or self._shown >= len(self.paragraphs):
-            return
+    def _read_paragraph(self, p: dict) -> dict:
         quotes = tuple(self.clauses.item(i).data(Qt.UserRole) for i in range(self.clauses.count())
                        if self.clauses.item(i).checkState() == Qt.Checked)
-        self.paragraphs[self._shown] = {
-            **({"id": self.paragraphs[self._shown]["id"]} if self.paragraphs[self._shown].get("id") else {}),
-            "text": self.paragraph_text.toPlainText(), "quote_heading": _blank(self.quote_heading.text()),
-            "lists_achievements": self.lists_achievements.isChecked(), "quotes": quotes}
+        return {**({"id": p["id"]} if p.get("id") else {}), "text": self.paragraph_text.toPlainText(),
+                "quote_heading": _blank(self.quote_heading.text()),
+                "lists_achievements": self.lists_achievements.isChecked(), "quotes": quotes}
 
-    def _show_paragraph(self, row: int) -> None:
-        self._keep_paragraph()
-        if not 0 <= row < len(self.paragraphs):
-            return
-        p = self.paragraphs[row]
+    def _write_paragraph(self, p: dict) -> None:
         self.paragraph_text.setPlainText(p.get("text") or "")
         self.quote_heading.setText(p.get("quote_heading") or "")
         self.lists_achievements.setChecked(bool(p.get("lists_achievements")))
@@ -313,28 +315,36 @@ class ReportEditor(QDialog):
         for i in range(self.clauses.count()):
             item = self.clauses.item(i)
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in quoted else Qt.Unchecked)
-        self._shown = row
+
+    @property
+    def paragraphs(self) -> list[dict]:
+        return self._paragraphs.items
+
+    @property
+    def achievements(self) -> list[dict]:
+        return self._achievements.items
 
     def add_paragraph(self) -> None:
-        self._keep_paragraph()
-        self.paragraphs.append({"text": "", "quote_heading": None, "lists_achievements": False, "quotes": ()})
-        self._fill_paragraph_list(len(self.paragraphs) - 1)
-        self.paragraph_text.setFocus()
+        self._paragraphs.add()
 
     def remove_paragraph(self) -> None:
-        row = self.paragraph_list.currentRow()
-        if 0 <= row < len(self.paragraphs):
-            self._shown = None
-            del self.paragraphs[row]
-            self._fill_paragraph_list(row)
+        self._paragraphs.remove()
 
     def move_paragraph(self, step: int) -> None:
         """Move the chosen paragraph ``step`` places (-1 up, +1 down); it keeps its
         record (and translations) when saved."""
-        self._keep_paragraph()
-        row = self.paragraph_list.currentRow()
-        if _swap(self.paragraphs, row, step):
-            self._fill_paragraph_list(row + step)
+        self._paragraphs.move(step)
+
+    def add_achievement(self) -> None:
+        self._achievements.add()
+
+    def remove_achievement(self) -> None:
+        self._achievements.remove()
+
+    def move_achievement(self, step: int) -> None:
+        """Move the chosen achievement ``step`` places (-1 up, +1 down); labels stay
+        where they are (a), b), … keep their order)."""
+        self._achievements.move(step)
 
     # -- values and problems -------------------------------------------------------------
 
@@ -345,8 +355,8 @@ class ReportEditor(QDialog):
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in set(numbers) else Qt.Unchecked)
 
     def values(self) -> dict:
-        self._keep_paragraph()
-        self._keep_achievement()
+        self._paragraphs.keep()
+        self._achievements.keep()
         year = self.session_year.text().strip()
         return {
             "symbol": _blank(self.symbol.text()), "agenda_item": _blank(self.agenda_item.text()),
