@@ -145,6 +145,19 @@ class ReportEditor(QDialog):
         label.setBuddy(widget)
         form.addRow(label, column)
 
+    def _list_column(self, widget: QListWidget, heading: str | None, buttons) -> QVBoxLayout:
+        """``widget`` under an optional ``heading``, over a row of ``buttons``
+        ((text, slot, key) each, keys working anywhere in the form)."""
+        row = QHBoxLayout()
+        for text, slot, key in buttons:
+            shortcut_button(self, text, slot, key, row)
+        column = QVBoxLayout()
+        if heading:
+            column.addWidget(QLabel(heading))
+        column.addWidget(widget)
+        column.addLayout(row)
+        return column
+
     def _fields_tab(self, report: dict) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -209,15 +222,11 @@ class ReportEditor(QDialog):
         page = QWidget()
         grid = QGridLayout(page)
         self.paragraph_list = QListWidget()
-        row = QHBoxLayout()
-        shortcut_button(self, _("Add &paragraph"), self.add_paragraph, "Ctrl+Shift+N", row)
-        shortcut_button(self, _("Re&move paragraph"), self.remove_paragraph, "Ctrl+Shift+Del", row)
-        shortcut_button(self, _("Move &up"), lambda: self.move_paragraph(-1), "Ctrl+Shift+Up", row)
-        shortcut_button(self, _("Move do&wn"), lambda: self.move_paragraph(1), "Ctrl+Shift+Down", row)
-        left = QVBoxLayout()
-        left.addWidget(self.paragraph_list)
-        left.addLayout(row)
-        grid.addLayout(left, 0, 0)
+        grid.addLayout(self._list_column(self.paragraph_list, None, (
+            (_("Add &paragraph"), self.add_paragraph, "Ctrl+Shift+N"),
+            (_("Re&move paragraph"), self.remove_paragraph, "Ctrl+Shift+Del"),
+            (_("Move &up"), lambda: self.move_paragraph(-1), "Ctrl+Shift+Up"),
+            (_("Move do&wn"), lambda: self.move_paragraph(1), "Ctrl+Shift+Down"))), 0, 0)
         box = QGroupBox(_("Paragraph"))
         form = QFormLayout(box)
         form.setRowWrapPolicy(QFormLayout.WrapAllRows)  # labels above: the texts get the box's width
@@ -254,16 +263,12 @@ class ReportEditor(QDialog):
         page = QWidget()
         grid = QGridLayout(page)
         self.achievement_list = QListWidget()
-        row = QHBoxLayout()
-        shortcut_button(self, _("Add ac&hievement"), self.add_achievement, "Ctrl+Alt+N", row)
-        shortcut_button(self, _("&Remove achievement"), self.remove_achievement, "Ctrl+Alt+Del", row)
-        shortcut_button(self, _("Move up"), lambda: self.move_achievement(-1), "Ctrl+Alt+Up", row)
-        shortcut_button(self, _("Move down"), lambda: self.move_achievement(1), "Ctrl+Alt+Down", row)
-        left = QVBoxLayout()
-        left.addWidget(QLabel(_("Listed under the paragraph that lists the achievements:")))
-        left.addWidget(self.achievement_list)
-        left.addLayout(row)
-        grid.addLayout(left, 0, 0)
+        grid.addLayout(self._list_column(
+            self.achievement_list, _("Listed under the paragraph that lists the achievements:"), (
+                (_("Add ac&hievement"), self.add_achievement, "Ctrl+Alt+N"),
+                (_("&Remove achievement"), self.remove_achievement, "Ctrl+Alt+Del"),
+                (_("Move up"), lambda: self.move_achievement(-1), "Ctrl+Alt+Up"),
+                (_("Move down"), lambda: self.move_achievement(1), "Ctrl+Alt+Down"))), 0, 0)
         box = QGroupBox(_("Achievement"))
         form = QFormLayout(box)
         form.setRowWrapPolicy(QFormLayout.WrapAllRows)
