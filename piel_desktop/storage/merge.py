@@ -30,6 +30,10 @@ _CHUNK = 400
 #: Most live records of a table whose keys a merge remembers, instead of looking each
 #: incoming record up (a new archive holds a few: its office's body and its texts).
 KNOWN_KEYS = 5000
+#: Incoming records in the first batch of a table that was empty when the merge began
+#: from which its plain (not unique) indexes are dropped and built again at the end:
+#: one sort instead of a random B-tree insert per record (a first full import).
+LATE_INDEX_ROWS = 1000
 #: Effects kept one by one for the preview; beyond, only counted.
 DETAILED = 5_000
 _LINK_TABLES = frozenset({"meeting_outcome", "outcome_organisation", "report_meeting", "report_quote"})
@@ -96,12 +100,16 @@ class Merger:
     #: tombstones. An incoming record whose key was not there needs no lookup (a first
     #: full import, or one into an archive holding only its first few records).
     _before: dict[str, tuple[set | bool | None, bool]] = field(default_factory=dict)
+    #: CREATE INDEX statements of indexes dropped for the merge, run by ``finish``.
+    _late_indexes: list[str] = field(default_factory=list)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
         if not rows:
             return
         s = shape(rows[0].table)
+        if s.name not in self._before and len(rows) >= LATE_INDEX_ROWS and self._lookups(s) == (None, False):
+            self._defer_indexes(s.name)
         for i in range(0, len(rows), _CHUNK):
             self._apply_chunk(s, rows[i:i + _CHUNK])
 
@@ -117,6 +125,16 @@ class Merger:
                 (known or None) if len(known) <= KNOWN_KEYS else True,
                 self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None)
         return self._before[table]
+
+    def _defer_indexes(self, table: str) -> None:
+        """Drop the plain indexes of ``table`` until ``finish`` (unique ones stay: they
+        find a record listed twice as it is written). Inside the merge's transaction,
+        so a rollback brings them back as they were."""
+        plain = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                 "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'", (table,)).fetchall()
+        for name, sql in plain:
+            self.con.execute(f'DROP INDEX "{name}"')
+            self._late_indexes.append(sql)
 
     def _note(self, action: str, table: str, key: list, conflict: bool = False,
               fields: tuple[str, ...] = ()) -> None:
@@ -271,6 +289,9 @@ class Merger:
 
         Raises MissingReference for a reference to a record that exists nowhere.
         """
+        for sql in self._late_indexes:
+            self.con.execute(sql)
+        self._late_indexes.clear()
         for table in self._before:  # every value the merge wrote, in one pass per table
             bad = first_invalid(self.con, table)
             if bad:

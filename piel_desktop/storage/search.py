@@ -140,15 +140,20 @@ def mark_merged(con: sqlite3.Connection, marks: tuple[int, int]) -> None:
     keeps its text in the index until the text changes; search skips it.)"""
     mark_added(con, marks)
     changesets_before = marks[1]
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS fts_new_stamp (stamp TEXT PRIMARY KEY)")
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS fts_new_stamp (stamp TEXT PRIMARY KEY, clock TEXT UNIQUE)")
     con.execute("DELETE FROM temp.fts_new_stamp")
-    con.execute("INSERT INTO temp.fts_new_stamp SELECT stamp FROM changeset WHERE rowid > ?", (changesets_before,))
+    # clock: the clock of a record that one changeset wrote whole, '{"*":"<stamp>"}'
+    # (storage/sync.py dumps), most records; a clock naming several stamps has a comma.
+    con.execute("INSERT INTO temp.fts_new_stamp SELECT stamp, json_object('*', stamp) FROM changeset "
+                "WHERE rowid > ?", (changesets_before,))
     if con.execute("SELECT 1 FROM temp.fts_new_stamp LIMIT 1").fetchone() is None:
         return
-    stamped = ("EXISTS (SELECT 1 FROM json_each({}.sync_clock) j "
-               "WHERE j.value IN (SELECT stamp FROM temp.fts_new_stamp))")
+    stamped = ("({0}.sync_clock IN (SELECT clock FROM temp.fts_new_stamp) OR instr({0}.sync_clock, ',') > 0 "
+               "AND EXISTS (SELECT 1 FROM json_each({0}.sync_clock) j "
+               "WHERE j.value IN (SELECT stamp FROM temp.fts_new_stamp)))")
+    # Versions added by the merge are marked already (mark_added).
     con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version tv "
-                f"WHERE {stamped.format('tv')}")
+                f"WHERE tv.rowid <= ? AND {stamped.format('tv')}", (marks[0],))
     for table, columns in _columns_by_table(OWNERS).items():
         for column in columns:
             con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT tv.rowid "
