@@ -166,12 +166,13 @@ def _merge_records(package: Package, merger: Merger, read, progress: Progress) -
     where = str(package.path)
     total = package.manifest["entries"].get("records.ndjson", {}).get("lines") or 1
     batch: list[tracking.Row] = []
+    table = None
     try:
         for number, item in package.lines("records.ndjson"):
             row = read(item, number)
-            if batch and (row.table != batch[0].table or len(batch) >= _BATCH):
+            if row.table != table or len(batch) >= _BATCH:
                 merger.apply(batch)
-                batch = []
+                batch, table = [], row.table
                 progress.step(number, total)
             batch.append(row)
         merger.apply(batch)
@@ -230,8 +231,9 @@ class _RowReader:
             except (KeyError, TypeError):
                 raise self.bad(number, f"unknown record kind {str(table)[:40]!r}") from None
         key, values, clock, deleted = item.get("k"), item.get("v"), item.get("c"), item.get("d")
-        try:
-            good_key = type(key) is list and len(key) == len(s.keys) and all(map(_HEX_ID, key))
+        try:  # most keys are one id: one match, without all() and map()
+            good_key = type(key) is list and len(key) == len(s.keys) and (
+                _HEX_ID(key[0]) is not None if len(key) == 1 else all(map(_HEX_ID, key)))
         except TypeError:  # a key that is not a string
             good_key = False
         if not good_key:

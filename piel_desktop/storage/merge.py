@@ -167,6 +167,10 @@ class Merger:
         else:
             live = {}
         tombs = self._fetch_tombstones(s.name, rows) if has_tombs else {}
+        if not live and not tombs and not any(row.deleted for row in rows):  # all new (a first import)
+            self._run_many(s.name, _insert_sql(s), [(*row.key, *row.values.values(), row.clock_text) for row in rows])
+            self._note_new(s.name, [row.key for row in rows])
+            return
         inserts, tomb_inserts, new_keys = [], [], []
         for row in rows:
             local = live.get(tuple(row.key)) if live else None

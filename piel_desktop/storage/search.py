@@ -151,17 +151,17 @@ def mark_merged(con: sqlite3.Connection, marks: tuple[int, int]) -> None:
     stamped = ("({0}.sync_clock IN (SELECT clock FROM temp.fts_new_stamp) OR instr({0}.sync_clock, ',') > 0 "
                "AND EXISTS (SELECT 1 FROM json_each({0}.sync_clock) j "
                "WHERE j.value IN (SELECT stamp FROM temp.fts_new_stamp)))")
-    # Versions added by the merge are marked already (mark_added).
+    # Versions the merge added are marked already (mark_added): rowid <= marks[0].
     con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version tv "
                 f"WHERE tv.rowid <= ? AND {stamped.format('tv')}", (marks[0],))
     for table, columns in _columns_by_table(OWNERS).items():
         for column in columns:
             con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT tv.rowid "
                         f'FROM "{table}" o JOIN text_version tv ON tv.text_id = o."{column}" '
-                        f"WHERE {stamped.format('o')}")
+                        f"WHERE tv.rowid <= ? AND {stamped.format('o')}", (marks[0],))
             con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT tv.rowid FROM tombstone t "
                         f"JOIN text_version tv ON tv.text_id = json_extract(t.data, '$.{column}') "
-                        f"WHERE t.tbl = '{table}' AND {stamped.format('t')}")
+                        f"WHERE t.tbl = '{table}' AND tv.rowid <= ? AND {stamped.format('t')}", (marks[0],))
     con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT id FROM fts_text_docsize "
                 "WHERE id NOT IN (SELECT rowid FROM text_version)")
 
