@@ -6,6 +6,7 @@ the rollback of a dry run), so deleted records are read from their tombstones.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -62,22 +63,55 @@ class RecordLookup:
     def __init__(self, con) -> None:
         self.con = con
         self._memo: dict[tuple, list[int]] = {}
+        self._owners: dict[str, tuple[str, list]] = {}  # text id -> owner, read in bulk
+        self._text_ids: dict[str, str] = {}  # text version id -> text id, read in bulk
 
     def values(self, table: str, key: list) -> dict | None:
-        s = shape(table)
-        where = " AND ".join(f'"{k}" = ?' for k in s.keys)
-        cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns))
-        row = self.con.execute(f'SELECT {cols} FROM "{table}" WHERE {where}', key).fetchone()
+        columns, sql = _select(table)
+        row = self.con.execute(sql, key).fetchone()
         if row:
-            return dict(zip((*s.keys, *s.columns), row))
+            return dict(zip(columns, row))
         row = self.con.execute("SELECT data FROM tombstone WHERE tbl = ? AND row_key = ?",
                                (table, dumps(key))).fetchone()
         return json.loads(row[0]) if row else None
+
+    def prefetch(self, effects: list[Effect]) -> None:
+        """Read at once what describing these effects asks of live records (the texts'
+        owners, the meetings of top-level outcomes) instead of a few queries per effect;
+        the rest is looked up one by one as before."""
+        versions = [e.key[0] for e in effects if e.table == "text_version"]
+        self._text_ids.update(self._rows("SELECT id, text_id FROM text_version WHERE id IN ({})", versions))
+        texts = list({*(e.key[0] for e in effects if e.table == "text"), *self._text_ids.values()})
+        for table, columns in _TEXT_COLUMNS.items():
+            for column in columns:
+                for text_id, key in self._rows(f'SELECT "{column}", id FROM "{table}" WHERE "{column}" IN ({{}})',
+                                               [t for t in texts if t not in self._owners]):
+                    self._owners.setdefault(text_id, (table, [key]))
+        if self.con.execute("SELECT 1 FROM tombstone WHERE tbl = 'meeting_outcome' LIMIT 1").fetchone():
+            return  # links hidden or deleted: outcomes' meetings are looked up one by one
+        outcomes = {e.key[0] for e in effects if e.table == "outcome"}
+        outcomes |= {key[0] for table, key in self._owners.values() if table == "outcome"}
+        top = [i for i, parent in self._rows("SELECT id, parent_id FROM outcome WHERE id IN ({})", list(outcomes))
+               if parent is None and ("outcome", i) not in self._memo]
+        links: dict[str, list[str]] = {i: [] for i in top}
+        for outcome, meeting in self._rows("SELECT outcome_id, meeting_id FROM meeting_outcome "
+                                           "WHERE outcome_id IN ({})", top):
+            links[outcome].append(meeting)
+        for outcome, meetings in links.items():
+            self._memo[("outcome", outcome)] = sorted({n for i in meetings for n in self.meetings("meeting", [i])})
+
+    def _rows(self, sql: str, ids: list) -> Iterable[tuple]:
+        """Rows of ``sql`` (``{}`` stands for the placeholders of ``ids``), in chunks."""
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            yield from self.con.execute(sql.format(",".join("?" * len(part))), part)
 
     def owner(self, text_id: str | None) -> tuple[str, list] | None:
         """The record a text belongs to (outcomes first: indexed, and most texts)."""
         if not text_id:
             return None
+        if text_id in self._owners:
+            return self._owners[text_id]
         for table, columns in _TEXT_COLUMNS.items():
             for column in columns:
                 row = self.con.execute(f'SELECT id FROM "{table}" WHERE "{column}" = ?', (text_id,)).fetchone()
@@ -91,7 +125,11 @@ class RecordLookup:
         return (row[0], json.loads(row[1])) if row else None
 
     def text_id(self, table: str, key: list) -> str | None:
-        return key[0] if table == "text" else (self.values(table, key) or {}).get("text_id")
+        if table == "text":
+            return key[0]
+        if table == "text_version" and key[0] in self._text_ids:
+            return self._text_ids[key[0]]
+        return (self.values(table, key) or {}).get("text_id")
 
     def meetings(self, table: str, key: list) -> list[int]:
         """Numbers of the meetings a record belongs to."""
@@ -139,6 +177,15 @@ class RecordLookup:
         return text or _cut(named) or "/".join(str(k)[:8] for k in key)
 
 
+@functools.cache
+def _select(table: str) -> tuple[tuple[str, ...], str]:
+    """(columns, SQL) reading a live record of ``table`` by its primary key."""
+    s = shape(table)
+    columns = (*s.keys, *s.columns)
+    where = " AND ".join(f'"{k}" = ?' for k in s.keys)
+    return columns, f'SELECT {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}" WHERE {where}'
+
+
 def _cut(text: str, most: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= most else text[:most - 1] + "…"
@@ -176,6 +223,8 @@ def describe_effects(con, effects: Iterable[Effect], more: Counter | None = None
     import): they are counted, in a group of their own, not sorted by meeting.
     """
     lookup = RecordLookup(con)
+    effects = list(effects)
+    lookup.prefetch(effects)
     preview = Preview()
     groups: dict[int | None, PreviewGroup] = {}
     for effect in _as_people_see_it(lookup, effects):
