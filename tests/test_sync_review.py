@@ -306,3 +306,53 @@ def test_16_a_delete_and_a_restore_made_at_once_are_a_conflict(hq_africa, tmp_pa
     conflicts.resolve_conflict(africa, item.id, "other")
     exchange(africa, hq, tmp_path)
     assert conflicts.list_conflicts(hq) == [] and fingerprint(hq) == fingerprint(africa)
+
+
+def _many_texts(n: int, stamp: str, twice_original: bool = False) -> list[dict]:
+    """Package lines of ``n`` texts with one Spanish original each; ``twice_original``
+    gives the first text a second original (English), which the schema forbids."""
+    at = {"created_at": "2026-01-01T00:00:00.000000+00:00", "updated_at": "2026-01-01T00:00:00.000000+00:00",
+          "changed_by": "f" * 32}
+    texts = [uuid.uuid4().hex for _ in range(n)]
+    lines = [{"t": "text", "k": [t], "v": at, "c": {"*": stamp}, "d": False} for t in texts]
+    versions = [(t, "es") for t in texts] + ([(texts[0], "en")] if twice_original else [])
+    lines += [{"t": "text_version", "k": [uuid.uuid4().hex],
+               "v": {"text_id": t, "lang": lang, "body": f"Texto {i}", "status": "original", "revision": 1,
+                     "source_revision": None, **at}, "c": {"*": stamp}, "d": False}
+              for i, (t, lang) in enumerate(versions)]
+    return lines
+
+
+def _indexes(archive) -> set[tuple]:
+    return set(raw(archive, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
+def test_16_a_large_first_import_builds_its_indexes_at_the_end(tmp_path):
+    # Over LATE_INDEX_ROWS records of a nearly empty table: its indexes are dropped for
+    # the merge and made again from the same statements, and the queries use them.
+    from piel_desktop.storage.merge import LATE_INDEX_ROWS
+    new = create_archive(tmp_path / "new.piel", office="Nueva")
+    before = _indexes(new)
+    stamp, changeset = _forger_stamp()
+    craft_package(tmp_path / "x.pielpkg", _many_texts(LATE_INDEX_ROWS + 200, stamp),
+                  changesets=[changeset], replicas=[{"id": "f" * 32, "name": "Forger"}])
+    sync.import_package(new, tmp_path / "x.pielpkg")
+    assert _indexes(new) == before
+    assert raw(new, "SELECT count(*) FROM text_version WHERE body LIKE 'Texto %'") == [(LATE_INDEX_ROWS + 200,)]
+    plan = " ".join(r[3] for r in raw(new, "EXPLAIN QUERY PLAN SELECT id FROM text_version "
+                                           "WHERE text_id = 'x' AND status = 'original'"))
+    assert "ix_text_version_one_original" in plan
+
+
+def test_17_two_originals_of_a_text_in_a_large_import_are_refused(tmp_path):
+    # The unique index rebuilt at the end of the merge finds them: nothing is written.
+    from piel_desktop.storage.merge import LATE_INDEX_ROWS
+    new = create_archive(tmp_path / "new.piel", office="Nueva")
+    before, texts = _indexes(new), raw(new, "SELECT count(*) FROM text")
+    stamp, changeset = _forger_stamp()
+    craft_package(tmp_path / "x.pielpkg", _many_texts(LATE_INDEX_ROWS + 10, stamp, twice_original=True),
+                  changesets=[changeset], replicas=[{"id": "f" * 32, "name": "Forger"}])
+    with pytest.raises(errors.PackageDuplicate) as refused:
+        sync.import_package(new, tmp_path / "x.pielpkg")
+    assert "text_version" in str(refused.value.params)
+    assert _indexes(new) == before and raw(new, "SELECT count(*) FROM text") == texts

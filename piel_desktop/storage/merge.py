@@ -30,9 +30,9 @@ _CHUNK = 400
 #: Most live records of a table whose keys a merge remembers, instead of looking each
 #: incoming record up (a new archive holds a few: its office's body and its texts).
 KNOWN_KEYS = 5000
-#: Incoming records in the first batch of a table that was empty when the merge began
-#: from which its plain (not unique) indexes are dropped and built again at the end:
-#: one sort instead of a random B-tree insert per record (a first full import).
+#: Incoming records in the first batch of a table that held at most KNOWN_KEYS records
+#: when the merge began from which the indexes it was given by CREATE INDEX are dropped and built again at
+#: the end: one sort instead of a random B-tree insert per record (a first full import).
 LATE_INDEX_ROWS = 1000
 #: Effects kept one by one for the preview; beyond, only counted.
 DETAILED = 5_000
@@ -100,15 +100,15 @@ class Merger:
     #: tombstones. An incoming record whose key was not there needs no lookup (a first
     #: full import, or one into an archive holding only its first few records).
     _before: dict[str, tuple[set | bool | None, bool]] = field(default_factory=dict)
-    #: CREATE INDEX statements of indexes dropped for the merge, run by ``finish``.
-    _late_indexes: list[str] = field(default_factory=list)
+    #: (table, CREATE INDEX statement) of indexes dropped for the merge, run by ``finish``.
+    _late_indexes: list[tuple[str, str]] = field(default_factory=list)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
         if not rows:
             return
         s = shape(rows[0].table)
-        if s.name not in self._before and len(rows) >= LATE_INDEX_ROWS and self._lookups(s) == (None, False):
+        if s.name not in self._before and len(rows) >= LATE_INDEX_ROWS and self._lookups(s)[0] is not True:
             self._defer_indexes(s.name)
         for i in range(0, len(rows), _CHUNK):
             self._apply_chunk(s, rows[i:i + _CHUNK])
@@ -127,14 +127,14 @@ class Merger:
         return self._before[table]
 
     def _defer_indexes(self, table: str) -> None:
-        """Drop the plain indexes of ``table`` until ``finish`` (unique ones stay: they
-        find a record listed twice as it is written). Inside the merge's transaction,
-        so a rollback brings them back as they were."""
-        plain = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                 "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'", (table,)).fetchall()
-        for name, sql in plain:
+        """Drop the indexes of ``table`` made by CREATE INDEX until ``finish`` (those of
+        its primary key and UNIQUE constraints stay). Inside the merge's transaction, so a
+        rollback brings them back as they were."""
+        made = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                "AND sql IS NOT NULL", (table,)).fetchall()
+        for name, sql in made:
             self.con.execute(f'DROP INDEX "{name}"')
-            self._late_indexes.append(sql)
+            self._late_indexes.append((table, sql))
 
     def _note(self, action: str, table: str, key: list, conflict: bool = False,
               fields: tuple[str, ...] = ()) -> None:
@@ -210,8 +210,7 @@ class Merger:
         try:
             self.con.executemany(sql, params)
         except sqlite3.IntegrityError as e:
-            detail = "same-meeting-number" if "meeting.number" in str(e) else str(e)
-            raise DuplicateRecord(table, list(params[0][:1]), detail) from e
+            raise _duplicate(table, list(params[0][:1]), e) from e
         except (sqlite3.InterfaceError, sqlite3.ProgrammingError) as e:
             raise MalformedValue(table, str(e)) from e
 
@@ -293,8 +292,11 @@ class Merger:
 
         Raises MissingReference for a reference to a record that exists nowhere.
         """
-        for sql in self._late_indexes:
-            self.con.execute(sql)
+        for table, sql in self._late_indexes:  # a unique one refuses a value listed twice
+            try:
+                self.con.execute(sql)
+            except sqlite3.IntegrityError as e:
+                raise _duplicate(table, [], e) from e
         self._late_indexes.clear()
         for table in self._before:  # every value the merge wrote, in one pass per table
             bad = first_invalid(self.con, table)
@@ -364,6 +366,10 @@ class Merger:
                 self._note("restored", table, key)
                 revived = True
         return revived
+
+
+def _duplicate(table: str, key: list, e: sqlite3.IntegrityError) -> DuplicateRecord:
+    return DuplicateRecord(table, key, "same-meeting-number" if "meeting.number" in str(e) else str(e))
 
 
 def _data(s, key: list, values: dict) -> str:
