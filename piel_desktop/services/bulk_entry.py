@@ -29,6 +29,7 @@ from sqlalchemy.dialects import sqlite
 from piel_desktop.domain.model import TranslationStatus
 from piel_desktop.storage import models as m
 from piel_desktop.storage import sync as tracking
+from piel_desktop.storage.merge import LateIndexes
 
 #: Rows collected before they are written.
 BATCH = 5000
@@ -95,7 +96,7 @@ class BulkWriter:
 
     ``con`` is the transaction of :meth:`Archive.merging`; the rows belong to the
     local replica's new changeset and carry the time the writer was made (the
-    transaction's time, as ``created_at``/``updated_at``). Call :meth:`flush` at the
+    transaction's time, as ``created_at``/``updated_at``). Call :meth:`finish` at the
     end."""
 
     def __init__(self, con: sqlite3.Connection) -> None:
@@ -110,6 +111,7 @@ class BulkWriter:
         self._body: str | None = None
         self.at = _now()
         self._ids = _new_ids()
+        self._late = LateIndexes(con)
 
     def text(self, versions: Mapping[str, str], original: str) -> str:
         """Add a text (language -> words; ``original`` among them); return its id (hex)."""
@@ -168,7 +170,14 @@ class BulkWriter:
         """Write the rows collected so far."""
         for table, rows in self.rows.items():
             if rows:
+                self._late.defer(table, len(rows))
                 sql, ordered = _insert(table)
                 self.con.executemany(sql, map(ordered, rows))
                 rows.clear()
         self.pending = 0
+
+    def finish(self) -> None:
+        """Write the rest and build the indexes left for the end (storage/merge.py
+        LateIndexes); the caller then commits."""
+        self.flush()
+        self._late.build()

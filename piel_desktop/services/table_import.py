@@ -442,7 +442,7 @@ def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT
             added += 1
             if added % _STEP == 0:
                 progress.step(added, plan.valid_count)
-        writer.flush()
+        writer.finish()
         progress.step(added, plan.valid_count)
         merge.commit(added_only=True)  # only new records, each with its new text
     return added

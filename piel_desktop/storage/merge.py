@@ -30,9 +30,7 @@ _CHUNK = 400
 #: Most live records of a table whose keys a merge remembers, instead of looking each
 #: incoming record up (a new archive holds a few: its office's body and its texts).
 KNOWN_KEYS = 5000
-#: Incoming records in the first batch of a table that held at most KNOWN_KEYS records
-#: when the merge began from which the indexes it was given by CREATE INDEX are dropped and built again at
-#: the end: one sort instead of a random B-tree insert per record (a first full import).
+#: Records arriving at once from which a bulk write builds indexes at its end (LateIndexes).
 LATE_INDEX_ROWS = 1000
 #: Effects kept one by one for the preview; beyond, only counted.
 DETAILED = 5_000
@@ -75,6 +73,45 @@ class Effect(NamedTuple):
     fields: tuple[str, ...] = ()
 
 
+class LateIndexes:
+    """Indexes that a bulk write builds once at its end instead of record by record.
+
+    ``defer(table, incoming)`` drops the indexes made by CREATE INDEX of ``table`` (its
+    primary key and UNIQUE constraints stay) when ``incoming`` records arrive at once
+    and the table holds at most KNOWN_KEYS: one sort at the end then costs less than a
+    random B-tree insert per record. ``build()`` makes them again from the same
+    statements. Inside the caller's transaction, so a rollback brings them back as
+    they were. Raises DuplicateRecord when a unique one refuses what was written.
+    """
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self._seen: set[str] = set()
+        self._dropped: list[tuple[str, str]] = []  # (table, CREATE INDEX statement)
+
+    def defer(self, table: str, incoming: int) -> None:
+        """Decide for ``table`` on its first batch: ``incoming`` records."""
+        if table in self._seen:
+            return
+        self._seen.add(table)
+        if incoming < LATE_INDEX_ROWS or self.con.execute(
+                f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT ?)', (KNOWN_KEYS + 1,)).fetchone()[0] > KNOWN_KEYS:
+            return
+        made = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                "AND sql IS NOT NULL", (table,)).fetchall()
+        for name, sql in made:
+            self.con.execute(f'DROP INDEX "{name}"')
+            self._dropped.append((table, sql))
+
+    def build(self) -> None:
+        for table, sql in self._dropped:
+            try:
+                self.con.execute(sql)
+            except sqlite3.IntegrityError as e:
+                raise _duplicate(table, [], e) from e
+        self._dropped.clear()
+
+
 @dataclass
 class Merger:
     """Merges batches of incoming records (``apply``), then settles references
@@ -100,16 +137,17 @@ class Merger:
     #: tombstones. An incoming record whose key was not there needs no lookup (a first
     #: full import, or one into an archive holding only its first few records).
     _before: dict[str, tuple[set | bool | None, bool]] = field(default_factory=dict)
-    #: (table, CREATE INDEX statement) of indexes dropped for the merge, run by ``finish``.
-    _late_indexes: list[tuple[str, str]] = field(default_factory=list)
+    _late: LateIndexes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._late = LateIndexes(self.con)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
         if not rows:
             return
         s = shape(rows[0].table)
-        if s.name not in self._before and len(rows) >= LATE_INDEX_ROWS and self._lookups(s)[0] is not True:
-            self._defer_indexes(s.name)
+        self._late.defer(s.name, len(rows))
         for i in range(0, len(rows), _CHUNK):
             self._apply_chunk(s, rows[i:i + _CHUNK])
 
@@ -125,16 +163,6 @@ class Merger:
                 (known or None) if len(known) <= KNOWN_KEYS else True,
                 self.con.execute("SELECT 1 FROM tombstone WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None)
         return self._before[table]
-
-    def _defer_indexes(self, table: str) -> None:
-        """Drop the indexes of ``table`` made by CREATE INDEX until ``finish`` (those of
-        its primary key and UNIQUE constraints stay). Inside the merge's transaction, so a
-        rollback brings them back as they were."""
-        made = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                "AND sql IS NOT NULL", (table,)).fetchall()
-        for name, sql in made:
-            self.con.execute(f'DROP INDEX "{name}"')
-            self._late_indexes.append((table, sql))
 
     def _note(self, action: str, table: str, key: list, conflict: bool = False,
               fields: tuple[str, ...] = ()) -> None:
@@ -292,12 +320,7 @@ class Merger:
 
         Raises MissingReference for a reference to a record that exists nowhere.
         """
-        for table, sql in self._late_indexes:  # a unique one refuses a value listed twice
-            try:
-                self.con.execute(sql)
-            except sqlite3.IntegrityError as e:
-                raise _duplicate(table, [], e) from e
-        self._late_indexes.clear()
+        self._late.build()  # a unique index refuses a value listed twice
         for table in self._before:  # every value the merge wrote, in one pass per table
             bad = first_invalid(self.con, table)
             if bad:
