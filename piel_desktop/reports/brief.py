@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, HRFlowable, Spacer, Table, TableStyle
 
 from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.domain.errors import UnsupportedLanguage
-from piel_desktop.domain.progress import SILENT, Progress
+from piel_desktop.domain.progress import SILENT, Progress, paused_collector
 from piel_desktop.reports.council_layout import Block, body_acronym, recommendation_blocks
 from piel_desktop.reports.fonts import register_fonts
 from piel_desktop.reports.pages import WIDTH, checked_output, write_pdf
@@ -58,10 +58,11 @@ def make_brief(archive: Archive, *, lang: str, out: Path | str,
             raise UnsupportedLanguage(lang=code, supported=BRIEF_LANGUAGES)
     out = checked_output(Path(out), protect=archive.path)
     progress.step(0, 1, "")
-    content = brief_content(archive, meetings)
-    made_at = made_at or dt.datetime.now(dt.UTC)
-    return render_brief(content, lang=lang, out=out, made_on=made_at.astimezone().date(),
-                        parallel=parallel if parallel != lang else None, progress=progress)
+    with paused_collector():  # thousands of small objects, none in a cycle
+        content = brief_content(archive, meetings)
+        made_at = made_at or dt.datetime.now(dt.UTC)
+        return render_brief(content, lang=lang, out=out, made_on=made_at.astimezone().date(),
+                            parallel=parallel if parallel != lang else None, progress=progress)
 
 
 #: The brief's paragraph role of each block role of the recommendations.

@@ -48,6 +48,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml.etree import SubElement
 
 from piel_desktop import APP_NAME, __version__
 from piel_desktop.domain.progress import SILENT, Progress
@@ -68,6 +69,10 @@ PRINTED_RULE = "____________"
 #: U+FFFE/U+FFFF). Tab and newline are kept: python-docx writes them as w:tab / w:br.
 _PIECES = re.compile("(\t|\n)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: Qualified names of the elements written per paragraph, resolved once: made with
+#: lxml's SubElement/makeelement on the document's own tree (so python-docx's element
+#: classes still apply) instead of OxmlElement, which parses its tag each time.
+_W_P, _W_R, _W_T, _W_TAB, _W_BR = (qn(f"w:{tag}") for tag in ("p", "r", "t", "tab", "br"))
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -372,7 +377,7 @@ class _Writer:
         if reuse is not None:
             p = reuse
         else:
-            p = OxmlElement("w:p")
+            p = container.makeelement(_W_P, {})
             # Before the body's closing w:sectPr; add_p would search all children for it.
             if container is self._body:
                 self._body_end.addprevious(p)
@@ -385,7 +390,7 @@ class _Writer:
         rtl = is_rtl(pieces[0][1]) if pieces else self.rtl
         p.insert(0, copy.deepcopy(self._paragraph_properties(style, keep_with_next, rtl)))
         for text, lang in pieces:
-            p.append(self._run_element(xml_safe(text), lang))
+            self._run_element(p, xml_safe(text), lang)
         self.paragraphs += 1
         return p
 
@@ -410,9 +415,9 @@ class _Writer:
         if self.rtl:
             _set_bidi(paragraph._p.get_or_add_pPr())
 
-    def _run_element(self, text: str, lang: str):
-        """A w:r of ``text`` in ``lang``: tabs and line breaks as w:tab / w:br, the
-        rest in w:t, literally (lxml escapes <, & and quotes)."""
+    def _run_element(self, p, text: str, lang: str):
+        """A w:r of ``text`` in ``lang`` at the end of paragraph ``p``: tabs and line
+        breaks as w:tab / w:br, the rest in w:t, literally (lxml escapes <, & and quotes)."""
         template = self._run_properties.get(lang)
         if template is None:
             template = OxmlElement("w:rPr")
@@ -423,25 +428,22 @@ class _Writer:
                 _child(template, "rtl")
             _set_lang(template, lang)
             self._run_properties[lang] = template
-        r = OxmlElement("w:r")
+        r = SubElement(p, _W_R)
         r.append(copy.deepcopy(template))
-        for piece in _PIECES.split(text):
+        for piece in _PIECES.split(text) if "\t" in text or "\n" in text else (text,):
             if piece == "\t":
-                r.append(OxmlElement("w:tab"))
+                SubElement(r, _W_TAB)
             elif piece == "\n":
-                r.append(OxmlElement("w:br"))
+                SubElement(r, _W_BR)
             elif piece:
-                t = OxmlElement("w:t")
+                t = SubElement(r, _W_T)
                 t.text = piece
                 if piece[0].isspace() or piece[-1].isspace():
                     t.set(_XML_SPACE, "preserve")
-                r.append(t)
         return r
 
     def _run(self, paragraph, text: str, lang: str):
-        r = self._run_element(text, lang)
-        paragraph._p.append(r)
-        return r
+        return self._run_element(paragraph._p, text, lang)
 
 
 def _set_bidi(p_pr) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from piel_desktop.domain.errors import FormatNotFileName, ParallelNeedsPdf, UnsupportedFormat, UnsupportedLanguage
-from piel_desktop.domain.progress import SILENT, Progress
+from piel_desktop.domain.progress import SILENT, Progress, paused_collector
 from piel_desktop.reports import BRIEF_LANGUAGES
 from piel_desktop.reports.council_layout import report_layout
 from piel_desktop.reports.pages import checked_output
@@ -78,14 +78,15 @@ def make_report(archive: Archive, *, report: str | None = None, lang: str,
         raise ParallelNeedsPdf(fmt=fmt)
     out = checked_output(Path(out), protect=archive.path)
     progress.step(0, 1, "")
-    content = report_content(archive, report=report)
-    made_on = (made_at or dt.datetime.now(dt.UTC)).astimezone().date()
-    layout = report_layout(content, lang, made_on=made_on)
-    if fmt == "docx":
-        count = write_docx(layout, out=out, progress=progress, protect=archive.path)
-        return ReportResult(out, fmt, None, count, content.fingerprint, content.missing_clauses)
-    from piel_desktop.reports.council_pdf import write_report_pdf
+    with paused_collector():  # thousands of small objects, none in a cycle
+        content = report_content(archive, report=report)
+        made_on = (made_at or dt.datetime.now(dt.UTC)).astimezone().date()
+        layout = report_layout(content, lang, made_on=made_on)
+        if fmt == "docx":
+            count = write_docx(layout, out=out, progress=progress, protect=archive.path)
+            return ReportResult(out, fmt, None, count, content.fingerprint, content.missing_clauses)
+        from piel_desktop.reports.council_pdf import write_report_pdf
 
-    second = report_layout(content, parallel, made_on=made_on) if parallel and parallel != lang else None
-    pages = write_report_pdf(layout, out=out, parallel=second, progress=progress)
-    return ReportResult(out, fmt, pages, None, content.fingerprint, content.missing_clauses)
+        second = report_layout(content, parallel, made_on=made_on) if parallel and parallel != lang else None
+        pages = write_report_pdf(layout, out=out, parallel=second, progress=progress)
+        return ReportResult(out, fmt, pages, None, content.fingerprint, content.missing_clauses)

@@ -9,18 +9,16 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import gc
 import hashlib
 import json
 import re
 import uuid
-from contextlib import contextmanager
 
 from piel_desktop.domain.errors import (
     PackageClockAhead, PackageDuplicate, PackageKeyMismatch, PackageMissingReference,
     PackageNeedsEarlier, PackageRecordInvalid,
 )
-from piel_desktop.domain.progress import Progress
+from piel_desktop.domain.progress import Progress, paused_collector
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Stamp, join
 from piel_desktop.services.package_format import Package, key_fingerprint
 from piel_desktop.storage import sync as tracking
@@ -157,7 +155,7 @@ def merge(con, package: Package, progress: Progress) -> Merger:
     conflict_stamp = _Lazy(lambda: tracking.new_changeset(con, local))
     merger = Merger(con, contexts, conflict_stamp)
     read = _RowReader(where, contexts)
-    with _paused_collector():
+    with paused_collector():
         _merge_records(package, merger, read, progress)
     return merger
 
@@ -183,20 +181,6 @@ def _merge_records(package: Package, merger: Merger, read, progress: Progress) -
         raise PackageDuplicate(path=where, kind=e.table, detail=e.detail) from None
     except MalformedValue as e:
         raise PackageRecordInvalid(path=where, line="records.ndjson", problem=e.detail) from None
-
-
-@contextmanager
-def _paused_collector():
-    """Python's cyclic garbage collector paused: a merge makes a few objects per record,
-    none in a cycle, and the collector's passes over them cost a tenth of an import.
-    Memory stays flat: reference counting frees each batch."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Lazy:

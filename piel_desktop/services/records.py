@@ -497,10 +497,12 @@ def brief_in_session(s, numbers: Iterable[int] | None, *, empty_ok: bool = False
     fingerprint = queries.content_fingerprint(s)
     involved = sorted({n for o in outcomes for n in o.meeting_numbers},
                       key=lambda n: (by_number[n].start_date, n))
-    groups = []
-    for numbers_in_group in group_reported_together(involved, {o.id: o.meeting_numbers for o in outcomes}):
-        members = set(numbers_in_group)
-        groups.append(MeetingGroup(
-            meetings=tuple(by_number[n] for n in numbers_in_group),
-            outcomes=tuple(o for o in outcomes if members.issuperset(o.meeting_numbers))))
-    return BriefContent(body=the_body, groups=tuple(groups), fingerprint=fingerprint)
+    grouped = group_reported_together(involved, {o.id: o.meeting_numbers for o in outcomes})
+    # The groups split the meetings, and an outcome's meetings are all in one group.
+    group_of = {n: i for i, numbers_in_group in enumerate(grouped) for n in numbers_in_group}
+    members: list[list] = [[] for _ in grouped]
+    for o in outcomes:
+        members[group_of[o.meeting_numbers[0]]].append(o)
+    groups = tuple(MeetingGroup(meetings=tuple(by_number[n] for n in numbers_in_group), outcomes=tuple(found))
+                   for numbers_in_group, found in zip(grouped, members))
+    return BriefContent(body=the_body, groups=groups, fingerprint=fingerprint)
