@@ -4,7 +4,8 @@ next to bare ReportLab and bare python-docx writing the same paragraphs.
 A benchmark to run by hand, not a test. It builds a demo archive with 40 more meetings
 (100 to 139) of 50 outcomes each (2,000 outcomes counting sub-items: every tenth
 top-level outcome has two lettered sub-items), and a report covering those 40
-meetings, then measures in one process:
+meetings, then measures in one process, each side in turns (``--repeat`` rounds, the best
+time of each counts):
 
 - report: ``make_report`` as PDF (archive read, layout, fonts per paragraph, box,
   hanging numbers, page decoration), pages per second;
@@ -96,13 +97,16 @@ def _bare_docx(texts: list[str], out: Path) -> int:
     return len(texts)
 
 
-def _best(repeat: int, call) -> tuple[float, object]:
-    best, result = float("inf"), None
+def _best(repeat: int, *calls) -> list[tuple[float, object]]:
+    """(best seconds, last result) of each call, run in turns ``repeat`` times: the
+    machine's speed drifts from minute to minute, and each side gets the same minutes."""
+    best, results = [float("inf")] * len(calls), [None] * len(calls)
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = call()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        for i, call in enumerate(calls):
+            start = time.perf_counter()
+            results[i] = call()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return list(zip(best, results))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,10 +137,11 @@ def main(argv: list[str] | None = None) -> int:
             texts = [b.text for b in layout.blocks if b.text]
             print(f"{len(content.brief.groups)} meetings, {outcomes} outcomes, {len(layout.blocks)} blocks")
             make_report(archive, report="C27/99-S", lang=lang, fmt="pdf", out=root / "warm.pdf")
-            t_report, result = _best(args.repeat, lambda: make_report(
-                archive, report="C27/99-S", lang=lang, fmt="pdf", out=root / "report.pdf"))
-            t_layout, _pages = _best(args.repeat, lambda: write_report_pdf(layout, out=root / "layout.pdf"))
-            t_bare, bare_pages = _best(args.repeat, lambda: _bare_pdf(texts, lang, root / "bare.pdf"))
+            (t_report, result), (t_layout, _pages), (t_bare, bare_pages) = _best(
+                args.repeat,
+                lambda: make_report(archive, report="C27/99-S", lang=lang, fmt="pdf", out=root / "report.pdf"),
+                lambda: write_report_pdf(layout, out=root / "layout.pdf"),
+                lambda: _bare_pdf(texts, lang, root / "bare.pdf"))
             pages = result.pages
             rate, layout_rate, bare_rate = pages / t_report, pages / t_layout, bare_pages / t_bare
             print(f"PDF : {pages} pages (bare {bare_pages}); report {rate:.1f} p/s, layout {layout_rate:.1f} p/s, "
@@ -147,10 +152,11 @@ def main(argv: list[str] | None = None) -> int:
             except ImportError:
                 print("DOCX: piel_desktop.reports.council_docx is not importable; Word half skipped")
                 return 0
-            t_report, result = _best(args.repeat, lambda: make_report(
-                archive, report="C27/99-S", lang=lang, fmt="docx", out=root / "report.docx"))
-            t_layout, _count = _best(args.repeat, lambda: write_report_docx(layout, out=root / "layout.docx"))
-            t_bare, bare_count = _best(args.repeat, lambda: _bare_docx(texts, root / "bare.docx"))
+            (t_report, result), (t_layout, _count), (t_bare, bare_count) = _best(
+                args.repeat,
+                lambda: make_report(archive, report="C27/99-S", lang=lang, fmt="docx", out=root / "report.docx"),
+                lambda: write_report_docx(layout, out=root / "layout.docx"),
+                lambda: _bare_docx(texts, root / "bare.docx"))
             count = result.paragraphs
             rate, layout_rate, bare_rate = count / t_report, count / t_layout, bare_count / t_bare
             print(f"DOCX: {count} paragraphs (bare {bare_count}); report {rate:.0f} par/s, layout "
