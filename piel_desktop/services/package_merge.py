@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -31,6 +32,9 @@ _BATCH = 2000
 #: An id as SQLite holds it, 32 lowercase hex digits (tracking.is_hex_id, in C; raises
 #: TypeError for a value that is not a string).
 _HEX_ID = re.compile(r"[0-9a-f]{32}").fullmatch
+#: tracking.Row(*fields) without the Python-level __new__ of a NamedTuple: a call in C
+#: per record (a package has hundreds of thousands).
+_new_row = functools.partial(tuple.__new__, tracking.Row)
 
 
 def refuse_another_key(con, package: Package) -> tuple[str | None, str] | None:
@@ -251,7 +255,7 @@ class _RowReader:
                     raise self.bad(number, f"{table}.{column}: {str(values[column])[:40]!r} is not a valid value")
         if table == "conflict":
             self._check_conflict(key[0], values, number)
-        return tracking.Row(table, key, values, clock, deleted, clock_text)
+        return _new_row((table, key, values, clock, deleted, clock_text))
 
     def _check_conflict(self, conflict_id: str, values: dict, number: int) -> None:
         """A conflict record names a field of a record; its id derives from its content."""
