@@ -336,6 +336,8 @@ def test_16_a_large_first_import_builds_its_indexes_at_the_end(tmp_path):
     stamp, changeset = _forger_stamp()
     craft_package(tmp_path / "x.pielpkg", _many_texts(LATE_INDEX_ROWS + 200, stamp),
                   changesets=[changeset], replicas=[{"id": "f" * 32, "name": "Forger"}])
+    sync.import_package(new, tmp_path / "x.pielpkg", dry_run=True)  # rolled back: indexes as they were
+    assert _indexes(new) == before and raw(new, "SELECT count(*) FROM text_version WHERE body LIKE 'Texto %'") == [(0,)]
     sync.import_package(new, tmp_path / "x.pielpkg")
     assert _indexes(new) == before
     assert raw(new, "SELECT count(*) FROM text_version WHERE body LIKE 'Texto %'") == [(LATE_INDEX_ROWS + 200,)]
