@@ -183,7 +183,8 @@ def _select(table: str) -> tuple[tuple[str, ...], str]:
     s = shape(table)
     columns = (*s.keys, *s.columns)
     where = " AND ".join(f'"{k}" = ?' for k in s.keys)
-    return columns, f'SELECT {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}" WHERE {where}'
+    listed = ", ".join(f'"{c}"' for c in columns)
+    return columns, f'SELECT {listed} FROM "{table}" WHERE {where}'
 
 
 def _cut(text: str, most: int = 80) -> str:

@@ -338,7 +338,7 @@ def _check_outcome(cells: dict, numbers: dict, memo: dict) -> tuple[dict, list]:
     """(values, problems) of one outcome row. The coded cells (meetings, kind,
     status...) repeat from row to row, so each distinct combination is checked once
     and remembered in ``memo`` (kept by the caller for one table, at most _MEMO)."""
-    raw = tuple(map(cells.get, _CODED_CELLS))
+    raw = [cells.get(name) for name in _CODED_CELLS]
     key = (*raw, *map(type, raw))  # a workbook's 1, 1.0 and True are equal keys otherwise
     coded = memo.get(key)
     if coded is None:
@@ -346,18 +346,22 @@ def _check_outcome(cells: dict, numbers: dict, memo: dict) -> tuple[dict, list]:
             memo.clear()
         coded = memo[key] = _check_coded(cells, numbers)
     values, before_text, original_problems, after = coded
-    texts = {name[5:]: text for name, value in cells.items()
-             if value is not None and name[:5] == "text_"
-             and (text := (value if value.__class__ is str else str(value)).strip())}
+    texts = {}
+    for name, value in cells.items():
+        if value is not None and name[:5] == "text_":
+            value = (value if value.__class__ is str else str(value)).strip()
+            if value:
+                texts[name[5:]] = value
+    problems = list(before_text)
+    if not texts:
+        problems.append(InvalidValue(field="text", value=""))
+    problems += original_problems
     original = values["original"]
     if original is None:
-        original, mismatch = next(iter(texts), None), False
-    else:
-        mismatch = bool(texts) and original not in texts
-    problems = []
-    if before_text or original_problems or after or mismatch or not texts:  # in the order they are shown
-        problems = [*before_text, *(() if texts else (InvalidValue(field="text", value=""),)), *original_problems,
-                    *((InvalidValue(field="lang", value=cells.get("original")),) if mismatch else ()), *after]
+        original = next(iter(texts), None)
+    elif original not in texts and texts:
+        problems.append(InvalidValue(field="lang", value=cells.get("original")))
+    problems += after
     label = cells.get("label")
     return {**values, "meeting_ids": list(values["meeting_ids"]), "texts": texts, "original": original,
             "label": (str(label).strip() or None) if label not in (None, "") else None}, problems
