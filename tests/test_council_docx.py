@@ -111,12 +111,17 @@ def to_pdf(path: Path, tmp_path: Path) -> Path:
 
 
 def pdf_body(pdf: Path, layout: ReportLayout, pages: int) -> str:
-    """The PDF's text without the footer lines, whitespace folded."""
+    """The PDF's text without the footer lines and the running header of pages 2
+    onwards (which must be there), whitespace folded."""
     label = re.escape(layout.page_label).replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+")
+    running = normalise(" · ".join(layout.header[:2]))
     texts = []
-    for page in PdfReader(pdf).pages:
+    for number, page in enumerate(PdfReader(pdf).pages, 1):
         # A line broken after a hyphen ("GTC-" / "PIeL") is one word again.
         text = normalise(re.sub(r"-[ \t]*\n", "-", page.extract_text() or ""))
+        if number > 1:
+            assert text.startswith(running), f"page {number} lacks the running header"
+            text = text[len(running):]
         text = normalise(re.sub(label, " ", text.replace(normalise(layout.footer), " ")))
         texts.append(text)
     assert len(texts) == pages
@@ -201,10 +206,16 @@ def test_styles_read_back_by_python_docx(demo, tmp_path):
         rels = "".join(package.read(n).decode() for n in names if n.endswith(".rels"))
     assert not [n for n in names if n.endswith((".bin", "vbaProject.bin"))]
     assert 'TargetMode="External"' not in rels
-    footer = "".join(zipfile.ZipFile(out).read(n).decode() for n in names if "footer" in n)
-    assert re.findall(r"<w:instrText[^>]*>([^<]*)<", footer) == [" PAGE \\* MERGEFORMAT ",
-                                                                 " NUMPAGES \\* MERGEFORMAT "]
-    assert layout.footer in footer
+    # The footer on page 1 and on the others; the running header from page 2 (titlePg).
+    footers = [zipfile.ZipFile(out).read(n).decode() for n in names if "footer" in n]
+    assert len(footers) == 2
+    for footer in footers:
+        assert re.findall(r"<w:instrText[^>]*>([^<]*)<", footer) == [" PAGE \\* MERGEFORMAT ",
+                                                                     " NUMPAGES \\* MERGEFORMAT "]
+        assert layout.footer in footer
+    headers = [zipfile.ZipFile(out).read(n).decode() for n in names if "/header" in n]
+    assert [h for h in headers if " · ".join(layout.header[:2]) in h]
+    assert "<w:titlePg/>" in xml
 
 
 def write_and_open(layout: ReportLayout, tmp_path: Path, name: str = "r.docx") -> Path:

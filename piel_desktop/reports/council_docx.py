@@ -19,6 +19,8 @@ PIeL Quote N        a quoted clause at level N-1, indented one step per level
 PIeL Item N         a list item ("a)", "–") at level N-1
 PIeL Subitem N      a sub-item ("1)", "a)") at level N (1…)
 PIeL Note           a note, small italic
+PIeL Footer         the footer of every page: "Page n of m", then the archive's fingerprint
+PIeL Running Header the header of pages 2 onwards (page 1 has the header block instead)
 =================== =====================================================================
 
 Numbers and labels are written as text followed by a tab, not as Word list numbering:
@@ -205,7 +207,8 @@ class _Writer:
         box_heading.paragraph_format.space_before = Pt(6)
         self._new("PIeL Box Text")
         rule = self._new("PIeL Rule")
-        rule.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # At the start edge, as in the PDF (left, or right in a right-to-left document).
+        rule.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         rule.paragraph_format.space_before = rule.paragraph_format.space_after = Pt(12)
         self._new("PIeL References", bold=True).paragraph_format.keep_with_next = True
         self._new("PIeL Reference Text", size=Pt(10))
@@ -232,12 +235,12 @@ class _Writer:
 
     def _level_style(self, kind: str, level: int) -> str:
         """The name of style "PIeL {kind} {level+1}", made the first time it is needed:
-        its label sits one step per level from the margin (quotes one step more), its
-        text one step further."""
+        as in the PDF, its label sits under the text of the numbered paragraphs, one
+        step more per level, and its text one step further."""
         name = f"PIeL {kind} {level + 1}"
         if name not in self._ids:
             style = self._new(name)
-            self._hanging(style, level=level + (1 if kind == "Quote" else 0))
+            self._hanging(style, level=level + 1)
             self._ids[name] = style.style_id
         return name
 
@@ -261,11 +264,22 @@ class _Writer:
         _set_lang(r_pr, self.layout.lang)
 
     def _footer(self) -> None:
-        footer = self.document.sections[0].footer
-        label = footer.paragraphs[0]
+        """The footer of every page (page n of m, the archive's fingerprint) and, from
+        page 2 as in the PDF, the running header: the first two header lines."""
+        section = self.document.sections[0]
+        section.different_first_page_header_footer = True
         footer_style = self._new("PIeL Footer", size=Pt(8))
         footer_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        label.style = footer_style
+        for footer in (section.first_page_footer, section.footer):
+            self._footer_lines(footer)
+        running = section.header.paragraphs[0]
+        running.style = self._new("PIeL Running Header", size=Pt(8))
+        self._bidi_paragraph(running)
+        self._run(running, xml_safe(" · ".join(self.layout.header[:2])), self.layout.lang)
+
+    def _footer_lines(self, footer) -> None:
+        label = footer.paragraphs[0]
+        label.style = self.document.styles["PIeL Footer"]
         self._bidi_paragraph(label)
         pattern = xml_safe(self.layout.page_label)
         for piece in re.split(r"(\{page\}|\{pages\})", pattern):

@@ -19,7 +19,7 @@ from piel_desktop.domain.errors import (
     PackageClockAhead, PackageDuplicate, PackageKeyMismatch, PackageMissingReference,
     PackageNeedsEarlier, PackageRecordInvalid,
 )
-from piel_desktop.domain.progress import Progress, paused_collector
+from piel_desktop.domain.progress import Progress
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Stamp, join
 from piel_desktop.services.package_format import Package, key_fingerprint
 from piel_desktop.storage import sync as tracking
@@ -158,9 +158,7 @@ def merge(con, package: Package, progress: Progress) -> Merger:
         con.execute("UPDATE replica SET covered = max(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
     conflict_stamp = _Lazy(lambda: tracking.new_changeset(con, local))
     merger = Merger(con, contexts, conflict_stamp)
-    read = _RowReader(where, contexts)
-    with paused_collector():
-        _merge_records(package, merger, read, progress)
+    _merge_records(package, merger, _RowReader(where, contexts), progress)
     return merger
 
 

@@ -21,7 +21,7 @@ from piel_desktop.domain.errors import (
     OutputNotWritable, PackageFromThisArchive, UndoNotPossible, UnknownOffice,
 )
 from piel_desktop.domain.model import check_office_name
-from piel_desktop.domain.progress import SILENT, Progress
+from piel_desktop.domain.progress import SILENT, Progress, paused_collector
 from piel_desktop.domain.sync import join
 from piel_desktop.services import backups, package_merge
 from piel_desktop.services.package_format import (
@@ -115,6 +115,7 @@ class ExportResult:
     office: str  # the peer it was made for, "" for a full export to anyone
 
 
+@paused_collector()  # a few objects per record, none in a cycle
 def export_package(archive: Archive, out: Path | str, *, to: str | None = None,
                    full: bool = False, progress: Progress = SILENT) -> ExportResult:
     """Write a package of this archive's records.
@@ -227,6 +228,7 @@ class ImportResult:
     receipt: Path | None = None
 
 
+@paused_collector()  # a few objects per record, none in a cycle
 def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
                    receipt_dir: Path | None = None, progress: Progress = SILENT) -> ImportResult:
     """Check a package, merge it, and (unless ``dry_run``) commit, after a backup.
