@@ -66,16 +66,17 @@ def outcomes_for_meetings(session: Session, meeting_ids: list[uuid.UUID]) -> lis
         numbers[outcome_id].append((start, number))
     if not numbers:
         return []
-    # Walk down from the top-level outcomes one level at a time.
+    # Walk down from the top-level outcomes one level at a time, each level's records
+    # read by their parents' ids (the first by the meetings: fewer values to bind).
     rows: dict[uuid.UUID, Row] = {}
-    level = set(numbers)
     o = m.Outcome  # columns, not entities (a brief reads thousands): several times faster
     columns = (o.id, o.parent_id, o.position, o.label, o.kind, o.status, o.text_id, o.addressee, o.due_date)
-    while level:
-        found = session.execute(select(*columns).where(o.id.in_(level))).all()
-        rows.update((r.id, r) for r in found)
-        level = set(session.scalars(select(m.Outcome.id).where(m.Outcome.parent_id.in_(level))))
-        level -= rows.keys()
+    reported = select(m.meeting_outcome.c.outcome_id).where(m.meeting_outcome.c.meeting_id.in_(meeting_ids))
+    found = session.execute(select(*columns).where(o.id.in_(reported))).all()
+    while found:
+        level = [r for r in found if r.id not in rows]  # a record met twice ends the walk there
+        rows.update((r.id, r) for r in level)
+        found = session.execute(select(*columns).where(o.parent_id.in_([r.id for r in level]))).all() if level else []
     children: dict[uuid.UUID | None, list[Row]] = defaultdict(list)
     for r in rows.values():
         if r.parent_id in rows:
