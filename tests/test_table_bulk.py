@@ -4,6 +4,7 @@ file; a cancel or a failure midway leaves the archive as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import shutil
@@ -189,3 +190,41 @@ def test_the_terminal_shows_a_progress_line_for_long_files(demo_path, tmp_path, 
     captured = capsys.readouterr()
     assert "\rChecking the table… 100 %" in captured.err and "\rAdding the rows… 100 %" in captured.err
     assert "Added 2500 rows; 0 with problems were left out." in captured.out
+
+
+def test_the_plan_s_rows_are_written_without_reading_the_file_again(demo, tmp_path, monkeypatch):
+    # The archive's meetings are those the plan checked against: the apply writes the
+    # plan's spooled rows (here the file could not even be checked again).
+    path = write_table(outcome_table(2500), tmp_path / "outcomes.csv")
+    plan = plan_import(demo, path, "outcomes")
+    assert plan.spooled is not None and plan.valid_count == 2500
+    checked = table_import._checked
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the file was read again")
+    monkeypatch.setattr(table_import, "_checked", no_second_read)
+    def count():
+        with sqlite3.connect(demo.path) as con:
+            return con.execute("SELECT count(*) FROM outcome").fetchone()[0]
+    before = count()
+    assert apply_import(demo, plan) == 2500
+    assert count() == before + 2500
+    # A meeting added since the plan: its checks may no longer hold, the file is read again.
+    monkeypatch.setattr(table_import, "_checked", checked)
+    again = plan_import(demo, path, "outcomes")
+    records.add_meeting(demo, number=99, start_date=dt.date(2030, 1, 1))
+    reads = []
+    monkeypatch.setattr(table_import, "_checked", lambda *a, **k: reads.append(1) or checked(*a, **k))
+    assert apply_import(demo, again) == 2500 and reads == [1]
+
+
+def test_a_temporary_folder_that_refuses_the_rows_only_costs_a_second_read(demo, tmp_path, monkeypatch):
+    import tempfile
+
+    def refused():
+        raise OSError(28, "No space left on device")
+    path = write_table(outcome_table(30), tmp_path / "outcomes.csv")
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    plan = plan_import(demo, path, "outcomes")
+    assert plan.spooled is None and plan.valid_count == 30
+    assert apply_import(demo, plan) == 30

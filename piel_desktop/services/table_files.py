@@ -20,6 +20,8 @@ import codecs
 import csv
 import io
 import os
+import pickle
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,3 +190,60 @@ def value(cell: str):
     if cell.isascii() and cell.isdigit():
         return int(cell)
     return cell
+
+
+class SpooledRows:
+    """Checked rows of a table kept for writing them later without reading and checking
+    the file again: (line, values) pairs pickled in batches into an anonymous temporary
+    file (gone when closed or collected), so memory stays flat however long the table.
+    ``checked_against`` is what the checks depended on in the archive (for table
+    import: meeting number -> id); the rows may be reused only while it still holds.
+    Add rows with :meth:`add`, end with :meth:`done`, then iterate (again if needed).
+    A temporary folder that refuses the file (full, read-only) is no error: ``usable``
+    turns False and the caller reads the file again instead."""
+
+    BATCH = 1000
+
+    def __init__(self, checked_against) -> None:
+        self.checked_against = checked_against
+        self._batch: list[tuple[int, dict]] = []
+        try:
+            self._file = tempfile.TemporaryFile()
+        except OSError:
+            self._file = None
+
+    @property
+    def usable(self) -> bool:
+        return self._file is not None
+
+    def add(self, line: int, values: dict) -> None:
+        self._batch.append((line, values))
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def done(self) -> None:
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._file is None:
+            self._batch = []
+            return
+        try:
+            pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            self.close()
+        self._batch = []
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        self._file.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self._file)
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

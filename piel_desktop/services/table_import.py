@@ -32,6 +32,7 @@ import functools
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +48,7 @@ from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.services import records
 from piel_desktop.services.bulk_entry import BulkWriter
 from piel_desktop.services.field_checks import MOST_NUMBER
-from piel_desktop.services.table_files import TableStream, open_table, signature
+from piel_desktop.services.table_files import SpooledRows, TableStream, open_table, signature
 from piel_desktop.services.tables import Table
 from piel_desktop.storage import Archive
 
@@ -100,6 +101,8 @@ class ImportPlan:
     valid_count: int = 0
     encoding: str | None = None
     signature: tuple[int, int] | None = None
+    #: The good rows' values as checked, for the apply (None: it reads the file again).
+    spooled: SpooledRows | None = field(default=None, compare=False, repr=False)
 
     @property
     def valid(self) -> list[PlannedRow]:
@@ -262,15 +265,19 @@ def plan_import(archive: Archive, path: Path | str, kind: str, progress: Progres
             missing.append("text")
         if missing:
             raise TableColumnsMissing(path=str(path), columns=tuple(missing))
-        kept, valid = [], 0
-        for line, values, problems in _checked(stream, kind, columns, _meeting_ids(archive), progress, path):
+        kept, valid, numbers = [], 0, _meeting_ids(archive)
+        spooled = SpooledRows(dict(numbers))  # for the apply: see _good_rows
+        for line, values, problems in _checked(stream, kind, columns, numbers, progress, path):
             if not problems:
                 valid += 1
+                spooled.add(line, values)
             if problems or valid <= PREVIEW_ROWS:
                 kept.append(PlannedRow(line=line, values=values, problems=tuple(problems)))
         progress.step(*stream.read())
+        spooled.done()
     return ImportPlan(kind=kind, path=path, columns=columns, ignored=ignored, rows=tuple(kept),
-                      valid_count=valid, encoding=stream.encoding, signature=stream.signature)
+                      valid_count=valid, encoding=stream.encoding, signature=stream.signature,
+                      spooled=spooled if spooled.usable else None)
 
 
 def _date(value, name: str, problems: list) -> dt.date | None:
@@ -405,11 +412,13 @@ def _check_coded(cells: dict, numbers: dict) -> tuple[dict, tuple, tuple, tuple]
 
 def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT) -> int:
     """Write the rows of ``plan`` that passed its checks, in one transaction with
-    batched inserts; return how many. Rows with problems are left out. The file is
-    read again and each row checked against the archive as it is now: if a row no
-    longer fits (a meeting number taken meanwhile, a meeting deleted), nothing is
-    written and that problem is raised (InvalidValue, RecordNotFound); a file changed
-    since the plan raises TableUnreadable ("changed"). Reports rows written to
+    batched inserts; return how many. Rows with problems are left out. Each row is
+    checked against the archive as it is now: the rows the plan checked are written as
+    they are while the archive's meetings are those the plan saw, else the file is
+    read and checked again, and if a row no longer fits (a meeting number taken
+    meanwhile, a meeting deleted), nothing is written and that problem is raised
+    (InvalidValue, RecordNotFound); a file changed since the plan raises
+    TableUnreadable ("changed"). Reports rows written to
     ``progress``; Cancelled through it leaves the archive as it was."""
     try:
         changed = plan.signature is not None and signature(plan.path) != plan.signature
@@ -418,19 +427,14 @@ def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT
     if changed:
         raise TableUnreadable(path=str(plan.path), reason="changed")
     lang = ui_language()
-    skip = {row.line for row in plan.invalid}
     added = 0
-    with open_table(plan.path) as stream, archive.merging() as merge:
+    with archive.merging() as merge:
         con = merge.con
         if plan.kind == "meetings" and con.execute("SELECT 1 FROM body LIMIT 1").fetchone() is None:
             raise InvalidValue(field="body", value="")
         numbers = {number: uuid.UUID(hex=i) for number, i in con.execute("SELECT number, id FROM meeting")}
         writer = BulkWriter(con)
-        for line, v, problems in _checked(stream, plan.kind, plan.columns, numbers, SILENT, plan.path):
-            if line in skip:
-                continue
-            if problems:
-                raise problems[0]
+        for v in _good_rows(plan, numbers):
             if plan.kind == "meetings":
                 writer.meeting(number=v["number"], start_date=v["start_date"], end_date=v["end_date"],
                                venue={lang: v["venue"]} if v["venue"] else None, venue_lang=lang,
@@ -446,3 +450,21 @@ def apply_import(archive: Archive, plan: ImportPlan, progress: Progress = SILENT
         progress.step(added, plan.valid_count)
         merge.commit(added_only=True)  # only new records, each with its new text
     return added
+
+
+def _good_rows(plan: ImportPlan, numbers: dict) -> Iterator[dict]:
+    """The values of the rows ``plan`` found good: as the plan checked them when the
+    archive's meetings are still those it checked against (the file is unchanged:
+    the caller checked its signature); else read and checked again, raising the first
+    problem of a row that no longer fits."""
+    if plan.spooled is not None and plan.spooled.checked_against == numbers:
+        yield from (values for _line, values in plan.spooled)
+        return
+    skip = {row.line for row in plan.invalid}
+    with open_table(plan.path) as stream:
+        for line, values, problems in _checked(stream, plan.kind, plan.columns, numbers, SILENT, plan.path):
+            if line in skip:
+                continue
+            if problems:
+                raise problems[0]
+            yield values
