@@ -194,7 +194,7 @@ def value(cell: str):
 
 class SpooledRows:
     """Checked rows of a table kept for writing them later without reading and checking
-    the file again: (line, values) pairs pickled in batches into an anonymous temporary
+    the file again: their values (dicts) pickled in batches into an anonymous temporary
     file (gone when closed or collected), so memory stays flat however long the table.
     ``checked_against`` is what the checks depended on in the archive (for table
     import: meeting number -> id); the rows may be reused only while it still holds.
@@ -206,7 +206,7 @@ class SpooledRows:
 
     def __init__(self, checked_against) -> None:
         self.checked_against = checked_against
-        self._batch: list[tuple[int, dict]] = []
+        self._batch: list[dict] = []
         try:
             self._file = tempfile.TemporaryFile()
         except OSError:
@@ -216,8 +216,8 @@ class SpooledRows:
     def usable(self) -> bool:
         return self._file is not None
 
-    def add(self, line: int, values: dict) -> None:
-        self._batch.append((line, values))
+    def add(self, values: dict) -> None:
+        self._batch.append(values)
         if len(self._batch) >= self.BATCH:
             self._flush()
 
@@ -234,7 +234,7 @@ class SpooledRows:
             self.close()
         self._batch = []
 
-    def __iter__(self) -> Iterator[tuple[int, dict]]:
+    def __iter__(self) -> Iterator[dict]:
         self._file.seek(0)
         while True:
             try:

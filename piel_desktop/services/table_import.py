@@ -270,7 +270,7 @@ def plan_import(archive: Archive, path: Path | str, kind: str, progress: Progres
         for line, values, problems in _checked(stream, kind, columns, numbers, progress, path):
             if not problems:
                 valid += 1
-                spooled.add(line, values)
+                spooled.add(values)
             if problems or valid <= PREVIEW_ROWS:
                 kept.append(PlannedRow(line=line, values=values, problems=tuple(problems)))
         progress.step(*stream.read())
@@ -458,7 +458,7 @@ def _good_rows(plan: ImportPlan, numbers: dict) -> Iterator[dict]:
     the caller checked its signature); else read and checked again, raising the first
     problem of a row that no longer fits."""
     if plan.spooled is not None and plan.spooled.checked_against == numbers:
-        yield from (values for _line, values in plan.spooled)
+        yield from plan.spooled
         return
     skip = {row.line for row in plan.invalid}
     with open_table(plan.path) as stream:
