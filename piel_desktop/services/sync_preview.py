@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from piel_desktop.storage.merge import Effect
+from piel_desktop.storage.search import owners
 from piel_desktop.storage.sync import dumps, shape
 
 #: Items listed per meeting; the counts always cover everything.
@@ -81,12 +82,9 @@ class RecordLookup:
         the rest is looked up one by one as before."""
         versions = [e.key[0] for e in effects if e.table == "text_version"]
         self._text_ids.update(self._rows("SELECT id, text_id FROM text_version WHERE id IN ({})", versions))
-        texts = list({*(e.key[0] for e in effects if e.table == "text"), *self._text_ids.values()})
-        for table, columns in _TEXT_COLUMNS.items():
-            for column in columns:
-                for text_id, key in self._rows(f'SELECT "{column}", id FROM "{table}" WHERE "{column}" IN ({{}})',
-                                               [t for t in texts if t not in self._owners]):
-                    self._owners.setdefault(text_id, (table, [key]))
+        texts = {*(e.key[0] for e in effects if e.table == "text"), *self._text_ids.values()}
+        # The search index's owner lookup (kinds there are table names); a text has one owner.
+        self._owners.update((text_id, (table, [key])) for text_id, (table, key) in owners(self.con, texts).items())
         if self.con.execute("SELECT 1 FROM tombstone WHERE tbl = 'meeting_outcome' LIMIT 1").fetchone():
             return  # links hidden or deleted: outcomes' meetings are looked up one by one
         outcomes = {e.key[0] for e in effects if e.table == "outcome"}
