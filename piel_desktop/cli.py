@@ -266,7 +266,7 @@ def _run_offices(args: argparse.Namespace) -> int:
 
 def _run_conflicts(args: argparse.Namespace) -> int:
     from piel_desktop.services.archive import open_archive
-    from piel_desktop.services.conflicts import list_conflicts
+    from piel_desktop.services.sync.conflicts import list_conflicts
     with open_archive(_archive_path(args)) as archive:
         found = list_conflicts(archive)
     print(ngettext("{count} open conflict.", "{count} open conflicts.", len(found)).format(count=len(found)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from piel_desktop.storage.sync_triggers import create_triggers, drop_triggers
+from piel_desktop.storage.sqlite.triggers import create_triggers, drop_triggers
 
 #: What migration 0004 added: tables, and the consultation's column.
 _TABLES_4 = ("practice_document", "practice", "document", "blob", "country_effort")
@@ -69,7 +69,7 @@ def undo_schema_8(con: sqlite3.Connection) -> None:
 def undo_schema_7(con: sqlite3.Connection) -> None:
     """Remove what migrations 0008 and 0007 added: the index gets back its two columns
     (words, alt), empty; migration 0007 fills it again."""
-    from piel_desktop.storage.search import table_statement
+    from piel_desktop.storage.sqlite.fts import table_statement
     undo_schema_8(con)
     con.execute("DROP TABLE fts_text")
     con.execute(table_statement(("words", "alt")))

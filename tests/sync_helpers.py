@@ -56,7 +56,7 @@ def craft_package(path, records: list[dict] = (), *, changesets: list[dict] = ()
     """A correctly signed package with the given content: for testing what the importer
     does with records a real exporter never writes. Signed with ``key`` (default: a new
     one) by ``office`` (replica id, name; default: a made-up "Forger")."""
-    from piel_desktop.services.package_format import PackageWriter, new_private_key, public_key_of
+    from piel_desktop.services.sync.package_format import PackageWriter, new_private_key, public_key_of
     key = key or new_private_key()
     replica, name = office or ("f" * 32, "Forger")
     writer = PackageWriter(path)

@@ -16,9 +16,10 @@ from sqlalchemy import text
 from piel_desktop.domain.errors import ArchiveExists, ArchiveNotFound, NewerSchema, NotAnArchive
 from piel_desktop.services import records
 from piel_desktop.services.archive import check_archive, create_archive, open_archive
-from piel_desktop.storage import archive as storage_archive
+from piel_desktop.storage import schema
+from piel_desktop.storage.sqlite import file as sqlite_file
 from piel_desktop.storage.models import Base
-from piel_desktop.storage.search import include_in_autogenerate
+from piel_desktop.storage.sqlite.fts import include_in_autogenerate
 
 
 def _digest(path) -> str:
@@ -47,12 +48,12 @@ def test_create_then_reopen(tmp_path):
     path = tmp_path / "office.piel"
     with create_archive(path, office="Regional Office Americas") as archive:
         replica = archive.replica_id
-        assert archive.schema_version == storage_archive.schema_head()
+        assert archive.schema_version == schema.schema_head()
     with open_archive(path) as again:
         assert again.replica_id == replica
         with again.unit_of_work() as uow:
             assert uow.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
-            assert uow.session.execute(text("PRAGMA application_id")).scalar() == storage_archive.APPLICATION_ID
+            assert uow.session.execute(text("PRAGMA application_id")).scalar() == sqlite_file.APPLICATION_ID
             assert uow.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     with open_archive(path) as again:
         assert check_archive(again).ok
@@ -75,12 +76,12 @@ def test_older_archive_is_migrated_with_a_backup(tmp_path):
     """A file of ours at an older schema (here: schema 1, with a record) is brought up
     to the newest schema on open, after a backup copy of the old file is written."""
     path = tmp_path / "old.piel"
-    engine = storage_archive._make_engine(path, foreign_keys=False)
+    engine = sqlite_file.make_engine(path, foreign_keys=False)
     with engine.begin() as connection:
-        cfg = storage_archive._alembic_config()
+        cfg = schema.alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "0001")
-        connection.exec_driver_sql(f"PRAGMA application_id = {storage_archive.APPLICATION_ID}")
+        connection.exec_driver_sql(f"PRAGMA application_id = {sqlite_file.APPLICATION_ID}")
         connection.exec_driver_sql("INSERT INTO replica VALUES ('ab' || lower(hex(randomblob(15))), 'HQ', 1, '2020-01-01T00:00:00+00:00')")
         connection.exec_driver_sql("INSERT INTO text SELECT 'cd' || lower(hex(randomblob(15))), created_at, created_at, id FROM replica")
     engine.dispose()
@@ -89,12 +90,12 @@ def test_older_archive_is_migrated_with_a_backup(tmp_path):
     old_bytes = _digest(path)
 
     with open_archive(path) as archive:
-        assert archive.schema_version == storage_archive.schema_head()
+        assert archive.schema_version == schema.schema_head()
         assert check_archive(archive).ok
         _add_body(archive)
         records.add_meeting(archive, number=9, start_date=dt.date(2015, 1, 23))
         assert [m.number for m in records.list_meetings(archive)] == [9]
-    backup = tmp_path / f"old.piel.before-schema-{storage_archive.schema_head()}"
+    backup = tmp_path / f"old.piel.before-schema-{schema.schema_head()}"
     assert backup.is_file()
     assert _sql(backup, "SELECT count(*) FROM sqlite_master WHERE name='tombstone'") == [(0,)]
     assert old_bytes != _digest(path)
@@ -111,7 +112,7 @@ def test_newer_schema_is_refused_and_file_untouched(tmp_path):
     with pytest.raises(NewerSchema) as caught:
         open_archive(path)
     assert caught.value.params["found"] == 9999
-    assert caught.value.params["supported"] == storage_archive.schema_head()
+    assert caught.value.params["supported"] == schema.schema_head()
     assert _digest(path) == before
 
 
@@ -168,7 +169,7 @@ def test_migrations_match_the_models(tmp_path):
     """Autogenerate finds nothing to do against a freshly migrated archive."""
     path = tmp_path / "fresh.piel"
     create_archive(path).close()
-    engine = storage_archive._make_engine(path)
+    engine = sqlite_file.make_engine(path)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={
             "render_as_batch": True, "include_object": include_in_autogenerate})
@@ -244,7 +245,7 @@ def test_read_only_archive(demo_path, monkeypatch):
     from piel_desktop.domain.errors import ArchiveReadOnly
     import types
     # Root may write anywhere, so the test takes the answer from os.access itself.
-    monkeypatch.setattr(storage_archive, "os", types.SimpleNamespace(
+    monkeypatch.setattr(sqlite_file, "os", types.SimpleNamespace(
         access=lambda path, mode: False, W_OK=2))
     with pytest.raises(ArchiveReadOnly):
         open_archive(demo_path)
@@ -266,7 +267,7 @@ def test_office_name_length_is_checked(tmp_path):
 
 
 def test_no_wal_on_network_shares(demo_path, monkeypatch):
-    monkeypatch.setattr(storage_archive, "on_network_filesystem", lambda path: True)
+    monkeypatch.setattr(sqlite_file, "on_network_filesystem", lambda path: True)
     with open_archive(demo_path) as archive:
         with archive.unit_of_work() as uow:
             assert uow.session.execute(text("PRAGMA journal_mode")).scalar() == "delete"
@@ -282,8 +283,8 @@ def test_a_failed_migration_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
         records.add_meeting(archive, number=9, start_date=dt.date(2015, 1, 23))
     before = _digest(path)
     scripts = tmp_path / "migrations"
-    shutil.copytree(storage_archive._MIGRATIONS, scripts)
-    head = storage_archive.schema_head()
+    shutil.copytree(schema.MIGRATIONS, scripts)
+    head = schema.schema_head()
     (scripts / "versions" / f"{head + 1:04d}_broken.py").write_text(
         '"""A migration that fails after changing things."""\n'
         "from alembic import op\n"
@@ -294,8 +295,8 @@ def test_a_failed_migration_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
         "    op.execute('DROP TABLE meeting_outcome')\n"
         "    raise RuntimeError('migration bug')\n\n"
         "def downgrade():\n    pass\n", encoding="utf-8")
-    monkeypatch.setattr(storage_archive, "_MIGRATIONS", scripts)
-    assert storage_archive.schema_head() == head + 1
+    monkeypatch.setattr(schema, "MIGRATIONS", scripts)
+    assert schema.schema_head() == head + 1
     with pytest.raises(ArchiveUnreadable) as caught:
         open_archive(path)
     assert "migration bug" in caught.value.params["reason"]
@@ -328,14 +329,14 @@ def test_archive_at_schema_3_gains_the_registries(tmp_path):
     import uuid
     from piel_desktop.services import registries, sync
     path = tmp_path / "three.piel"
-    engine = storage_archive._make_engine(path, foreign_keys=False)
+    engine = sqlite_file.make_engine(path, foreign_keys=False)
     replica = uuid.uuid4().hex
     with engine.begin() as connection:
-        cfg = storage_archive._alembic_config()
+        cfg = schema.alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "0003")
         run = connection.exec_driver_sql
-        run(f"PRAGMA application_id = {storage_archive.APPLICATION_ID}")
+        run(f"PRAGMA application_id = {sqlite_file.APPLICATION_ID}")
         when = "2020-01-01T00:00:00.000000+00:00"
         run("INSERT INTO replica (id, name, is_local, created_at) VALUES (?, 'HQ', 1, ?)", (replica, when))
         stamp = f"{1 << 40:016x}.{replica}"
@@ -360,7 +361,7 @@ def test_archive_at_schema_3_gains_the_registries(tmp_path):
     assert _sql(path, "SELECT version_num FROM alembic_version") == [("0003",)]
 
     with open_archive(path) as archive:
-        assert archive.schema_version == storage_archive.schema_head() >= 4
+        assert archive.schema_version == schema.schema_head() >= 4
         assert check_archive(archive).ok
         consultation = uuid.UUID(ids["consultation"])
         assert registries.values(archive, "consultation", consultation) == {
@@ -371,7 +372,7 @@ def test_archive_at_schema_3_gains_the_registries(tmp_path):
         registries.create(archive, "document", {"symbol": "C18/35-S", "title": "Informe"})
         exported = sync.export_package(archive, tmp_path / "all.pielpkg", full=True)
         assert exported.records == 8  # 2 texts, 2 versions, body, consultation, effort, document
-    assert (tmp_path / f"three.piel.before-schema-{storage_archive.schema_head()}").is_file()
+    assert (tmp_path / f"three.piel.before-schema-{schema.schema_head()}").is_file()
     triggers = {name for (name,) in _sql(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     for table in ("country_effort", "document", "practice", "practice_document", "consultation"):
         assert {f"sync_{table}_{verb}" for verb in ("insert", "update", "delete")} <= triggers

@@ -35,7 +35,7 @@ def test_init_check_brief(tmp_path):
 
     checked = run("check", env={"PIEL_ARCHIVE": str(archive)})
     assert checked.returncode == 0, checked.stderr
-    from piel_desktop.storage.archive import schema_head
+    from piel_desktop.storage.schema import schema_head
     for line in (f"Schema version: {schema_head()}", "Integrity: ok", "Meetings: 6", "Outcomes: 24", "Instruments: 2"):
         assert line in checked.stdout
 

@@ -4,7 +4,6 @@ clause is skipped and named, and an archive at schema 8 gains the report's table
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import unicodedata
 

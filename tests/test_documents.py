@@ -174,15 +174,15 @@ def test_a_package_whose_file_does_not_match_its_hash_is_refused(hq_africa, tmp_
     import json
     import zipfile
     from piel_desktop.domain.errors import PackageRecordInvalid
-    from piel_desktop.services import package_merge
-    from piel_desktop.services.package_format import PackageWriter, open_package
+    from piel_desktop.services.sync import exchange, package_merge
+    from piel_desktop.services.sync.package_format import PackageWriter, open_package
     hq, africa = hq_africa
     writer = PackageWriter(tmp_path / "bad.pielpkg")
     writer.lines("blobs.ndjson", [{"h": "0" * 64, "i": 0, "n": 1, "d": "aGVsbG8="}], stored=True)
     with hq.unit_of_work() as uow:
-        key = sync._signing_key(uow.sqlite)[2]
+        key = exchange._signing_key(uow.sqlite)[2]
         uow.commit()
-    from piel_desktop.services.package_format import public_key_of
+    from piel_desktop.services.sync.package_format import public_key_of
     writer.finish({"package_id": "x" * 32, "kind": "full", "since": {}, "covers": {},
                    "producer": {"replica": "a" * 32, "name": "HQ", "public_key": public_key_of(key)}}, key)
     with zipfile.ZipFile(tmp_path / "bad.pielpkg") as z:

@@ -188,7 +188,7 @@ def test_archive_at_schema_4_gains_due_dates_and_notes(demo_path):
 
     from schema_helpers import undo_schema_5
     from piel_desktop.services.archive import check_archive, open_archive
-    from piel_desktop.storage import archive as storage_archive
+    from piel_desktop.storage import schema
     con = sqlite3.connect(demo_path)
     with con:
         undo_schema_5(con)
@@ -196,7 +196,7 @@ def test_archive_at_schema_4_gains_due_dates_and_notes(demo_path):
         before = con.execute("SELECT id, status, sync_clock FROM outcome ORDER BY id").fetchall()
     con.close()
     with open_archive(demo_path) as archive:
-        assert archive.schema_version == storage_archive.schema_head() >= 5
+        assert archive.schema_version == schema.schema_head() >= 5
         assert check_archive(archive).ok
         con = sqlite3.connect(demo_path)
         assert con.execute("SELECT id, status, sync_clock FROM outcome ORDER BY id").fetchall() == before
@@ -211,7 +211,7 @@ def test_archive_at_schema_4_gains_due_dates_and_notes(demo_path):
         con.close()
     for table in ("outcome", "follow_up_note", "follow_up_document"):
         assert {f"sync_{table}_{verb}" for verb in ("insert", "update", "delete")} <= triggers
-    assert (demo_path.parent / f"{demo_path.name}.before-schema-{storage_archive.schema_head()}").is_file()
+    assert (demo_path.parent / f"{demo_path.name}.before-schema-{schema.schema_head()}").is_file()
 
 
 def test_outcomes_table_carries_the_due_date(demo, tmp_path):

@@ -19,7 +19,7 @@ from piel_desktop.services import archive as archive_service
 from piel_desktop.services import backups
 from piel_desktop.services.archive import health_problems, lock_archive, open_archive, sharing_risk
 from piel_desktop.settings import Settings
-from piel_desktop.storage import locking
+from piel_desktop.storage.sqlite import locking
 from piel_desktop.ui.main_window import MainWindow
 
 

@@ -255,7 +255,7 @@ def test_migration_0010_indexes_the_texts_of_existing_reports(demo_path):
     report's texts indexed and kept current."""
     from piel_desktop.services import report_records
     from piel_desktop.services.council_report import list_reports
-    from piel_desktop.storage.search import owner_columns
+    from piel_desktop.storage.sqlite.fts import owner_columns
     con = sqlite3.connect(demo_path)
     with con:
         texts = [r[0] for r in con.execute(

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from piel_desktop.domain import errors
-from piel_desktop.services import backups, conflicts, records, sync
+from piel_desktop.services import backups, records, sync
+from piel_desktop.services.sync import conflicts
 from piel_desktop.services.archive import check_archive, create_archive, fingerprint, open_archive
 from piel_desktop.storage.merge import Merger
 from sync_helpers import (
@@ -313,7 +314,7 @@ def test_a_zip_bomb_is_stopped_early_with_bounded_memory(package_and_target, tmp
     _refused(africa, tmp_path / "honest.pielpkg", errors.PackageTooLarge)
     # Lying about the size does not help: reading stops where the declared size ends,
     # before the signature is even looked at (which fails for this bomb anyway).
-    from piel_desktop.services import package_format
+    from piel_desktop.services.sync import package_format
     _bomb(tmp_path / "liar.pielpkg", 1000)
     tracemalloc.start()
     with pytest.raises(errors.BadPackage):
@@ -459,7 +460,7 @@ def test_values_that_break_the_schema_are_refused(hq_africa, package_and_target,
         if name == "records.ndjson":
             return data.replace(b'"implemented"', b'"nonsense"')
         return data
-    from piel_desktop.services.package_format import open_package
+    from piel_desktop.services.sync.package_format import open_package
     # Re-sign the altered package as its office would have to: the check is the schema.
     with open_package(package) as good:
         records_lines = [item for _n, item in good.lines("records.ndjson")]

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from piel_desktop.domain.errors import PackageNeedsEarlier, RecordNotFound
 from piel_desktop.domain.model import OutcomeStatus, can_move
-from piel_desktop.services import conflicts, records, sync
+from piel_desktop.services import records, sync
+from piel_desktop.services.sync import conflicts
 from piel_desktop.services.archive import check_archive, create_archive, fingerprint, open_archive
 from sync_helpers import all_values, conflict_values, live_outcomes
 

@@ -8,7 +8,8 @@ import uuid
 import zipfile
 import pytest
 from piel_desktop.domain import errors
-from piel_desktop.services import backups, conflicts, records, sync
+from piel_desktop.services import backups, records, sync
+from piel_desktop.services.sync import conflicts
 from piel_desktop.services.archive import create_archive, fingerprint, open_archive
 from sync_helpers import all_values, craft_package, delete_while_edited, exchange, introduce, live_outcomes
 
@@ -99,7 +100,7 @@ def test_4_only_an_office_itself_teaches_its_key(tmp_path):
     first use) lists HQ's replica id with the forger's key; from then on the forger can
     sign packages *as HQ* and they are accepted with key_is_new False (no fingerprint
     to compare), while HQ's real packages are refused as a key mismatch."""
-    from piel_desktop.services.package_format import new_private_key, public_key_of
+    from piel_desktop.services.sync.package_format import new_private_key, public_key_of
     hq = create_archive(tmp_path / "HQ.piel", demo=True, office="HQ")
     asia = create_archive(tmp_path / "Asia.piel", office="Asia")
     hq_id = sync.offices(hq)[0].id

@@ -393,7 +393,7 @@ def test_archive_at_schema_5_gains_the_tracker_indexes(demo_path):
 
     from schema_helpers import undo_schema_6
     from piel_desktop.services.archive import open_archive
-    from piel_desktop.storage import archive as storage_archive
+    from piel_desktop.storage import schema
     with open_archive(demo_path) as archive:
         with archive.unit_of_work() as uow:
             flt = TrackerFilter(organisation=uuid.UUID(
@@ -407,7 +407,7 @@ def test_archive_at_schema_5_gains_the_tracker_indexes(demo_path):
         con.execute("UPDATE alembic_version SET version_num = '0005'")
     con.close()
     with open_archive(demo_path) as archive:
-        assert archive.schema_version == storage_archive.schema_head() >= 6
+        assert archive.schema_version == schema.schema_head() >= 6
         with archive.unit_of_work() as uow:
             indexes = {name for (name,) in uow.sqlite.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"ix_outcome_organisation_organisation_id", "ix_outcome_addressee"} <= indexes

@@ -11,7 +11,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QProgressDialog
 
-from piel_desktop.services import conflicts, records, sync
+from piel_desktop.services import records, sync
+from piel_desktop.services.sync import conflicts
 from piel_desktop.services.archive import create_archive, fingerprint
 from piel_desktop.settings import Settings
 from piel_desktop.ui.main_window import MainWindow

@@ -8,5 +8,5 @@ The window and the command line call these; neither touches the database directl
 TABLE_KINDS = ("meetings", "outcomes", "efforts", "practices", "consultations", "organisations",
                "documents")
 
-#: The file name ending of packages (services/package_format.py).
+#: The file name ending of packages (services/sync/package_format.py).
 PACKAGE_SUFFIX = ".pielpkg"

@@ -9,8 +9,8 @@ from pathlib import Path
 from piel_desktop.domain.model import check_office_name
 from piel_desktop.storage import Archive, create_archive as _create, open_archive
 from piel_desktop.storage import queries
-from piel_desktop.storage.archive import delete_archive_files, on_network_filesystem
-from piel_desktop.storage.locking import ArchiveLock, acquire as lock_archive
+from piel_desktop.storage.sqlite.file import delete_archive_files, on_network_filesystem
+from piel_desktop.storage.sqlite.locking import ArchiveLock, acquire as lock_archive
 
 __all__ = ["Archive", "ArchiveLock", "CheckReport", "check_archive", "create_archive", "fingerprint",
            "health_problems", "lock_archive", "open_archive", "sharing_risk"]

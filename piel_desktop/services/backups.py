@@ -4,7 +4,7 @@ Copies are made with SQLite's online backup API (consistent while the archive is
 into a folder per archive under the user data folder, named by time and reason, and
 rotated so that the newest :data:`KEEP` remain. Restoring copies one back over the
 archive after a safety copy of the current state, with the archive closed, and gives
-the archive a new office identity (see storage.archive.take_new_identity).
+the archive a new office identity (see storage.sqlite.file.take_new_identity).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from piel_desktop.domain.errors import ArchiveNotFound, FolderNotWritable
 from piel_desktop.paths import ARCHIVE_SUFFIX, user_data_dir
 from piel_desktop.storage import Archive
-from piel_desktop.storage.archive import backup_copy, check_archive_file, take_new_identity
+from piel_desktop.storage.sqlite.file import backup_copy, check_archive_file, take_new_identity
 
 KEEP = 20
 #: How old the newest copy may grow before the window makes a scheduled one.

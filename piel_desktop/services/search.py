@@ -23,7 +23,7 @@ out. A query matching fewer versions than ``CANDIDATES`` is ranked over all its
 matches; a more common one favours recent texts. :func:`count` gives the full count.
 
 Reading first brings the index up to date with edits and imports (see
-storage/search.py). After a large import, call :func:`refresh_index` in a worker
+storage/sqlite/fts.py). After a large import, call :func:`refresh_index` in a worker
 with progress, or the next search does that work.
 """
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.storage import Archive
-from piel_desktop.storage import search as index
+from piel_desktop.storage.sqlite import fts as index
 from piel_desktop.storage.search_text import Term, fts_expression, parse_query, spans
 
 __all__ = ["Hit", "count", "expression", "refresh_if_needed", "refresh_index", "search"]
@@ -120,7 +120,7 @@ def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
 
 
 def expression(query: str) -> str | None:
-    """The FTS5 expression (for ``storage.search.MATCHING_TEXTS``) finding what
+    """The FTS5 expression (for ``storage.sqlite.fts.MATCHING_TEXTS``) finding what
     :func:`search` finds for ``query``; None when the query has no words."""
     terms = parse_query(query)
     return fts_expression(terms, stemmed=True) if terms else None

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piel_desktop.domain.errors import (
-    InvalidValue, NotALabel, NotAFile, NumberInUse, PielError, RecordNotFound, TableColumnsMissing,
+    InvalidValue, NotALabel, NumberInUse, PielError, RecordNotFound, TableColumnsMissing,
     TableTooLong, TableUnreadable,
 )
 from piel_desktop.domain.meeting_time import check_start

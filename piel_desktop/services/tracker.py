@@ -16,7 +16,7 @@ from piel_desktop.domain.errors import InvalidValue
 from piel_desktop.domain.model import SETTLED, OutcomeKind, OutcomeStatus
 from piel_desktop.services import search
 from piel_desktop.storage import Archive
-from piel_desktop.storage.search import MATCHING_TEXTS
+from piel_desktop.storage.sqlite.fts import MATCHING_TEXTS
 
 #: Sort keys -> SQL expression (ties broken by meeting, then position in the meeting).
 SORT_KEYS = {

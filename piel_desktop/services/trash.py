@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from piel_desktop.domain.errors import NothingToRestore, RestoreClash, RestoreNeedsParent
-from piel_desktop.services.sync_preview import RecordLookup
+from piel_desktop.services.sync.preview import RecordLookup
 from piel_desktop.storage import Archive
 from piel_desktop.storage import trash as storage_trash
 from piel_desktop.storage import sync as tracking

@@ -1,6 +1,6 @@
 """Deleted records, read from their tombstones, and putting them back.
 
-Every delete leaves a tombstone with the row's last values (storage/sync_triggers.py),
+Every delete leaves a tombstone with the row's last values (storage/sqlite/triggers.py),
 stamped with the changeset that deleted it; the rows one delete took with it (an
 outcome's sub-items and links, a meeting's outcomes) share that stamp. One *deletion*
 is therefore the set of tombstones with one stamp, and restoring it puts those rows

@@ -10,7 +10,9 @@
   this module only shows it.
 
 Functions of the main window (passed as ``window``: ``archive``, ``history``,
-``current_outcome()``, ``select_outcome(id)``, ``edit_menu``, ``sync.refresh()``).
+``current_outcome()``, ``select_outcome(id)``, ``edit_menu``, ``sync.refresh()``,
+``update_actions()``). The meeting and outcome actions of ui/record_actions.py build on
+this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from piel_desktop.domain.errors import InvalidValue, PielError
 from piel_desktop.domain.model import LANGUAGES, STATUS_MOVES, Outcome, OutcomeStatus
 from piel_desktop.i18n import _, language_name, ui_language
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, describe, label
-from piel_desktop.ui import record_actions
 from piel_desktop.ui.dialogs import shortcut_button, show_error
 from piel_desktop.ui.record_editor import field_with_problem, show_problem_under
 from piel_desktop.ui.text_dialog import TextVersionsDialog
@@ -129,7 +130,6 @@ def install(window) -> None:
     menu.insertSeparator(first)
     menu.addAction(window.edit_outcome_action)
     window.outcome_view.activated.connect(lambda _index: edit_outcome(window))
-    record_actions.install(window)
     update(window)
 
 
@@ -200,7 +200,6 @@ def update(window) -> None:
     """Name the Undo and Redo actions after their steps; disable them when empty."""
     show_steps(getattr(window, "history", None), window.undo_action, window.redo_action)
     window.edit_outcome_action.setEnabled(window.archive is not None and window.current_outcome() is not None)
-    record_actions.update(window)
 
 
 def edit_outcome(window) -> bool:
@@ -263,4 +262,4 @@ def refresh(window, outcome_id=None, meeting_number: int | None = None) -> None:
     if outcome_id is not None:
         window.select_outcome(outcome_id)
     window.sync.refresh()
-    update(window)
+    window.update_actions()

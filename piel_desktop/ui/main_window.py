@@ -25,15 +25,15 @@ from piel_desktop.i18n import (
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import backups, records
 from piel_desktop.services.history import History
-from piel_desktop.services.package_format import SUFFIX
+from piel_desktop.services.sync.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.paths import is_connection_address
 from piel_desktop.settings import Settings
 from piel_desktop.ui.about import show_about
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
 from piel_desktop.ui import (
-    archive_safety, brief_actions, edit_actions, elide, follow_up, registries, search_panel,
-    table_import_dialog, toolbar, tracker, trash,
+    archive_safety, brief_actions, edit_actions, elide, follow_up, record_actions, registries,
+    search_panel, table_import_dialog, toolbar, tracker, trash,
 )
 from piel_desktop.ui.runner import Runner
 from piel_desktop.ui.sync_actions import SyncActions
@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.tracker_action = tracker.install(self)
         self.trash_action = trash.install(self)
         edit_actions.install(self)
+        record_actions.install(self)
         follow_up.install(self)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         self.help_menu.addAction(self.about_action)
@@ -359,7 +360,7 @@ class MainWindow(QMainWindow):
 
     def _fill_outcomes(self, outcomes: list[Outcome]) -> None:
         self.versions_action.setEnabled(False)
-        edit_actions.update(self)
+        self.update_actions()
         self.outcome_model.removeRows(0, self.outcome_model.rowCount())
         self.outcomes = {}
         lang = ui_language()
@@ -402,9 +403,14 @@ class MainWindow(QMainWindow):
     def _outcome_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         outcome = self.current_outcome()
         self.versions_action.setEnabled(outcome is not None)
-        edit_actions.update(self)
+        self.update_actions()
         if outcome is not None:
             self.detail.setHtml(outcome_html(outcome, ui_language()) + follow_up.detail_html(self, outcome))
+
+    def update_actions(self) -> None:
+        """Enable and name the Edit menu's actions for the selection and the history."""
+        edit_actions.update(self)
+        record_actions.update(self)
 
     def edit_text_versions(self) -> None:
         """Add or correct language versions of the selected outcome's text (one step)."""

@@ -31,7 +31,7 @@ from piel_desktop.i18n import (
 )
 from piel_desktop.messages import choice_label, field_label, instrument_name
 from piel_desktop.services import registries
-from piel_desktop.ui import edit_actions, elide
+from piel_desktop.ui import elide
 from piel_desktop.ui.dialogs import shortcut_button, show_error
 from piel_desktop.ui.record_editor import RecordEditor
 
@@ -328,7 +328,7 @@ class RecordList(QWidget):
             self.select(record_id)
         if self.changed is not None:
             self.changed()
-        edit_actions.update(self.window_)
+        self.window_.update_actions()
 
     def delete(self) -> bool:
         """Ask (naming what goes with it), then delete the selected record (undo brings

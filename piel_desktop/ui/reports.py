@@ -142,7 +142,7 @@ class ReportsWindow(edit_actions.StepsWindow):
         self.reload()
         self.select(key)
         self._enable()
-        edit_actions.update(self.window_)
+        self.window_.update_actions()
         self.window_.sync.refresh()
 
     def delete(self) -> None:

@@ -18,8 +18,9 @@ from piel_desktop import APP_NAME
 from piel_desktop.domain.errors import UndoNotPossible
 from piel_desktop.i18n import _, format_datetime, ngettext, ui_language
 from piel_desktop.messages import counts_sentence
-from piel_desktop.services import backups, conflicts, search, sync, tables
-from piel_desktop.services.package_format import SUFFIX
+from piel_desktop.services import backups, search, sync, tables
+from piel_desktop.services.sync import conflicts
+from piel_desktop.services.sync.package_format import SUFFIX
 from piel_desktop.ui.dialogs import show_error
 from piel_desktop.ui.sync_dialogs import (
     BackupsDialog, ConflictsDialog, ExportDialog, PreviewDialog, SettingsDialog,

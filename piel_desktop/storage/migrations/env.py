@@ -1,6 +1,6 @@
 """Alembic environment for archive files.
 
-Run programmatically by :mod:`piel_desktop.storage.archive`, which passes an open
+Run programmatically by :mod:`piel_desktop.storage.sqlite.file`, which passes an open
 connection in ``config.attributes["connection"]``, already inside a transaction and with
 foreign keys OFF: with them on, the table rebuilds of SQLite batch migrations would fire
 ON DELETE actions. After the migrations, and before the transaction commits, every
@@ -10,9 +10,9 @@ foreign key is checked, so a migration that breaks a reference fails as a whole.
 from alembic import context
 
 from piel_desktop.storage.models import Base, UTCDateTime
-from piel_desktop.storage.search import include_in_autogenerate
+from piel_desktop.storage.sqlite.fts import include_in_autogenerate
 
-APPLICATION_ID = 0x5049454C  # same as storage.archive.APPLICATION_ID
+APPLICATION_ID = 0x5049454C  # same as storage.sqlite.file.APPLICATION_ID
 
 
 def _render_item(type_, obj, autogen_context):
@@ -25,7 +25,7 @@ def _render_item(type_, obj, autogen_context):
 def run_migrations_online() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("archive migrations run from piel_desktop.storage.archive only")
+        raise RuntimeError("archive migrations run from piel_desktop.storage.sqlite.file only")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

@@ -17,7 +17,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.sync_triggers import track_tables
+from piel_desktop.storage.sqlite.triggers import track_tables
 
 revision = '0002'
 down_revision = '0001'

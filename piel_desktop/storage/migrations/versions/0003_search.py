@@ -2,7 +2,7 @@
 the list of versions to re-index (``fts_dirty``) and the triggers that keep it, then
 the index built for the existing texts.
 
-The tables are replica-local and never travel; see storage/search.py.
+The tables are replica-local and never travel; see storage/sqlite/fts.py.
 
 Revision ID: 0003
 Revises: 0002
@@ -10,7 +10,7 @@ Revises: 0002
 
 from alembic import op
 
-from piel_desktop.storage import search
+from piel_desktop.storage.sqlite import fts as search
 
 revision = '0003'
 down_revision = '0002'

@@ -12,7 +12,7 @@ Revises: 0006
 
 from alembic import op
 
-from piel_desktop.storage import search
+from piel_desktop.storage.sqlite import fts as search
 
 revision = '0007'
 down_revision = '0006'

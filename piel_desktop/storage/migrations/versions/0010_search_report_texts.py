@@ -16,7 +16,7 @@ Revises: 0009
 
 from alembic import op
 
-from piel_desktop.storage import search
+from piel_desktop.storage.sqlite import fts as search
 
 revision = '0010'
 down_revision = '0009'

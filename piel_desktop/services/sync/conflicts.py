@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from piel_desktop.domain.errors import ConflictNotOpen, InvalidValue, PackageMissingReference
 from piel_desktop.domain.sync import DELETED, Stamp, edits_unseen_by_delete, is_open_conflict, stamp_of
-from piel_desktop.services.sync_preview import RecordLookup
+from piel_desktop.services.sync.preview import RecordLookup
 from piel_desktop.storage import Archive
 from piel_desktop.storage import sync as tracking
 from piel_desktop.storage.merge import Merger, MissingReference

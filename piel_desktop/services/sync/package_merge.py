@@ -1,7 +1,7 @@
 """Reading a package's records into the archive: the office's key, what the package
 assumes, its changesets and records checked one by one, then merged (storage/merge.py).
 
-Runs inside the import's transaction (services/sync.py opens it, previews and commits).
+Runs inside the import's transaction (services/sync/exchange.py opens it, previews and commits).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from piel_desktop.domain.errors import (
 )
 from piel_desktop.domain.progress import Progress
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Stamp, join
-from piel_desktop.services.package_format import Package, key_fingerprint
+from piel_desktop.services.sync.package_format import Package, key_fingerprint
 from piel_desktop.storage import sync as tracking
 from piel_desktop.storage.merge import (
     CONFLICT_NAMESPACE, DuplicateRecord, MalformedValue, Merger, MissingReference,

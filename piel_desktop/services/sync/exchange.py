@@ -23,11 +23,12 @@ from piel_desktop.domain.errors import (
 from piel_desktop.domain.model import check_office_name
 from piel_desktop.domain.progress import SILENT, Progress, paused_collector
 from piel_desktop.domain.sync import join
-from piel_desktop.services import backups, package_merge
-from piel_desktop.services.package_format import (
+from piel_desktop.services import backups
+from piel_desktop.services.sync import package_merge
+from piel_desktop.services.sync.package_format import (
     SUFFIX, Package, PackageWriter, key_fingerprint, new_private_key, open_package, public_key_of,
 )
-from piel_desktop.services.sync_preview import Preview, describe_effects
+from piel_desktop.services.sync.preview import Preview, describe_effects
 from piel_desktop.storage import Archive
 from piel_desktop.storage import models as m
 from piel_desktop.storage import sync as tracking
