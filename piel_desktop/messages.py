@@ -19,6 +19,18 @@ _ERRORS = {
     "archive-is-url": N_("“{location}” is a connection address, not an archive file: this version "
                          "keeps archives in files only. Name a file such as archive.piel; "
                          "nothing was created."),
+    "server-address-invalid": N_("“{location}” is not a PostgreSQL address that can be used "
+                                 "({detail}). Write it as postgresql://user@server/database "
+                                 "or service=NAME."),
+    "server-unreachable": N_("The database server of {location} cannot be reached ({detail}). "
+                             "Check the address and that the server is running; nothing was "
+                             "changed."),
+    "login-refused": N_("The server of {location} refused the login of “{user}”: the password "
+                        "is wrong or there is no such account."),
+    "database-not-found": N_("The server of {location} has no database “{database}”. Ask its "
+                             "administrator to create an empty one."),
+    "server-too-old": N_("The server of {location} runs PostgreSQL {found}; HQ archives need "
+                         "PostgreSQL {supported} or newer."),
     "archive-exists": N_("An archive already exists at {path}; it was left as it is."),
     "not-a-file": N_("{path} is a folder or a device, not a file."),
     "archive-read-only": N_("The archive {path} is read-only: the file or its folder cannot be "

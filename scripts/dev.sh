@@ -23,6 +23,8 @@ APT_PACKAGES=(
   binutils
   # tests/test_council_docx.py opens the Word report in LibreOffice (soffice --convert-to pdf)
   libreoffice-writer-nogui
+  # HQ archives: the tests start their own PostgreSQL 15 server (tests/pg_server.py)
+  postgresql
 )
 PYTHON=${PYTHON:-python3}
 

@@ -176,3 +176,22 @@ def damage_table(path: Path, table: str) -> None:
     with path.open("r+b") as f:
         f.seek((root - 1) * page_size)
         f.write(b"\xff" * page_size)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the session, started in a temporary folder
+    (tests/pg_server.py) and removed afterwards."""
+    import pg_server as server_module
+    server = server_module.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server, request) -> str:
+    """The name of a new, empty database on ``pg_server``, dropped after the test."""
+    name = "t_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + "_" + os.urandom(3).hex()
+    pg_server.sql(f'CREATE DATABASE "{name}"')
+    yield name
+    pg_server.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -213,6 +213,21 @@ def test_self_test_reports_a_failing_check(monkeypatch, capsys):
     assert "ok    brief in fr" in out and out.splitlines()[-1] == "self-test: 5 checks failed"
 
 
+def test_self_test_without_its_demo_archive_fails_its_checks_and_does_not_wait(monkeypatch, capsys):
+    """The bundle's self-test runs unattended: a failed first check must not leave the
+    window check waiting on a message box (it hung the installer build once)."""
+    from piel_desktop.ui import selftest
+
+    def broken(self):
+        raise ModuleNotFoundError("No module named 'piel_desktop.storage.sqlite.triggers'")
+    monkeypatch.setattr(selftest.SelfTest, "demo_archive", broken)
+    assert cli.main(["--self-test"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  demo archive in a non-ASCII folder: ModuleNotFoundError" in out
+    assert "FAIL  window: no demo archive to open" in out
+    assert "unexpected message box" not in out
+
+
 def test_an_unwritable_data_folder_is_named_in_one_sentence(archive, tmp_path):
     """Importing makes a backup first; when the folder for backups cannot be made (here
     a file stands where it should be), the error names that folder and the archive is

@@ -24,6 +24,40 @@ class ArchiveIsUrl(PielError):
     code = "archive-is-url"
 
 
+class ServerAddressInvalid(PielError):
+    """A PostgreSQL address that cannot be read, or a URL of another kind.
+    params: location (without password), detail"""
+
+    code = "server-address-invalid"
+
+
+class ServerUnreachable(PielError):
+    """The database server does not answer (wrong host or port, server down, network).
+    params: location, detail"""
+
+    code = "server-unreachable"
+
+
+class LoginRefused(PielError):
+    """The server refused the login: wrong password, or no such account. params:
+    location, user"""
+
+    code = "login-refused"
+
+
+class DatabaseNotFound(PielError):
+    """The server has no database of that name. params: location, database"""
+
+    code = "database-not-found"
+
+
+class ServerTooOld(PielError):
+    """The PostgreSQL server is older than HQ archives need. params: location, found,
+    supported (major versions)"""
+
+    code = "server-too-old"
+
+
 class ArchiveNotFound(PielError):
     """params: path"""
 

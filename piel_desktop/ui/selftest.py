@@ -93,6 +93,9 @@ class SelfTest:
         from PySide6.QtWidgets import QApplication
         from piel_desktop.settings import Settings
         from piel_desktop.ui.main_window import MainWindow
+        # Without the archive the window would say so in a message box, and wait for
+        # an answer nobody gives (the self-test runs unattended).
+        _require(self.demo.is_file(), "no demo archive to open (see its own check)")
         window = MainWindow(Settings(self.root / "settings.json"))
         try:
             window.show()
