@@ -67,15 +67,21 @@ NAMING = {
 }
 
 
+#: Ids are 32 hex digits on every database, as SQLite stores them: a PostgreSQL archive
+#: keeps them as CHAR(32) too, so that raw SQL, record keys and fingerprints read alike.
+ID = Uuid(native_uuid=False)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {uuid.UUID: ID}
 
 
 class Replica(Base):
     """An office's copy of the archive. Exactly one row is this file's own replica."""
 
     __tablename__ = "replica"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(ID, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200), default="")
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -93,10 +99,10 @@ class Replica(Base):
 class Record:
     """Columns every archive record has."""
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(ID, primary_key=True, default=uuid.uuid4)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    changed_by: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("replica.id"))
+    changed_by: Mapped[uuid.UUID] = mapped_column(ID, ForeignKey("replica.id"))
     #: Field stamps for sync (JSON); filled by the archive's triggers, see storage/sync.py.
     sync_clock: Mapped[str | None] = mapped_column(SAText)
 
@@ -115,7 +121,7 @@ class TextVersion(Record, Base):
         UniqueConstraint("text_id", "lang"),
         CheckConstraint("lang IN (%s)" % ", ".join(f"'{c}'" for c in LANGUAGES), name="lang"),
         Index("ix_text_version_one_original", "text_id", unique=True,
-              sqlite_where=sql_text("status = 'original'")),
+              sqlite_where=sql_text("status = 'original'"), postgresql_where=sql_text("status = 'original'")),
     )
     text_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("text.id", ondelete="CASCADE"))
     lang: Mapped[str] = mapped_column(String(8))
@@ -416,7 +422,7 @@ class Conflict(Base):
     """
 
     __tablename__ = "conflict"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(ID, primary_key=True)
     tbl: Mapped[str] = mapped_column(String(32))
     row_key: Mapped[str] = mapped_column(SAText)  # JSON array of the primary key values
     field: Mapped[str] = mapped_column(String(64))
@@ -464,7 +470,7 @@ class ImportRecord(Base):
 
     __tablename__ = "import_log"
     package_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    producer: Mapped[uuid.UUID] = mapped_column(Uuid)
+    producer: Mapped[uuid.UUID] = mapped_column(ID)
     applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     backup: Mapped[str | None] = mapped_column(SAText)
     #: The newest local changeset after the import; a later one means edits since.

@@ -34,6 +34,11 @@ def run_migrations_online() -> None:
         render_item=_render_item,
     )
     context.run_migrations()
+    if connection.dialect.name == "postgresql":
+        # PostgreSQL checks references itself; the mark is a table of its own.
+        from piel_desktop.storage.postgres.triggers import mark_as_archive
+        mark_as_archive(connection, APPLICATION_ID)
+        return
     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if broken:

@@ -17,7 +17,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.sqlite.triggers import track_tables
+from piel_desktop.storage.schema import track_tables
 
 revision = '0002'
 down_revision = '0001'
@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.add_column('replica', sa.Column('private_key', sa.String(length=64), nullable=True))
     op.add_column('replica', sa.Column('peer_seen', sa.Text(), nullable=True))
     op.create_table('conflict',
-    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('id', sa.Uuid(native_uuid=False), nullable=False),
     sa.Column('tbl', sa.String(length=32), nullable=False),
     sa.Column('row_key', sa.Text(), nullable=False),
     sa.Column('field', sa.String(length=64), nullable=False),
@@ -72,7 +72,7 @@ def upgrade() -> None:
     )
     op.create_table('import_log',
     sa.Column('package_id', sa.String(length=64), nullable=False),
-    sa.Column('producer', sa.Uuid(), nullable=False),
+    sa.Column('producer', sa.Uuid(native_uuid=False), nullable=False),
     sa.Column('applied_at', sa.String(length=32), nullable=False),
     sa.Column('backup', sa.Text(), nullable=True),
     sa.Column('last_stamp', sa.String(length=49), nullable=True),
@@ -86,7 +86,7 @@ def upgrade() -> None:
         run("UPDATE text_version SET id = ? WHERE id = ?",
             (uuid.uuid5(uuid.UUID(text_id), lang).hex, row_id))
     _stamp_existing_rows(run)
-    track_tables(run, CONTENT_TABLES)
+    track_tables(connection, CONTENT_TABLES)
 
 
 def _stamp_existing_rows(run) -> None:

@@ -38,6 +38,8 @@ OWNERS = (
 
 def upgrade() -> None:
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return  # FTS5 is SQLite's; a PostgreSQL archive gets its own search index
     for statement in search.create_statements(OWNERS, ("words", "alt")):
         connection.exec_driver_sql(statement)
     con = connection.connection.driver_connection

@@ -10,7 +10,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.sqlite.triggers import track_tables
+from piel_desktop.storage.schema import track_tables
 
 revision = '0004'
 down_revision = '0003'
@@ -23,10 +23,10 @@ TRACKED = ("consultation", "country_effort", "document", "practice", "practice_d
 
 def _record_columns():
     return [
-        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('id', sa.Uuid(native_uuid=False), nullable=False),
         sa.Column('created_at', sa.String(length=32), nullable=False),
         sa.Column('updated_at', sa.String(length=32), nullable=False),
-        sa.Column('changed_by', sa.Uuid(), nullable=False),
+        sa.Column('changed_by', sa.Uuid(native_uuid=False), nullable=False),
         sa.Column('sync_clock', sa.Text(), nullable=True),
     ]
 
@@ -66,14 +66,14 @@ def upgrade() -> None:
     op.create_table('practice',
         sa.Column('title', sa.String(length=300), nullable=False),
         sa.Column('country', sa.String(length=2), nullable=True),
-        sa.Column('organisation_id', sa.Uuid(), nullable=True),
+        sa.Column('organisation_id', sa.Uuid(native_uuid=False), nullable=True),
         sa.Column('summary', sa.Text(), nullable=True),
         *_record_columns(), *_record_constraints('practice'),
         sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], ondelete='SET NULL',
                                 name=op.f('fk_practice_organisation_id_organisation')))
     op.create_table('practice_document',
-        sa.Column('practice_id', sa.Uuid(), nullable=False),
-        sa.Column('document_id', sa.Uuid(), nullable=False),
+        sa.Column('practice_id', sa.Uuid(native_uuid=False), nullable=False),
+        sa.Column('document_id', sa.Uuid(native_uuid=False), nullable=False),
         sa.Column('sync_clock', sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE',
                                 name=op.f('fk_practice_document_document_id_document')),
@@ -82,7 +82,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('practice_id', 'document_id', name=op.f('pk_practice_document')))
     op.create_index(op.f('ix_practice_document_document_id'), 'practice_document', ['document_id'],
                     unique=False)
-    track_tables(op.get_bind().exec_driver_sql, TRACKED)
+    track_tables(op.get_bind(), TRACKED)
 
 
 def downgrade() -> None:

@@ -18,7 +18,9 @@ depends_on = None
 def upgrade() -> None:
     op.create_index(op.f('ix_outcome_organisation_organisation_id'), 'outcome_organisation',
                     ['organisation_id'], unique=False)
-    op.create_index('ix_outcome_addressee', 'outcome', [sa.text('addressee COLLATE NOCASE')], unique=False)
+    # Case aside: SQLite's NOCASE collation; PostgreSQL has none of that name, lower() serves.
+    case_aside = 'addressee COLLATE NOCASE' if op.get_bind().dialect.name == "sqlite" else 'lower(addressee)'
+    op.create_index('ix_outcome_addressee', 'outcome', [sa.text(case_aside)], unique=False)
 
 
 def downgrade() -> None:

@@ -22,6 +22,8 @@ depends_on = None
 
 def upgrade() -> None:
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return  # FTS5 is SQLite's; a PostgreSQL archive gets its own search index
     connection.exec_driver_sql("DROP TABLE fts_text")
     connection.exec_driver_sql(search.table_statement(("words", "alt", "stems")))
     con = connection.connection.driver_connection

@@ -9,7 +9,7 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.sqlite.triggers import track_tables
+from piel_desktop.storage.schema import track_tables
 
 revision = '0008'
 down_revision = '0007'
@@ -20,7 +20,7 @@ depends_on = None
 def upgrade() -> None:
     op.add_column('meeting', sa.Column('start_time', sa.String(length=5), nullable=True))
     op.add_column('meeting', sa.Column('time_zone', sa.String(length=64), nullable=True))
-    track_tables(op.get_bind().exec_driver_sql, ("meeting",))
+    track_tables(op.get_bind(), ("meeting",))
 
 
 def downgrade() -> None:

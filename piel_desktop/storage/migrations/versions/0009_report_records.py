@@ -10,7 +10,7 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.sqlite.triggers import track_tables
+from piel_desktop.storage.schema import track_tables
 
 revision = '0009'
 down_revision = '0008'
@@ -23,24 +23,24 @@ TRACKED = ("report", "report_meeting", "report_paragraph", "report_quote")
 
 
 def _record_columns():
-    return [sa.Column('id', sa.Uuid(), nullable=False),
+    return [sa.Column('id', sa.Uuid(native_uuid=False), nullable=False),
             sa.Column('created_at', sa.String(length=32), nullable=False),
             sa.Column('updated_at', sa.String(length=32), nullable=False),
-            sa.Column('changed_by', sa.Uuid(), nullable=False),
+            sa.Column('changed_by', sa.Uuid(native_uuid=False), nullable=False),
             sa.Column('sync_clock', sa.Text(), nullable=True)]
 
 
 def upgrade() -> None:
     with op.batch_alter_table('report') as batch:
-        batch.add_column(sa.Column('title_id', sa.Uuid(), nullable=True))
-        batch.add_column(sa.Column('references_id', sa.Uuid(), nullable=True))
+        batch.add_column(sa.Column('title_id', sa.Uuid(native_uuid=False), nullable=True))
+        batch.add_column(sa.Column('references_id', sa.Uuid(native_uuid=False), nullable=True))
         batch.add_column(sa.Column('agenda_item', sa.String(length=64), nullable=True))
         batch.add_column(sa.Column('original_language', sa.String(length=8), nullable=True))
         batch.create_foreign_key(op.f('fk_report_title_id_text'), 'text', ['title_id'], ['id'])
         batch.create_foreign_key(op.f('fk_report_references_id_text'), 'text', ['references_id'], ['id'])
     op.create_table('report_meeting',
-        sa.Column('report_id', sa.Uuid(), nullable=False),
-        sa.Column('meeting_id', sa.Uuid(), nullable=False),
+        sa.Column('report_id', sa.Uuid(native_uuid=False), nullable=False),
+        sa.Column('meeting_id', sa.Uuid(native_uuid=False), nullable=False),
         sa.Column('sync_clock', sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ondelete='CASCADE',
                                 name=op.f('fk_report_meeting_meeting_id_meeting')),
@@ -49,10 +49,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('report_id', 'meeting_id', name=op.f('pk_report_meeting')))
     op.create_index(op.f('ix_report_meeting_meeting_id'), 'report_meeting', ['meeting_id'], unique=False)
     op.create_table('report_paragraph',
-        sa.Column('report_id', sa.Uuid(), nullable=False),
+        sa.Column('report_id', sa.Uuid(native_uuid=False), nullable=False),
         sa.Column('position', sa.Integer(), nullable=False),
-        sa.Column('text_id', sa.Uuid(), nullable=False),
-        sa.Column('quote_heading_id', sa.Uuid(), nullable=True),
+        sa.Column('text_id', sa.Uuid(native_uuid=False), nullable=False),
+        sa.Column('quote_heading_id', sa.Uuid(native_uuid=False), nullable=True),
         sa.Column('lists_achievements', sa.Boolean(), nullable=False),
         *_record_columns(),
         sa.ForeignKeyConstraint(['changed_by'], ['replica.id'],
@@ -65,8 +65,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_report_paragraph')))
     op.create_index(op.f('ix_report_paragraph_report_id'), 'report_paragraph', ['report_id'], unique=False)
     op.create_table('report_quote',
-        sa.Column('paragraph_id', sa.Uuid(), nullable=False),
-        sa.Column('clause_id', sa.Uuid(), nullable=False),
+        sa.Column('paragraph_id', sa.Uuid(native_uuid=False), nullable=False),
+        sa.Column('clause_id', sa.Uuid(native_uuid=False), nullable=False),
         sa.Column('position', sa.Integer(), nullable=False),
         sa.Column('sync_clock', sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(['clause_id'], ['clause.id'], ondelete='CASCADE',
@@ -75,7 +75,7 @@ def upgrade() -> None:
                                 name=op.f('fk_report_quote_paragraph_id_report_paragraph')),
         sa.PrimaryKeyConstraint('paragraph_id', 'clause_id', name=op.f('pk_report_quote')))
     op.create_index(op.f('ix_report_quote_clause_id'), 'report_quote', ['clause_id'], unique=False)
-    track_tables(op.get_bind().exec_driver_sql, TRACKED)
+    track_tables(op.get_bind(), TRACKED)
 
 
 def downgrade() -> None:

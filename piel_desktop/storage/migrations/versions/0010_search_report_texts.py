@@ -32,6 +32,8 @@ OWNERS = {
 
 def upgrade() -> None:
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return  # FTS5 is SQLite's; a PostgreSQL archive gets its own search index
     con = connection.connection.driver_connection
     for table, columns in OWNERS.items():
         for statement in search.owner_triggers(table, columns):
