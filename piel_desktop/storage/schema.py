@@ -30,15 +30,3 @@ def known_revisions() -> set[str]:
     """Every revision id of the history ("0001", ...)."""
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
-
-def track_tables(connection, tables) -> None:
-    """(Re)create the change-tracking triggers of ``tables`` for the columns each has
-    now, in the database's own language: SQL triggers on SQLite
-    (storage/sqlite/triggers.py), PL/pgSQL on PostgreSQL (storage/postgres/triggers.py).
-    ``connection`` is the migration's SQLAlchemy connection."""
-    if connection.dialect.name == "sqlite":
-        from piel_desktop.storage.sqlite.triggers import track_tables as track
-        track(connection.exec_driver_sql, tables)
-    else:
-        from piel_desktop.storage.postgres.triggers import track_tables as track
-        track(connection, tables)

@@ -17,7 +17,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.schema import track_tables
+from piel_desktop.storage.migrations.tracking import track_tables
 
 revision = '0002'
 down_revision = '0001'

@@ -10,7 +10,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.schema import track_tables
+from piel_desktop.storage.migrations.tracking import track_tables
 
 revision = '0004'
 down_revision = '0003'

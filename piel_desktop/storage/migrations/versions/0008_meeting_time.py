@@ -9,7 +9,7 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-from piel_desktop.storage.schema import track_tables
+from piel_desktop.storage.migrations.tracking import track_tables
 
 revision = '0008'
 down_revision = '0007'
