@@ -96,6 +96,14 @@ def is_connection_address(location: str | os.PathLike) -> bool:
     return bool(_CONNECTION_ADDRESS.match(os.fspath(location)))
 
 
+_URL_PASSWORD = re.compile(r"(:/+[^/:@]*):[^@/]*@")  # also as pathlib folds it (scheme:/)
+
+
+def without_password(location: str) -> str:
+    """``location`` with the password of a URL (``user:secret@``) left out, for showing."""
+    return _URL_PASSWORD.sub(r"\1@", location, count=1)
+
+
 def check_archive_location(location: str | os.PathLike) -> Path:
     """The archive file at ``location`` (``~`` expanded).
 
@@ -103,5 +111,5 @@ def check_archive_location(location: str | os.PathLike) -> Path:
     a URL must never become folders named after it.
     """
     if is_connection_address(location):
-        raise ArchiveIsUrl(location=os.fspath(location).strip())
+        raise ArchiveIsUrl(location=without_password(os.fspath(location).strip()))
     return Path(location).expanduser()

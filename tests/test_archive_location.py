@@ -53,6 +53,17 @@ def test_a_url_in_place_of_a_file_is_refused(tmp_path):
     _nothing_made(tmp_path)
 
 
+def test_a_refused_url_never_shows_its_password(tmp_path):
+    from piel_desktop.paths import check_archive_location
+    done = _run(tmp_path, "--archive", "postgresql://amina:s3cret@db.example:5432/piel", "--lang", "en", "check")
+    assert done.returncode == 1 and "s3cret" not in done.stderr + done.stdout, done
+    assert "“postgresql://amina@db.example:5432/piel” is a connection address" in done.stderr
+    for location in ("postgresql://amina:s3cret@db.example/piel", Path("postgresql://amina:s3cret@db.example/piel")):
+        with pytest.raises(ArchiveIsUrl) as caught:
+            check_archive_location(location)
+        assert "s3cret" not in caught.value.params["location"] and "amina@db.example" in caught.value.params["location"]
+
+
 @pytest.mark.parametrize("location", [URL, Path(URL), "sqlite:///archive.piel", " https://example.org/a.piel"])
 def test_services_refuse_a_url(tmp_path, monkeypatch, location):
     monkeypatch.chdir(tmp_path)

@@ -27,7 +27,7 @@ from piel_desktop.services import backups, records
 from piel_desktop.services.history import History
 from piel_desktop.services.sync.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
-from piel_desktop.paths import is_connection_address
+from piel_desktop.paths import is_connection_address, without_password
 from piel_desktop.settings import Settings
 from piel_desktop.ui.about import show_about
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         archive that was open; only an archive that opened is remembered.
         """
         if is_connection_address(path):  # no lock file, no folders named after a URL
-            show_error(self, ArchiveIsUrl(location=str(path)))
+            show_error(self, ArchiveIsUrl(location=without_password(str(path))))
             return False
         lock = archive_safety.take_lock(self, path)
         if lock is archive_safety.REFUSED:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import psycopg
 from sqlalchemy import Engine, create_engine, make_url
@@ -26,6 +25,7 @@ from piel_desktop.domain.errors import (
     DatabaseNotFound, LoginRefused, NotAnArchive, PielError, ServerAddressInvalid,
     ServerTooOld, ServerUnreachable,
 )
+from piel_desktop.paths import without_password
 
 #: The oldest PostgreSQL an HQ archive runs on (``server_version_num``): 15.
 OLDEST_SERVER = 150000
@@ -77,27 +77,15 @@ def parse_address(location: str) -> ServerAddress:
         return ServerAddress(url, f"service={service['name']}")
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     if scheme not in ("postgresql", "postgres"):
-        raise ServerAddressInvalid(location=_without_password(text), detail=scheme or text)
+        raise ServerAddressInvalid(location=without_password(text), detail=scheme or text)
     try:
         url = make_url("postgresql+psycopg://" + text.split("://", 1)[1])
         url.port  # noqa: B018 - a port that is not a number fails here
     except (ArgumentError, ValueError) as e:
-        raise ServerAddressInvalid(location=_without_password(text), detail=str(e)) from e
+        raise ServerAddressInvalid(location=without_password(text), detail=str(e)) from e
     if not url.database and "service" not in url.query:
-        raise ServerAddressInvalid(location=_without_password(text), detail="no database name")
-    return ServerAddress(url, _without_password(text))
-
-
-def _without_password(text: str) -> str:
-    """``text`` with the password of its URL (``user:secret@``) removed."""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return re.sub(r"//([^:/@]*):[^@]*@", r"//\1@", text)
-    if parts.password is None:
-        return text
-    netloc = parts.netloc.rsplit("@", 1)
-    return text.replace(parts.netloc, f"{parts.username}@{netloc[1]}", 1)
+        raise ServerAddressInvalid(location=without_password(text), detail="no database name")
+    return ServerAddress(url, without_password(text))
 
 
 def make_engine(address: ServerAddress, *, pool_size: int = 5) -> Engine:
