@@ -15,7 +15,7 @@ from piel_desktop.storage.postgres import connect
 from piel_desktop.storage.postgres.connect import (
     MARK_TABLE, identify, is_server_address, make_engine, parse_address,
 )
-from piel_desktop.storage.sqlite.file import APPLICATION_ID
+from piel_desktop.storage.schema import APPLICATION_ID
 from pg_server import SUPERUSER_PASSWORD
 
 
@@ -33,7 +33,7 @@ def _identify(location: str):
     address = parse_address(location)
     engine = make_engine(address)
     try:
-        return identify(engine, address, APPLICATION_ID)
+        return identify(engine, address)
     finally:
         engine.dispose()
 
@@ -141,9 +141,9 @@ def test_the_engine_reconnects_after_the_server_restarts(pg_server, pg_database)
     address = parse_address(pg_server.url(pg_database))
     engine = make_engine(address)
     try:
-        assert identify(engine, address, APPLICATION_ID).has_tables is False
+        assert identify(engine, address).has_tables is False
         pg_server.restart()
-        assert identify(engine, address, APPLICATION_ID).has_tables is False  # pooled connection replaced
+        assert identify(engine, address).has_tables is False  # pooled connection replaced
     finally:
         engine.dispose()
 

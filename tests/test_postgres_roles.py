@@ -12,7 +12,6 @@ import pytest
 from piel_desktop.storage.postgres import roles
 from piel_desktop.storage.postgres.archive import create_schema
 from piel_desktop.storage.postgres.connect import make_engine, parse_address
-from piel_desktop.storage.sqlite.file import APPLICATION_ID
 
 REPLICA = uuid.UUID(int=7).hex
 STAMP = f"{1 << 40:016x}.{REPLICA}"
@@ -24,7 +23,7 @@ def hq(pg_server, pg_database):
     document with their files, and one text version."""
     address = parse_address(pg_server.url(pg_database))
     engine = make_engine(address)
-    create_schema(engine, address, APPLICATION_ID)
+    create_schema(engine, address)
     with engine.begin() as connection:
         tables = [r[0] for r in connection.exec_driver_sql(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]

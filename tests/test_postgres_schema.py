@@ -17,7 +17,7 @@ from piel_desktop.domain.errors import ArchiveExists, NewerSchema, NotAnArchive
 from piel_desktop.storage.postgres.archive import create_schema, schema_version
 from piel_desktop.storage.postgres.connect import MARK_TABLE, make_engine, parse_address
 from piel_desktop.storage.schema import schema_head
-from piel_desktop.storage.sqlite.file import APPLICATION_ID, make_engine as file_engine
+from piel_desktop.storage.sqlite.file import make_engine as file_engine
 
 @pytest.fixture
 def archive(tmp_path):
@@ -37,7 +37,7 @@ def hq(pg_server, pg_database):
     """(address, engine) of an HQ archive schema built in an empty database."""
     address = parse_address(pg_server.url(pg_database))
     engine = make_engine(address)
-    create_schema(engine, address, APPLICATION_ID)
+    create_schema(engine, address)
     yield address, engine
     engine.dispose()
 
@@ -72,20 +72,20 @@ def test_the_history_builds_the_tables_of_a_file(hq, archive):
             "SELECT data_type FROM information_schema.columns WHERE table_name = 'outcome' "
             "AND column_name = 'id'").scalar() == "character"
     address, _ = hq
-    assert schema_version(engine, address, APPLICATION_ID) == schema_head()
+    assert schema_version(engine, address) == schema_head()
 
 
 def test_an_archive_is_not_built_twice_nor_in_a_foreign_database(hq, pg_server):
     address, engine = hq
     with pytest.raises(ArchiveExists):
-        create_schema(engine, address, APPLICATION_ID)
+        create_schema(engine, address)
     pg_server.sql("CREATE DATABASE foreign_one")
     try:
         pg_server.sql("CREATE TABLE invoices (id integer)", "foreign_one")
         other = parse_address(pg_server.url("foreign_one"))
         other_engine = make_engine(other)
         with pytest.raises(NotAnArchive):
-            create_schema(other_engine, other, APPLICATION_ID)
+            create_schema(other_engine, other)
         other_engine.dispose()
         assert pg_server.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", "foreign_one") == "1"
     finally:
@@ -97,7 +97,7 @@ def test_a_newer_schema_is_refused(hq):
     with engine.begin() as connection:
         connection.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{schema_head() + 1:04d}'")
     with pytest.raises(NewerSchema) as caught:
-        schema_version(engine, address, APPLICATION_ID)
+        schema_version(engine, address)
     assert caught.value.params["found"] == schema_head() + 1
 
 

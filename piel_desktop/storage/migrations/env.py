@@ -10,9 +10,9 @@ foreign key is checked, so a migration that breaks a reference fails as a whole.
 from alembic import context
 
 from piel_desktop.storage.models import Base, UTCDateTime
+from piel_desktop.storage.schema import APPLICATION_ID
 from piel_desktop.storage.sqlite.fts import include_in_autogenerate
 
-APPLICATION_ID = 0x5049454C  # same as storage.sqlite.file.APPLICATION_ID
 
 
 def _render_item(type_, obj, autogen_context):
@@ -36,8 +36,8 @@ def run_migrations_online() -> None:
     context.run_migrations()
     if connection.dialect.name == "postgresql":
         # PostgreSQL checks references itself; the mark is a table of its own.
-        from piel_desktop.storage.postgres.triggers import mark_as_archive
-        mark_as_archive(connection, APPLICATION_ID)
+        from piel_desktop.storage.postgres.archive import mark_as_archive
+        mark_as_archive(connection)
         return
     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -11,19 +11,19 @@ from alembic import command
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from piel_desktop.domain.errors import ArchiveExists, NewerSchema, NotAnArchive
-from piel_desktop.storage.postgres.connect import ServerAddress, identify, server_error
-from piel_desktop.storage.schema import alembic_config, known_revisions, schema_head
+from piel_desktop.domain.errors import ArchiveExists, NotAnArchive
+from piel_desktop.storage.postgres.connect import MARK_TABLE, ServerAddress, identify, server_error
+from piel_desktop.storage.schema import APPLICATION_ID, alembic_config, schema_version_of
 
 
-def create_schema(engine: Engine, address: ServerAddress, application_id: int) -> None:
+def create_schema(engine: Engine, address: ServerAddress) -> None:
     """Build the newest schema in the empty database of ``engine`` and mark it as ours.
 
     Raises the errors of connect.identify, ArchiveExists (params: path) if the
     database already holds an archive, NotAnArchive ("foreign-database") if it holds
     other tables.
     """
-    header = identify(engine, address, application_id)
+    header = identify(engine, address)
     if header.marked:
         raise ArchiveExists(path=address.shown)
     if header.has_tables:
@@ -37,16 +37,20 @@ def create_schema(engine: Engine, address: ServerAddress, application_id: int) -
         raise server_error(address, e) from e
 
 
-def schema_version(engine: Engine, address: ServerAddress, application_id: int) -> int:
+def schema_version(engine: Engine, address: ServerAddress) -> int:
     """The schema version of the archive in ``engine``'s database. Raises the errors of
-    connect.identify, NotAnArchive ("unknown-schema") for a marked database without a
-    known revision, NewerSchema (params: path, found, supported) for a newer one."""
-    header = identify(engine, address, application_id)
+    connect.identify, and those of storage.schema.schema_version_of; NotAnArchive
+    ("unknown-schema") also for a database not marked as ours."""
+    header = identify(engine, address)
     if not header.marked:
         raise NotAnArchive(path=address.shown, reason="unknown-schema")
-    head = schema_head()
-    if header.revision in known_revisions():
-        return int(header.revision)
-    if header.revision and header.revision.isdigit() and int(header.revision) > head:
-        raise NewerSchema(path=address.shown, found=int(header.revision), supported=head)
-    raise NotAnArchive(path=address.shown, reason="unknown-schema")
+    return schema_version_of(header.revision, header.has_tables, address.shown)
+
+
+def mark_as_archive(connection) -> None:
+    """Mark the database as a PIeL Desktop archive, as ``PRAGMA application_id`` marks
+    a file: the one-row table connect.MARK_TABLE (migrations/env.py calls this)."""
+    run = connection.exec_driver_sql
+    run(f"CREATE TABLE IF NOT EXISTS {MARK_TABLE} (application_id integer PRIMARY KEY)")
+    run(f"DELETE FROM {MARK_TABLE}")
+    run(f"INSERT INTO {MARK_TABLE} (application_id) VALUES ({APPLICATION_ID})")

@@ -26,11 +26,12 @@ from piel_desktop.domain.errors import (
     ServerTooOld, ServerUnreachable,
 )
 from piel_desktop.paths import without_password
+from piel_desktop.storage.schema import APPLICATION_ID
 
 #: The oldest PostgreSQL an HQ archive runs on (``server_version_num``): 15.
 OLDEST_SERVER = 150000
 #: The table that marks a database as a PIeL Desktop archive, as ``PRAGMA
-#: application_id`` marks a file (its one row holds storage.sqlite.file.APPLICATION_ID).
+#: application_id`` marks a file (its one row holds storage.schema.APPLICATION_ID).
 MARK_TABLE = "piel_archive"
 #: Seconds to wait for a server before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
@@ -125,7 +126,7 @@ class ServerHeader:
     has_tables: bool  # any table besides the mark and alembic_version
 
 
-def identify(engine: Engine, address: ServerAddress, application_id: int) -> ServerHeader:
+def identify(engine: Engine, address: ServerAddress) -> ServerHeader:
     """Connect and read what the database is. Raises the errors of :func:`server_error`,
     ServerTooOld (params: location, found, supported) for a server older than
     OLDEST_SERVER, and NotAnArchive (params: path, reason "foreign-database") for a
@@ -140,7 +141,7 @@ def identify(engine: Engine, address: ServerAddress, application_id: int) -> Ser
             marked = revision = None
             if MARK_TABLE in tables:
                 marked = connection.exec_driver_sql(
-                    f"SELECT application_id FROM {MARK_TABLE}").scalar() == application_id
+                    f"SELECT application_id FROM {MARK_TABLE}").scalar() == APPLICATION_ID
             if marked and "alembic_version" in tables:
                 revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except PielError:

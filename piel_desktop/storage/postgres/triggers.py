@@ -109,12 +109,3 @@ def track_tables(connection, tables: Iterable[str]) -> None:
         for statement in create_statements(table, keys, others):
             run(statement)
 
-
-def mark_as_archive(connection, application_id: int) -> None:
-    """Mark the database as a PIeL Desktop archive, as ``PRAGMA application_id`` marks
-    a file: the one-row table storage.postgres.connect.MARK_TABLE."""
-    from piel_desktop.storage.postgres.connect import MARK_TABLE
-    run = connection.exec_driver_sql
-    run(f"CREATE TABLE IF NOT EXISTS {MARK_TABLE} (application_id integer PRIMARY KEY)")
-    run(f"DELETE FROM {MARK_TABLE}")
-    run(f"INSERT INTO {MARK_TABLE} (application_id) VALUES ({int(application_id)})")

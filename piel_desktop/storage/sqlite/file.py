@@ -28,17 +28,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from piel_desktop.domain.errors import (
     ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveReadOnly, ArchiveUnreadable,
-    FolderNotWritable, NewerSchema, NotAFile, NotAnArchive, PielError,
+    FolderNotWritable, NotAFile, NotAnArchive, PielError,
 )
 from piel_desktop.storage import sync
 from piel_desktop.storage.models import utcnow
-from piel_desktop.storage.schema import alembic_config, known_revisions, schema_head
+from piel_desktop.storage.schema import APPLICATION_ID, alembic_config, schema_head, schema_version_of
 from piel_desktop.storage.sqlite import fts
 
 log = logging.getLogger(__name__)
 
-#: "PIEL" in ASCII; marks a file as a PIeL Desktop archive.
-APPLICATION_ID = 0x5049454C
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs"}
 
@@ -272,14 +270,7 @@ def open_file(path: Path) -> Engine:
         raise NotAFile(path=str(path))
     header = _read_header(path)
     head = schema_head()
-    if header.revision is None and not header.has_tables:
-        current = 0  # marked as ours, no migration applied yet
-    elif header.revision in known_revisions():
-        current = int(header.revision)
-    elif header.revision and header.revision.isdigit() and int(header.revision) > head:
-        raise NewerSchema(path=str(path), found=int(header.revision), supported=head)
-    else:
-        raise NotAnArchive(path=str(path), reason="unknown-schema")
+    current = schema_version_of(header.revision, header.has_tables, str(path))
     _check_writable(path)
     if current < head:
         backup = path.with_name(f"{path.name}.before-schema-{head}")
