@@ -55,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help=_("check that this installation works (languages, fonts, briefs, "
                                "packages) in a temporary folder, without a display, and exit"))
-    parser.add_argument("--archive", type=paths.check_archive_location, metavar="PATH",
-                        help=_("archive file to use (default: $PIEL_ARCHIVE, else {path})")
+    parser.add_argument("--archive", type=_location, metavar="PATH",
+                        help=_("archive to use: a file, or an HQ archive as postgresql://user@server/database "
+                               "or service=NAME (default: $PIEL_ARCHIVE, else {path})")
                         .format(path=paths.default_archive_path()))
     parser.add_argument("--lang", dest="ui_lang", metavar="LANG",
                         help=_("interface language ({languages}); default: settings, else the system's")
@@ -108,28 +109,42 @@ def _parser() -> argparse.ArgumentParser:
     finder.add_argument("--limit", type=int, default=50, metavar="N",
                         help=_("show at most N hits (default: 50)"))
     for command in commands.choices.values():  # --archive also after the command
-        command.add_argument("--archive", type=paths.check_archive_location, metavar="PATH", default=argparse.SUPPRESS,
-                             help=_("archive file to use (as before the command)"))
+        command.add_argument("--archive", type=_location, metavar="PATH", default=argparse.SUPPRESS,
+                             help=_("archive to use (as before the command)"))
     return parser
 
 
-def _archive_path(args: argparse.Namespace) -> Path:
-    return args.archive or paths.archive_from_environment() or paths.default_archive_path()
+def _location(text: str):
+    """The archive ``--archive`` or ``$PIEL_ARCHIVE`` names: a Path, or the address of
+    an HQ archive (services.archive.archive_location says which, and its errors)."""
+    from piel_desktop.services.archive import archive_location
+    return archive_location(text)
+
+
+def _explicit_archive(args: argparse.Namespace):
+    """The archive named by ``--archive`` or ``$PIEL_ARCHIVE``; None if neither."""
+    value = os.environ.get(paths.ARCHIVE_ENV, "").strip()
+    return args.archive or (_location(value) if value else None)
+
+
+def _archive_path(args: argparse.Namespace):
+    return _explicit_archive(args) or paths.default_archive_path()
 
 
 def _run_init(args: argparse.Namespace) -> int:
     from piel_desktop.services.archive import create_archive, open_archive
-    path = _archive_path(args)
-    if args.office and not args.demo and path.is_file():
+    location = _archive_path(args)
+    if args.office and not args.demo and isinstance(location, Path) and location.is_file():
         from piel_desktop.services.sync import set_office_name
-        with open_archive(path) as archive:
+        with open_archive(location) as archive:
             set_office_name(archive, args.office)
-        print(_("The archive {path} is now kept by the office “{office}”.").format(path=path, office=args.office.strip()))
+        print(_("The archive {path} is now kept by the office “{office}”.").format(
+            path=location, office=args.office.strip()))
         return EXIT_OK
-    with create_archive(path, demo=args.demo, office=args.office):
-        pass
-    print(_("Created the archive {path}.").format(path=path) if not args.demo else
-          _("Created the demo archive {path}.").format(path=path))
+    with create_archive(location, demo=args.demo, office=args.office) as archive:
+        shown = archive.shown
+    print(_("Created the archive {path}.").format(path=shown) if not args.demo else
+          _("Created the demo archive {path}.").format(path=shown))
     return EXIT_OK
 
 
@@ -138,7 +153,7 @@ def _run_check(args: argparse.Namespace) -> int:
     lang = ui_language()
     with open_archive(_archive_path(args)) as archive:
         report = check_archive(archive)
-    print(_("Archive: {path}").format(path=report.path))
+    print(_("Archive: {path}").format(path=report.location))
     print(_("Schema version: {version}").format(version=report.schema_version))
     print(_("Integrity: {result}").format(result=_("ok") if report.ok else _("problems found")))
     for problem in report.problems:
@@ -312,7 +327,7 @@ def excerpt(text: str, spans: tuple[tuple[int, int], ...], width: int = 200) -> 
 
 def _run_window(args: argparse.Namespace, settings: Settings, package: Path | None = None) -> int:
     from piel_desktop.ui.app import run  # Qt is imported here and only here
-    explicit = args.archive or paths.archive_from_environment()
+    explicit = _explicit_archive(args)
     return run(archive=explicit, settings=settings, ui_lang=args.ui_lang, package=package)
 
 

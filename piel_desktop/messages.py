@@ -16,9 +16,9 @@ from piel_desktop.i18n import N_, _, format_datetime, format_list, format_number
 
 _ERRORS = {
     "archive-not-found": N_("There is no archive at {path}."),
-    "archive-is-url": N_("“{location}” is a connection address, not an archive file: this version "
-                         "keeps archives in files only. Name a file such as archive.piel; "
-                         "nothing was created."),
+    "archive-is-url": N_("“{location}” is a connection address, not an archive: name a file "
+                         "such as archive.piel, or an HQ archive as postgresql://user@server/"
+                         "database; nothing was created."),
     "server-address-invalid": N_("“{location}” is not a PostgreSQL address that can be used "
                                  "({detail}). Write it as postgresql://user@server/database "
                                  "or service=NAME."),
@@ -31,6 +31,11 @@ _ERRORS = {
                              "administrator to create an empty one."),
     "server-too-old": N_("The server of {location} runs PostgreSQL {found}; HQ archives need "
                          "PostgreSQL {supported} or newer."),
+    "not-permitted": N_("The account “{user}” may not make this change in {location}: its role "
+                        "does not allow it. Nothing was changed."),
+    "not-yet-on-server": N_("This version cannot yet import packages, restore from the trash, "
+                            "resolve conflicts or add records in bulk in an HQ archive "
+                            "({location}); nothing was changed. Do it in an archive file."),
     "archive-exists": N_("An archive already exists at {path}; it was left as it is."),
     "not-a-file": N_("{path} is a folder or a device, not a file."),
     "archive-read-only": N_("The archive {path} is read-only: the file or its folder cannot be "

@@ -80,12 +80,6 @@ def demo_archive_path() -> Path:
     return user_data_dir() / f"demo{ARCHIVE_SUFFIX}"
 
 
-def archive_from_environment() -> Path | None:
-    """The archive named by ``$PIEL_ARCHIVE``, None if unset. Raises ArchiveIsUrl."""
-    value = os.environ.get(ARCHIVE_ENV, "").strip()
-    return check_archive_location(value) if value else None
-
-
 #: ``scheme://``, also as pathlib folds it (``scheme:/``); a scheme has two letters or
 #: more, so a Windows drive (``C:/``) is a path.
 _CONNECTION_ADDRESS = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]+:/")
@@ -107,8 +101,8 @@ def without_password(location: str) -> str:
 def check_archive_location(location: str | os.PathLike) -> Path:
     """The archive file at ``location`` (``~`` expanded).
 
-    Raises ArchiveIsUrl for a connection address: until the PostgreSQL archive exists,
-    a URL must never become folders named after it.
+    Raises ArchiveIsUrl for a connection address (a URL must never become folders named
+    after it); storage.archive.archive_location takes PostgreSQL addresses first.
     """
     if is_connection_address(location):
         raise ArchiveIsUrl(location=without_password(os.fspath(location).strip()))

@@ -180,7 +180,7 @@ def test_a_package_whose_file_does_not_match_its_hash_is_refused(hq_africa, tmp_
     writer = PackageWriter(tmp_path / "bad.pielpkg")
     writer.lines("blobs.ndjson", [{"h": "0" * 64, "i": 0, "n": 1, "d": "aGVsbG8="}], stored=True)
     with hq.unit_of_work() as uow:
-        key = exchange._signing_key(uow.sqlite)[2]
+        key = exchange._signing_key(uow.raw)[2]
         uow.commit()
     from piel_desktop.services.sync.package_format import public_key_of
     writer.finish({"package_id": "x" * 32, "kind": "full", "since": {}, "covers": {},

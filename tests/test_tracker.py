@@ -178,7 +178,7 @@ def test_organisation_filter_reads_the_same_rows_as_the_walk_through_meetings(
     _path, _expected, organisations = generated
     flt = make(organisations)
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         clauses, params = tracker._where(flt)
         walked = tracker._walk_meetings(con, flt, descending, 0, 1000, None)
         assert tracker._in_meeting_order(con, flt, descending, 0, 1000, None) == walked
@@ -211,7 +211,7 @@ def test_organisation_filter_reads_through_its_indexes(generated, archive):
     page, params = tracker.query_sql(flt)
     with archive.unit_of_work() as uow:
         for sql in (page, tracker.count_sql(flt)[0]):
-            plan = " / ".join(r[3] for r in uow.sqlite.execute(
+            plan = " / ".join(r[3] for r in uow.raw.execute(
                 f"EXPLAIN QUERY PLAN {sql}", {**params, "lang": "en", "limit": 10, "offset": 0}))
             assert "USING INDEX ix_outcome_organisation_organisation_id (organisation_id=?)" in plan, plan
             assert "USING INDEX ix_outcome_addressee (addressee=?)" in plan, plan
@@ -397,7 +397,7 @@ def test_archive_at_schema_5_gains_the_tracker_indexes(demo_path):
     with open_archive(demo_path) as archive:
         with archive.unit_of_work() as uow:
             flt = TrackerFilter(organisation=uuid.UUID(
-                uow.sqlite.execute("SELECT id FROM organisation ORDER BY rowid").fetchone()[0]))
+                uow.raw.execute("SELECT id FROM organisation ORDER BY rowid").fetchone()[0]))
         rows = tracker.fetch(archive, flt, lang="en")
     assert rows
     assert rows
@@ -409,7 +409,7 @@ def test_archive_at_schema_5_gains_the_tracker_indexes(demo_path):
     with open_archive(demo_path) as archive:
         assert archive.schema_version == schema.schema_head() >= 6
         with archive.unit_of_work() as uow:
-            indexes = {name for (name,) in uow.sqlite.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+            indexes = {name for (name,) in uow.raw.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"ix_outcome_organisation_organisation_id", "ix_outcome_addressee"} <= indexes
         assert tracker.fetch(archive, flt, lang="en") == rows
 

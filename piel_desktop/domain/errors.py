@@ -58,6 +58,20 @@ class ServerTooOld(PielError):
     code = "server-too-old"
 
 
+class NotPermitted(PielError):
+    """The server refused a change because the account's role does not allow it (a
+    reader editing, a clerk importing). params: location, user"""
+
+    code = "not-permitted"
+
+
+class NotYetOnServer(PielError):
+    """Merging packages, restoring from the trash, resolving conflicts and bulk entry
+    are not available on an HQ archive in this version. params: location"""
+
+    code = "not-yet-on-server"
+
+
 class ArchiveNotFound(PielError):
     """params: path"""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,39 +10,48 @@ from pathlib import Path
 from piel_desktop.domain.model import check_office_name
 from piel_desktop.storage import Archive, create_archive as _create, open_archive
 from piel_desktop.storage import queries
-from piel_desktop.storage.sqlite.file import delete_archive_files, on_network_filesystem
+from piel_desktop.storage.archive import ServerAddress, archive_location
+from piel_desktop.storage.sqlite.file import on_network_filesystem
 from piel_desktop.storage.sqlite.locking import ArchiveLock, acquire as lock_archive
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Archive", "ArchiveLock", "CheckReport", "check_archive", "create_archive", "fingerprint",
            "health_problems", "lock_archive", "open_archive", "sharing_risk"]
 
 
-def create_archive(path: Path | str, *, demo: bool = False, office: str = "") -> Archive:
-    """Create an archive at ``path`` for the working group: with the seed report's
-    content when ``demo``, else with the group itself and no meetings yet.
+def create_archive(location: Path | str | ServerAddress, *, demo: bool = False, office: str = "") -> Archive:
+    """Create an archive at ``location`` (a file, or an empty PostgreSQL database) for
+    the working group: with the seed report's content when ``demo``, else with the
+    group itself and no meetings yet.
 
-    ``office`` names the office keeping it (default: the file's name, without
-    suffix). Refuses to overwrite (ArchiveExists) and raises InvalidValue for a bad
-    office name. If filling it fails the new file is removed again, so a failed
-    ``init`` leaves nothing behind.
+    ``office`` names the office keeping it (default: the file's name without suffix,
+    or the database's name). Refuses to overwrite (ArchiveExists) and raises
+    InvalidValue for a bad office name. If filling it fails the new archive is
+    removed again, so a failed ``init`` leaves nothing behind.
     """
     from piel_desktop.services.demo import load_demo
-    office = check_office_name(office or Path(path).stem)
-    archive = _create(path, office=office)
+    where = archive_location(location)
+    default = where.stem if isinstance(where, Path) else where.database
+    office = check_office_name(office or default)
+    archive = _create(where, office=office)
     try:
         load_demo(archive, body_only=not demo)
     except BaseException:
-        archive.close()
-        delete_archive_files(archive.path)
+        try:
+            archive.discard()
+        except Exception:  # the failure that matters is the first one
+            log.exception("removing the half-made archive %s failed", archive.shown)
         raise
     return archive
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    """Result of :func:`check_archive`. ``counts`` maps table names to row counts."""
+    """Result of :func:`check_archive`. ``counts`` maps table names to row counts;
+    ``location`` is where the archive is, as shown (Archive.shown)."""
 
-    path: Path
+    location: str
     schema_version: int
     problems: tuple[str, ...]
     counts: dict[str, int]
@@ -53,7 +63,8 @@ class CheckReport:
 
 
 def check_archive(archive: Archive) -> CheckReport:
-    """Run SQLite's integrity and foreign-key checks; if they pass, count the records.
+    """Run SQLite's integrity and foreign-key checks (on a server, PostgreSQL keeps its
+    own: queries.integrity_problems); if they pass, count the records.
 
     A damaged file gives a report listing the problems (``counts`` empty,
     ``fingerprint`` ""), not an error.
@@ -61,7 +72,7 @@ def check_archive(archive: Archive) -> CheckReport:
     with archive.unit_of_work() as uow:
         problems = tuple(queries.integrity_problems(uow.session))
         sound = not problems
-        return CheckReport(path=archive.path, schema_version=archive.schema_version,
+        return CheckReport(location=archive.shown, schema_version=archive.schema_version,
                            problems=problems,
                            counts=queries.counts(uow.session) if sound else {},
                            fingerprint=queries.content_fingerprint(uow.session) if sound else "")

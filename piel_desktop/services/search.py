@@ -81,7 +81,7 @@ def search(archive: Archive, query: str, *, limit: int = 50) -> list[Hit]:
         return []
     refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         most = max(limit, CANDIDATES)
         exact, stemmed = fts_expression(terms), fts_expression(terms, stemmed=True)
         rows = index.candidates(con, exact, most)
@@ -105,7 +105,7 @@ def count(archive: Archive, query: str) -> int:
         return 0
     refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
-        return index.match_count(uow.sqlite, fts_expression(terms, stemmed=True))
+        return index.match_count(uow.raw, fts_expression(terms, stemmed=True))
 
 
 def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
@@ -113,7 +113,7 @@ def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
     versions were re-indexed. Reports progress in text versions; raises Cancelled
     (nothing changed) or the file errors search raises."""
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         done = index.refresh(con, step=lambda d, t: progress.step(d, t))
         uow.commit()
     return done
@@ -129,7 +129,7 @@ def expression(query: str) -> str | None:
 def refresh_if_needed(archive: Archive) -> None:
     """Bring the search index up to date if edits or imports left it behind."""
     with archive.unit_of_work() as uow:
-        if not index.is_dirty(uow.sqlite):
+        if not index.is_dirty(uow.raw):
             return
     refresh_index(archive)
 

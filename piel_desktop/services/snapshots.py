@@ -87,7 +87,7 @@ def restore(archive: Archive, snapshot: Snapshot) -> None:
     tables = m.Base.metadata.tables
     with archive.unit_of_work() as uow:
         s = uow.session
-        con = uow.sqlite
+        con = uow.raw
         stamp = s.info.get("stamp") or sync.new_changeset(con, s.info["replica_id"].hex)
         s.info["stamp"] = stamp
         sync.set_current_stamp(con, stamp)

@@ -210,7 +210,7 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
     """
     _prepare(archive, flt)
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         if sort == "meeting":
             rows = _in_meeting_order(con, flt, descending, offset, limit, after)
         else:
@@ -310,7 +310,7 @@ def count(archive: Archive, flt: TrackerFilter) -> int:
     sql, params = count_sql(flt)
     _prepare(archive, flt)
     with archive.unit_of_work() as uow:
-        return uow.sqlite.execute(sql, params).fetchone()[0]
+        return uow.raw.execute(sql, params).fetchone()[0]
 
 
 def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, int]]:
@@ -322,7 +322,7 @@ def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, i
     counts: dict[int, dict[str, int]] = {}
     _prepare(archive, flt)
     with archive.unit_of_work() as uow:
-        for number, status, n in uow.sqlite.execute(sql, params):
+        for number, status, n in uow.raw.execute(sql, params):
             counts.setdefault(number, {})[status] = n
     return counts
 
@@ -330,6 +330,6 @@ def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, i
 def addressees(archive: Archive) -> list[str]:
     """The addressees outcomes have, for a filter list (most used first)."""
     with archive.unit_of_work() as uow:
-        return [r[0] for r in uow.sqlite.execute(
+        return [r[0] for r in uow.raw.execute(
             "SELECT addressee FROM outcome WHERE addressee IS NOT NULL AND parent_id IS NULL "
             "GROUP BY addressee ORDER BY count(*) DESC, addressee")]

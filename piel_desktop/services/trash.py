@@ -42,7 +42,7 @@ class TrashItem:
 def list_trash(archive: Archive, *, limit: int = 200) -> list[TrashItem]:
     """The ``limit`` most recent deletes, newest first."""
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         return [_item(con, d) for d in storage_trash.deletions(con, limit=limit) if d.rows]
 
 

@@ -1,42 +1,81 @@
 """An open archive and its unit of work, whatever database holds it.
 
-:func:`open_archive` and :func:`create_archive` take an archive's location and hand it
-to the backend of its kind: today the SQLite file (storage/sqlite/); a connection
-address (``postgresql://…``) is recognised and refused with ArchiveIsUrl until the
-PostgreSQL backend exists, so it never becomes a file path. What the backends share
-lives here: the Archive, its sessions (which stamp every change with the changeset of
-this replica, storage/sync.py) and the unit of work.
+An archive's location is a file path or a PostgreSQL address (``postgresql://…`` or
+``service=NAME``, storage/postgres/connect.py); :func:`archive_location` tells which.
+:func:`open_archive` and :func:`create_archive` hand the location to the backend of
+its kind: the SQLite file (storage/sqlite/) or the HQ server (storage/postgres/).
+What the backends share lives here: the Archive, its sessions (which stamp every
+change with the changeset of this replica, storage/sync.py) and the unit of work.
+Services never learn which backend they talk to, except through ``Archive.path``
+(None on a server: nothing to lock or back up beside it).
 """
 
 from __future__ import annotations
 
-import sqlite3
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, event, inspect, select
-from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from piel_desktop.domain.errors import InvalidValue
+from piel_desktop.domain.errors import InvalidValue, PielError
 from piel_desktop.paths import check_archive_location
 from piel_desktop.storage import sync
 from piel_desktop.storage.models import Record, Replica, utcnow
+from piel_desktop.storage.postgres import archive as server
+from piel_desktop.storage.postgres.connect import ServerAddress, is_server_address, parse_address
 from piel_desktop.storage.schema import schema_head
 from piel_desktop.storage.sqlite import file as sqlite_file
-from piel_desktop.storage.sqlite.file import Merging, database_error
+from piel_desktop.storage.sqlite.file import Merging
 
-__all__ = ["Archive", "Merging", "UnitOfWork", "create_archive", "open_archive", "schema_head"]
+Location = Path | ServerAddress
+
+
+class Backend(Protocol):
+    """What an archive's kind of database provides (storage.sqlite.file.FileBackend,
+    storage.postgres.archive.ServerBackend)."""
+
+    dialect: str  # "sqlite" or "postgresql"
+    path: Path | None  # the file, None on a server
+    shown: str  # the location as shown to people (never a password)
+
+    def raw(self, dbapi_connection: Any) -> sync.RawSQL: ...
+
+    def transaction_error(self, error: Exception) -> PielError | None: ...
+
+    def merging(self, engine: Engine) -> Any: ...
+
+    def discard(self, engine: Engine) -> None: ...
+
+
+def archive_location(location: str | os.PathLike | ServerAddress) -> Location:
+    """The file path or server address that ``location`` names (``~`` expanded).
+
+    Raises ServerAddressInvalid for an unusable PostgreSQL address and ArchiveIsUrl for
+    another kind of URL (which must never become folders named after it).
+    """
+    if isinstance(location, ServerAddress):
+        return location
+    if is_server_address(os.fspath(location)):
+        return parse_address(os.fspath(location))
+    return check_archive_location(location)  # also a URL pathlib folded (scheme:/)
+
+
+__all__ = ["Archive", "Location", "Merging", "UnitOfWork", "archive_location", "create_archive",
+           "open_archive", "schema_head"]
 
 
 @dataclass
 class Archive:
-    """An open archive file. Use :meth:`unit_of_work` to read or change it."""
+    """An open archive. Use :meth:`unit_of_work` to read or change it."""
 
-    path: Path
+    backend: Backend
     engine: Engine
     replica_id: uuid.UUID
     schema_version: int
@@ -44,21 +83,40 @@ class Archive:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False,
-                                      info={"replica_id": self.replica_id})
+                                      info={"replica_id": self.replica_id, "raw": self.backend.raw})
         event.listen(self._sessions, "before_flush", _stamp_changes)
         event.listen(self._sessions, "after_flush_postexec", _end_of_flush)
         event.listen(self._sessions, "after_transaction_end", _end_of_transaction)
 
+    @property
+    def path(self) -> Path | None:
+        """The archive file; None for an HQ archive on a server."""
+        return self.backend.path
+
+    @property
+    def shown(self) -> str:
+        """Where the archive is, as shown to people: the file's path or the server
+        address without its password."""
+        return self.backend.shown
+
+    @property
+    def on_server(self) -> bool:
+        return self.backend.dialect == "postgresql"
+
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions, self.path)
+        return UnitOfWork(self._sessions, self.backend)
 
     @contextmanager
     def merging(self) -> Iterator[Merging]:
         """A raw connection in one write transaction for merging a package
         (storage/sqlite/file.py says how); ``commit()`` ends it, anything else rolls
-        it back."""
-        with sqlite_file.merging(self.engine, self.path) as merging:
+        it back. Raises NotYetOnServer on an HQ archive (storage/postgres/merging.py)."""
+        with self.backend.merging(self.engine) as merging:
             yield merging
+
+    def discard(self) -> None:
+        """Close and remove an archive just created whose filling failed."""
+        self.backend.discard(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -76,7 +134,7 @@ def _stamp_changes(session: Session, _context, _instances) -> None:
     the changed fields with the changeset (storage/sqlite/triggers.py)."""
     if not (session.new or session.dirty or session.deleted):
         return
-    con = session.connection().connection.driver_connection
+    con = sync.raw_connection(session)
     stamp = session.info.get("stamp")
     if stamp is None:
         stamp = session.info["stamp"] = sync.new_changeset(con, session.info["replica_id"].hex)
@@ -93,7 +151,7 @@ def _stamp_changes(session: Session, _context, _instances) -> None:
 
 def _end_of_flush(session: Session, _context) -> None:
     if session.info.get("stamp"):
-        sync.set_current_stamp(session.connection().connection.driver_connection, None)
+        sync.set_current_stamp(sync.raw_connection(session), None)
 
 
 def _end_of_transaction(session: Session, transaction) -> None:
@@ -105,13 +163,15 @@ class UnitOfWork:
     """One transaction: ``with archive.unit_of_work() as uow: ...; uow.commit()``.
 
     Anything not committed when the block ends is rolled back, including on error.
-    SQLite failures of the file itself leave as domain errors (see database_error):
-    ArchiveDamaged, ArchiveReadOnly or ArchiveUnreadable; other errors pass unchanged.
+    Failures of the database itself leave as domain errors (the backend's
+    ``transaction_error``): on a file ArchiveDamaged, ArchiveReadOnly or
+    ArchiveUnreadable; on a server NotPermitted or ServerUnreachable. Other errors
+    pass unchanged.
     """
 
-    def __init__(self, sessions: sessionmaker, path: Path) -> None:
+    def __init__(self, sessions: sessionmaker, backend: Backend) -> None:
         self._sessions = sessions
-        self._path = path
+        self._backend = backend
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
@@ -121,75 +181,95 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, _traceback) -> None:
         # close() rolls back whatever was not committed; unlike rollback() it leaves the
         # loaded objects readable (detached) instead of expiring them.
-        self.session.close()
-        if isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError):
-            raise database_error(self._path, exc) from exc
+        try:
+            self.session.close()
+        except SQLAlchemyError:
+            if exc is None:
+                raise
+        if exc is not None and not isinstance(exc, PielError):
+            error = self._backend.transaction_error(exc)
+            if error is not None:
+                raise error from exc
 
     def commit(self) -> None:
         self.session.commit()
 
     @property
-    def sqlite(self) -> sqlite3.Connection:
-        """The transaction's raw SQLite connection, for bulk work (storage/sync.py)."""
-        return self.session.connection().connection.driver_connection
+    def raw(self) -> sync.RawSQL:
+        """The transaction's raw connection, for bulk work (storage/sync.py)."""
+        return sync.raw_connection(self.session)
 
     def stamp_as(self, replica_id: uuid.UUID, hlc: int) -> str:
         """Write this transaction's changes as a fixed changeset of ``replica_id`` (the
         demo data, identical in every archive) instead of a new local one."""
-        con = self.sqlite
+        con = self.raw
         if con.execute("SELECT 1 FROM replica WHERE id = ?", (replica_id.hex,)).fetchone() is None:
             raise ValueError(f"unknown replica {replica_id}")
         stamp = self.session.info["stamp"] = sync.new_changeset(con, replica_id.hex, hlc=hlc)
         return stamp
 
 
-def open_archive(location: Path | str) -> Archive:
+def open_archive(location: str | os.PathLike | ServerAddress) -> Archive:
     """Open an existing archive, migrating it to the newest schema if it is older.
 
-    Raises ArchiveIsUrl for a connection address; for a file (storage/sqlite/file.py)
-    ArchiveNotFound, NotAFile, NotAnArchive (params: path, reason), NewerSchema
-    (params: path, found, supported), ArchiveDamaged, ArchiveReadOnly or
-    ArchiveUnreadable. A refused file is left untouched, with nothing written beside
-    it; an older one is copied to ``<name>.before-schema-<N>`` before it is migrated,
-    and a failed migration leaves the file as it was.
+    ``location`` is read by :func:`archive_location` (its errors). For a file
+    (storage/sqlite/file.py): ArchiveNotFound, NotAFile, NotAnArchive (params: path,
+    reason), NewerSchema (params: path, found, supported), ArchiveDamaged,
+    ArchiveReadOnly or ArchiveUnreadable; a refused file is left untouched, with
+    nothing written beside it; an older one is copied to ``<name>.before-schema-<N>``
+    before it is migrated, and a failed migration leaves the file as it was. For a
+    server (storage/postgres/): the errors of connect.identify, NotAnArchive,
+    NewerSchema; a migration runs in one transaction.
     """
-    path = check_archive_location(location)
-    return _attach(path, sqlite_file.open_file(path))
+    where = archive_location(location)
+    if isinstance(where, ServerAddress):
+        return _attach(server.ServerBackend(where), server.open_server_archive(where))
+    return _attach(sqlite_file.FileBackend(where), sqlite_file.open_file(where))
 
 
-def create_archive(location: Path | str, *, office: str = "") -> Archive:
+def create_archive(location: str | os.PathLike | ServerAddress, *, office: str = "") -> Archive:
     """Create a new, empty archive at ``location`` and open it.
 
-    ``office`` (at most 200 characters) names this archive's replica. Raises
-    ArchiveIsUrl for a connection address, before anything is made; for a file
-    ArchiveExists if it exists (nothing is overwritten), FolderNotWritable if its
-    folder cannot be made or written, ArchiveUnreadable if SQLite cannot build it. The
-    file appears complete or not at all: it is built under a temporary name first.
+    ``office`` (at most 200 characters) names this archive's replica. Raises the errors
+    of :func:`archive_location` before anything is made. For a file ArchiveExists if
+    it exists (nothing is overwritten), FolderNotWritable if its folder cannot be made
+    or written, ArchiveUnreadable if SQLite cannot build it; the file appears complete
+    or not at all: it is built under a temporary name first. For a server (an empty
+    database) ArchiveExists, NotAnArchive if the database holds other tables, and the
+    errors of reaching it; the schema, the roles and the replica are one transaction.
     """
-    path = check_archive_location(location)
+    where = archive_location(location)
     if len(office) > 200:
         raise InvalidValue(field="office", value=office)
-    engine = sqlite_file.create_file(path, office=office, attach=_local_replica)
-    return _attach(path, engine, office)
+    if isinstance(where, ServerAddress):
+        backend = server.ServerBackend(where)
+        engine = server.create_server_archive(where, office=office, attach=_local_replica)
+    else:
+        backend = sqlite_file.FileBackend(where)
+        engine = sqlite_file.create_file(where, office=office, attach=_local_replica)
+    return _attach(backend, engine, office)
 
 
-def _local_replica(engine: Engine, office: str = "") -> uuid.UUID:
+def _local_replica(connection: Connection, office: str = "") -> uuid.UUID:
     """The archive's own replica, created if it has none (a new archive, or one whose
     identity was lost: a fresh identity is always safe)."""
-    with engine.begin() as connection:
-        replica_id = connection.execute(
-            select(Replica.id).where(Replica.is_local.is_(True))).scalar_one_or_none()
-        if replica_id is None:
-            replica_id = uuid.uuid4()
-            connection.execute(Replica.__table__.insert().values(
-                id=replica_id, name=office, is_local=True, created_at=utcnow()))
+    replica_id = connection.execute(
+        select(Replica.id).where(Replica.is_local.is_(True))).scalar_one_or_none()
+    if replica_id is None:
+        replica_id = uuid.uuid4()
+        connection.execute(Replica.__table__.insert().values(
+            id=replica_id, name=office, is_local=True, created_at=utcnow()))
     return replica_id
 
 
-def _attach(path: Path, engine: Engine, office: str = "") -> Archive:
+def _attach(backend: Backend, engine: Engine, office: str = "") -> Archive:
     try:
-        replica_id = _local_replica(engine, office)
+        with engine.begin() as connection:
+            replica_id = _local_replica(connection, office)
     except SQLAlchemyError as e:
         engine.dispose()
-        raise database_error(path, e) from e
-    return Archive(path=path, engine=engine, replica_id=replica_id, schema_version=schema_head())
+        error = backend.transaction_error(e)
+        if error is None:
+            raise
+        raise error from e
+    return Archive(backend=backend, engine=engine, replica_id=replica_id, schema_version=schema_head())

@@ -16,7 +16,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary, MetaData,
+    BigInteger, Boolean, CheckConstraint, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary, MetaData,
     String, Table, Text as SAText, TypeDecorator, UniqueConstraint, Uuid, literal_column,
 )
 from sqlalchemy import text as sql_text
@@ -45,6 +45,11 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect) -> dt.datetime | None:
         return None if value is None else dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+
+
+#: A 64-bit integer: hybrid logical clocks (domain/sync.py, milliseconds << 16) and
+#: byte counts. SQLite's INTEGER is 64-bit already; PostgreSQL's integer is not.
+HLC = BigInteger().with_variant(Integer, "sqlite")
 
 
 def utcnow() -> dt.datetime:
@@ -86,7 +91,7 @@ class Replica(Base):
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Highest clock value (hlc) of this replica's writes that this archive has seen.
-    covered: Mapped[int | None] = mapped_column(Integer)
+    covered: Mapped[int | None] = mapped_column(HLC)
     #: Ed25519 public key (raw, base64), learned on the first package from the office.
     public_key: Mapped[str | None] = mapped_column(String(64))
     #: This archive's own signing key (raw, base64); only on the local replica.
@@ -349,7 +354,7 @@ class Blob(Base):
 
     __tablename__ = "blob"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # lowercase hex
-    size: Mapped[int] = mapped_column(Integer)  # bytes
+    size: Mapped[int] = mapped_column(HLC)  # bytes (64-bit, as a clock)
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 

@@ -1,7 +1,9 @@
-"""Change tracking in the archive file: changesets, knowledge, records as plain data.
+"""Change tracking in an archive: changesets, knowledge, records as plain data.
 
-Works on the raw ``sqlite3`` connection of a unit of work, because an import moves
-hundreds of thousands of rows and the ORM would multiply that cost. Values are what
+Works on the raw connection of a unit of work (:func:`raw_connection`: the file's
+``sqlite3`` connection, or its counterpart on a server, storage/postgres/raw.py),
+because an import moves hundreds of thousands of rows and the ORM would multiply that
+cost. Values are what
 SQLite stores (text, integers, NULL), so they go to and from JSON unchanged.
 
 Each content row carries ``sync_clock`` (JSON: field -> stamp, ``"*"`` the default);
@@ -14,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 from functools import lru_cache
 
 from piel_desktop.domain.sync import ALL_FIELDS, DELETED, Context, Stamp, is_newer, next_hlc
@@ -184,34 +186,67 @@ def invalid_fields(table: str, values: Mapping) -> list[str]:
 
 # -- changesets and knowledge -------------------------------------------------------
 
-def local_replica(con: sqlite3.Connection) -> str:
-    return con.execute("SELECT id FROM replica WHERE is_local = 1").fetchone()[0]
+class RawSQL(Protocol):
+    """What storage code needs of a raw connection: ``sqlite3.Connection``'s calls,
+    with ``?`` marks and rows as tuples (storage/postgres/raw.py offers them on a
+    server)."""
+
+    def execute(self, sql: str, params: Sequence = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence], /) -> Any: ...
 
 
-def knowledge(con: sqlite3.Connection) -> dict[str, int]:
+def on_server(con) -> bool:
+    """Whether ``con`` (a unit of work's raw connection) is an HQ archive's
+    (storage/postgres/raw.py) rather than a file's ``sqlite3.Connection``."""
+    return getattr(con, "dialect", "sqlite") == "postgresql"
+
+
+def raw_connection(session):
+    """The raw connection of a unit of work's transaction: ``sqlite3.Connection`` for a
+    file, storage.postgres.raw.RawConnection on a server; both take ``?`` marks."""
+    return session.info["raw"](session.connection().connection.driver_connection)
+
+
+def local_replica(con: RawSQL) -> str:
+    return con.execute("SELECT id FROM replica WHERE is_local").fetchone()[0]
+
+
+def knowledge(con: RawSQL) -> dict[str, int]:
     """The version vector of this archive: replica hex -> highest hlc seen."""
     return {r: h for r, h in con.execute("SELECT id, covered FROM replica WHERE covered IS NOT NULL")}
 
 
-def new_changeset(con: sqlite3.Connection, replica: str, *, hlc: int | None = None) -> str:
+def new_changeset(con: RawSQL, replica: str, *, hlc: int | None = None) -> str:
     """Start a changeset of ``replica`` (normally the local one); return its stamp text.
 
     Its clock is later than every clock the archive has seen, and its context is the
     archive's knowledge, itself included. ``hlc`` fixes the clock (the demo data).
+    On a server several staff write at once: the replica's row is locked first (until
+    the transaction ends), so two transactions never read the same knowledge and
+    never share a stamp; on a file SQLite's one writer gives the same.
     """
+    if on_server(con):
+        con.execute("SELECT covered FROM replica WHERE id = ? FOR UPDATE", (replica,))
     known = knowledge(con)
     if hlc is None:
         hlc = next_hlc(known.values())
     stamp = str(Stamp(hlc, replica))
-    con.execute("UPDATE replica SET covered = max(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
+    larger = "greatest" if on_server(con) else "max"
+    con.execute(f"UPDATE replica SET covered = {larger}(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
     context = {**known, replica: max(hlc, known.get(replica, -1))}
-    con.execute("INSERT OR IGNORE INTO changeset (stamp, context) VALUES (?, ?)", (stamp, dumps(context)))
+    con.execute("INSERT INTO changeset (stamp, context) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (stamp, dumps(context)))
     return stamp
 
 
-def set_current_stamp(con: sqlite3.Connection, stamp: str | None) -> None:
-    """The stamp the triggers write (None: refuse tracked writes)."""
-    con.execute("UPDATE sync_state SET stamp = ? WHERE id = 1", (stamp,))
+def set_current_stamp(con: RawSQL, stamp: str | None) -> None:
+    """The stamp the triggers write (None: refuse tracked writes). On a server it is
+    a setting local to the transaction (storage/postgres/triggers.py)."""
+    if on_server(con):
+        con.execute("SELECT set_config('piel.stamp', ?, true)", (stamp or "",))
+    else:
+        con.execute("UPDATE sync_state SET stamp = ? WHERE id = 1", (stamp,))
 
 
 @contextmanager
@@ -219,7 +254,7 @@ def stamped(session) -> Iterator[None]:
     """Run SQL statements (link rows written without the ORM) inside a unit of work's
     session as its own changes: stamped with the session's changeset, opened here if
     the transaction has none yet, like the ORM's writes (storage/archive.py)."""
-    con = session.connection().connection.driver_connection
+    con = raw_connection(session)
     stamp = session.info.get("stamp") or new_changeset(con, session.info["replica_id"].hex)
     session.info["stamp"] = stamp
     session.flush()
@@ -230,11 +265,14 @@ def stamped(session) -> Iterator[None]:
         set_current_stamp(con, None)
 
 
-def set_applying(con: sqlite3.Connection, applying: bool) -> None:
-    con.execute("UPDATE sync_state SET applying = ? WHERE id = 1", (int(applying),))
+def set_applying(con: RawSQL, applying: bool) -> None:
+    if on_server(con):
+        con.execute("SELECT set_config('piel.applying', ?, true)", ("1" if applying else "",))
+    else:
+        con.execute("UPDATE sync_state SET applying = ? WHERE id = 1", (int(applying),))
 
 
-def last_local_stamp(con: sqlite3.Connection) -> str | None:
+def last_local_stamp(con: RawSQL) -> str | None:
     replica = local_replica(con)
     row = con.execute("SELECT max(stamp) FROM changeset WHERE substr(stamp, 18) = ?", (replica,)).fetchone()
     return row[0]
@@ -243,7 +281,7 @@ def last_local_stamp(con: sqlite3.Connection) -> str | None:
 class Contexts:
     """Changeset contexts by stamp, read from the archive once and cached."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
+    def __init__(self, con: RawSQL) -> None:
         self._con = con
         self._cache: dict[Stamp, Context] = {}
         #: Stamps added from a package (not read from the archive).
@@ -284,7 +322,7 @@ def _newer(clock_text: str, since: Context) -> bool:
     return any(is_newer(Stamp.parse(s), since) for s in json.loads(clock_text).values())
 
 
-def iter_rows(con: sqlite3.Connection, since: Context | None = None) -> Iterator[Row]:
+def iter_rows(con: RawSQL, since: Context | None = None) -> Iterator[Row]:
     """Every synced record (live, tombstone or conflict) that a peer which has seen
     ``since`` lacks; all of them when ``since`` is None. Parents come before children."""
     for table in m.SYNCED_TABLES:
@@ -304,7 +342,7 @@ def iter_rows(con: sqlite3.Connection, since: Context | None = None) -> Iterator
                       json.loads(clock), bool(deleted), clock)
 
 
-def changeset_contexts(con: sqlite3.Connection, stamps: set[str]) -> dict[str, dict]:
+def changeset_contexts(con: RawSQL, stamps: set[str]) -> dict[str, dict]:
     """Contexts of the given changesets (those the archive knows)."""
     found = {}
     wanted = sorted(stamps)

@@ -56,7 +56,7 @@ def _when(stamp: Stamp) -> dt.datetime:
 def list_conflicts(archive: Archive) -> list[ConflictItem]:
     """The open conflicts, by meeting, then record."""
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         contexts = tracking.Contexts(con)
         names = {r: n or r[:8] for r, n in con.execute("SELECT id, name FROM replica")}
         lookup = RecordLookup(con)

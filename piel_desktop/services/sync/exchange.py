@@ -50,7 +50,7 @@ def offices(archive: Archive) -> list[Office]:
     """This archive's office first, then the others by name (of one name, the one heard
     from last first)."""
     with archive.unit_of_work() as uow:
-        rows = uow.sqlite.execute(
+        rows = uow.raw.execute(
             "SELECT id, name, is_local, coalesce(public_key, '') FROM replica "
             "ORDER BY is_local DESC, name, coalesce(covered, -1) DESC, id").fetchall()
     return [Office(r, n, bool(local), key_fingerprint(k) if k else None) for r, n, local, k in rows]
@@ -63,7 +63,7 @@ def set_office_name(archive: Archive, name: str) -> None:
     """
     name = check_office_name(name)
     with archive.unit_of_work() as uow:
-        uow.sqlite.execute("UPDATE replica SET name = ? WHERE is_local = 1", (name,))
+        uow.raw.execute("UPDATE replica SET name = ? WHERE is_local", (name,))
         uow.commit()
 
 
@@ -90,7 +90,7 @@ def find_office(archive: Archive, office: str) -> Office:
 def own_key_fingerprint(archive: Archive) -> str:
     """This office's key fingerprint, as peers see it (the key is made on first use)."""
     with archive.unit_of_work() as uow:
-        _replica, _name, private = _signing_key(uow.sqlite)
+        _replica, _name, private = _signing_key(uow.raw)
         uow.commit()
     return key_fingerprint(public_key_of(private))
 
@@ -98,7 +98,7 @@ def own_key_fingerprint(archive: Archive) -> str:
 def _signing_key(con) -> tuple[str, str, str]:
     """(replica id, office name, private key) of this archive; makes the key on first use."""
     replica, name, private = con.execute(
-        "SELECT id, name, private_key FROM replica WHERE is_local = 1").fetchone()
+        "SELECT id, name, private_key FROM replica WHERE is_local").fetchone()
     if not private:
         private = new_private_key()
         con.execute("UPDATE replica SET private_key = ?, public_key = ? WHERE id = ?",
@@ -136,10 +136,10 @@ def export_package(archive: Archive, out: Path | str, *, to: str | None = None,
         peer = None  # a full package suits a new office too
     _check_output(archive, out)
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         replica, name, private = _signing_key(con)
         uow.session.commit()  # keep the key even if the export fails
-        con = uow.sqlite
+        con = uow.raw
         covers = tracking.knowledge(con)
         since = None
         if peer and not full:
@@ -280,7 +280,7 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
     result.receipt = write_receipt(archive, package, receipt_dir or Path(path).parent)
     if result.receipt:
         with archive.unit_of_work() as uow:
-            uow.sqlite.execute("UPDATE import_log SET receipt = ? WHERE package_id = ?",
+            uow.raw.execute("UPDATE import_log SET receipt = ? WHERE package_id = ?",
                                (str(result.receipt), package.package_id))
             uow.commit()
     progress.step(100, 100)
@@ -290,7 +290,7 @@ def import_package(archive: Archive, path: Path | str, *, dry_run: bool = False,
 def _start(archive: Archive, package: Package, dry_run: bool) -> ImportResult:
     producer = package.producer
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         if producer["replica"] == tracking.local_replica(con):
             raise PackageFromThisArchive(path=str(package.path))
         # The key before anything else: a package signed by someone else gets no
@@ -298,7 +298,7 @@ def _start(archive: Archive, package: Package, dry_run: bool) -> ImportResult:
         known = package_merge.refuse_another_key(con, package)
         applied = con.execute("SELECT 1 FROM import_log WHERE package_id = ?", (package.package_id,)).fetchone()
         local = tracking.local_replica(con)
-        own_name = con.execute("SELECT name FROM replica WHERE is_local = 1").fetchone()[0]
+        own_name = con.execute("SELECT name FROM replica WHERE is_local").fetchone()[0]
     to = package.manifest.get("to")
     made_for = None
     # An office that restored a backup has a new id under its old name: still for it.
@@ -336,7 +336,7 @@ def _take_receipt(archive: Archive, package: Package, result: ImportResult) -> I
 def write_receipt(archive: Archive, package: Package, folder: Path) -> Path | None:
     """Write the receipt for an applied package; None if no folder could take it."""
     with archive.unit_of_work() as uow:
-        own = uow.sqlite.execute("SELECT name FROM replica WHERE is_local = 1").fetchone()[0]
+        own = uow.raw.execute("SELECT name FROM replica WHERE is_local").fetchone()[0]
     # One receipt per package and office, so offices importing one package keep theirs.
     name = f"{Path(package.path).stem}.receipt-{safe_file_name(own)}{SUFFIX}"
     for place in (folder, backups.backup_folder(archive)):
@@ -349,7 +349,7 @@ def write_receipt(archive: Archive, package: Package, folder: Path) -> Path | No
 
 def _write_receipt(archive: Archive, package: Package, out: Path) -> Path:
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         replica, name, private = _signing_key(con)
         covers = tracking.knowledge(con)
         uow.commit()
@@ -389,7 +389,7 @@ def last_import(archive: Archive) -> dict | None:
     """The newest import, as {"package_id", "office", "applied_at" (aware datetime),
     "backup" (Path or None), "undoable" (bool: nothing written since it)}; None if none."""
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         # Receipts change no record and leave no backup copy: the last import is a package.
         row = con.execute("SELECT package_id, r.name, applied_at, backup, last_stamp, receipt FROM import_log "
                           "JOIN replica r ON r.id = producer WHERE backup IS NOT NULL "

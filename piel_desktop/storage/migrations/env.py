@@ -35,8 +35,10 @@ def run_migrations_online() -> None:
     )
     context.run_migrations()
     if connection.dialect.name == "postgresql":
-        # PostgreSQL checks references itself; the mark is a table of its own.
-        from piel_desktop.storage.postgres.archive import mark_as_archive
+        # PostgreSQL checks references itself (at commit, as a file does); the mark is
+        # a table of its own.
+        from piel_desktop.storage.postgres.archive import defer_foreign_keys, mark_as_archive
+        defer_foreign_keys(connection)
         mark_as_archive(connection)
         return
     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -1,27 +1,116 @@
-"""Creating an HQ archive's schema in an empty PostgreSQL database.
+"""An HQ archive in a PostgreSQL database: created, opened, migrated, discarded.
 
 The schema comes from the same Alembic history as a file's (storage/schema.py), run in
 one transaction: PostgreSQL's DDL is transactional, so a failure leaves the database
-as empty as it was.
+as empty as it was. :class:`ServerBackend` is what storage.archive.Archive needs to
+know of a server, as storage.sqlite.file.FileBackend is for a file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from alembic import command
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from piel_desktop.domain.errors import ArchiveExists, NotAnArchive
-from piel_desktop.storage.postgres.connect import MARK_TABLE, ServerAddress, identify, server_error
-from piel_desktop.storage.schema import APPLICATION_ID, alembic_config, schema_version_of
+from piel_desktop.domain.errors import ArchiveExists, NotAnArchive, PielError
+from piel_desktop.storage.models import Base
+from piel_desktop.storage.postgres import roles
+from piel_desktop.storage.postgres.connect import (
+    MARK_TABLE, ServerAddress, identify, make_engine, server_error, transaction_error,
+)
+from piel_desktop.storage.postgres.merging import merging
+from piel_desktop.storage.postgres.raw import RawConnection
+from piel_desktop.storage.schema import APPLICATION_ID, alembic_config, schema_head, schema_version_of
 
 
-def create_schema(engine: Engine, address: ServerAddress) -> None:
-    """Build the newest schema in the empty database of ``engine`` and mark it as ours.
+@dataclass(frozen=True)
+class ServerBackend:
+    """What storage.archive.Archive needs to know of an HQ archive."""
+
+    address: ServerAddress
+    dialect = "postgresql"
+    path = None  # not a file: nothing to lock, back up or protect beside it
+
+    @property
+    def shown(self) -> str:
+        return self.address.shown
+
+    raw = staticmethod(RawConnection)
+
+    def transaction_error(self, error: Exception) -> PielError | None:
+        return transaction_error(self.address, error)
+
+    def merging(self, engine: Engine):
+        return merging(engine, self.address)
+
+    def discard(self, engine: Engine) -> None:
+        """Remove the archive just created (filling it failed): every table, tracking
+        function and the mark, in one transaction; the database itself stays."""
+        with engine.begin() as connection:
+            tables = [*Base.metadata.tables, "alembic_version", MARK_TABLE]
+            connection.exec_driver_sql("DROP TABLE IF EXISTS " + ", ".join(f'"{t}"' for t in tables)
+                                       + " CASCADE")
+            for (name,) in connection.exec_driver_sql(
+                    "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE n.nspname = current_schema() AND p.proname LIKE 'piel\\_%'").all():
+                connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name} CASCADE")
+        engine.dispose()
+
+
+def create_server_archive(address: ServerAddress, *, office: str,
+                          attach: Callable[[Connection, str], object]) -> Engine:
+    """Build an HQ archive in the empty database of ``address``; its engine.
+
+    ``attach(connection, office)`` gives it its replica, in the same transaction as
+    the schema and the roles (storage/postgres/roles.py): the archive appears whole
+    or not at all. The account needs the right to create roles (CREATEROLE), as the
+    database's owner given by IT has. Raises the errors of :func:`create_schema`.
+    """
+    engine = make_engine(address)
+    try:
+        create_schema(engine, address, then=lambda connection: (
+            attach(connection, office),
+            roles.install_roles(connection, [*Base.metadata.tables, "alembic_version", MARK_TABLE])))
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def open_server_archive(address: ServerAddress) -> Engine:
+    """The engine of the HQ archive at ``address``, migrated in one transaction if its
+    schema is older. Raises the errors of :func:`schema_version`."""
+    engine = make_engine(address)
+    try:
+        if schema_version(engine, address) < schema_head():
+            try:
+                with engine.begin() as connection:
+                    _upgrade(connection)
+            except DBAPIError as e:
+                raise transaction_error(address, e) or server_error(address, e) from e
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _upgrade(connection: Connection) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+def create_schema(engine: Engine, address: ServerAddress,
+                  then: Callable[[Connection], object] | None = None) -> None:
+    """Build the newest schema in the empty database of ``engine`` and mark it as ours;
+    ``then(connection)`` runs in the same transaction.
 
     Raises the errors of connect.identify, ArchiveExists (params: path) if the
     database already holds an archive, NotAnArchive ("foreign-database") if it holds
-    other tables.
+    other tables, NotPermitted if the account may not create them.
     """
     header = identify(engine, address)
     if header.marked:
@@ -30,11 +119,11 @@ def create_schema(engine: Engine, address: ServerAddress) -> None:
         raise NotAnArchive(path=address.shown, reason="foreign-database")
     try:
         with engine.begin() as connection:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+            _upgrade(connection)
+            if then is not None:
+                then(connection)
     except DBAPIError as e:
-        raise server_error(address, e) from e
+        raise transaction_error(address, e) or server_error(address, e) from e
 
 
 def schema_version(engine: Engine, address: ServerAddress) -> int:
@@ -54,3 +143,18 @@ def mark_as_archive(connection) -> None:
     run(f"CREATE TABLE IF NOT EXISTS {MARK_TABLE} (application_id integer PRIMARY KEY)")
     run(f"DELETE FROM {MARK_TABLE}")
     run(f"INSERT INTO {MARK_TABLE} (application_id) VALUES ({APPLICATION_ID})")
+
+
+def defer_foreign_keys(connection) -> None:
+    """Make every foreign key of the archive checked at COMMIT rather than per
+    statement, as the file's ``PRAGMA defer_foreign_keys`` does: a transaction may add
+    records in any order (the ORM does not know text anchors come first) and still
+    cannot commit a broken reference. ON DELETE CASCADE still acts at once. Idempotent:
+    migrations/env.py runs it after every upgrade, so a later migration's new keys are
+    deferred too."""
+    run = connection.exec_driver_sql
+    for table, name in run(
+            "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
+            "JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND n.nspname = current_schema() AND NOT c.condeferred").all():
+        run(f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY DEFERRED')

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from piel_desktop.domain.errors import (
-    DatabaseNotFound, LoginRefused, NotAnArchive, PielError, ServerAddressInvalid,
+    DatabaseNotFound, LoginRefused, NotAnArchive, NotPermitted, PielError, ServerAddressInvalid,
     ServerTooOld, ServerUnreachable,
 )
 from piel_desktop.paths import without_password
@@ -114,6 +114,24 @@ def server_error(address: ServerAddress, error: Exception) -> PielError:
             or "definition of service" in detail or "invalid URI" in detail:
         return ServerAddressInvalid(location=address.shown, detail=detail)
     return ServerUnreachable(location=address.shown, detail=detail)
+
+
+def transaction_error(address: ServerAddress, error: Exception) -> PielError | None:
+    """The domain error for a failure inside a transaction of an open HQ archive, or
+    None for one that is not the server's (a bug, a broken rule: it passes unchanged):
+    NotPermitted (params: location, user) when the account's role forbids the
+    statement, ServerUnreachable when the connection was lost or the server stopped."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, psycopg.errors.InsufficientPrivilege):
+        return NotPermitted(location=address.shown, user=address.user or "?")
+    if isinstance(original, (psycopg.OperationalError, psycopg.InterfaceError)):
+        state = getattr(original, "sqlstate", None)
+        # No SQLSTATE: the client lost the connection; class 08 a connection exception;
+        # 57P01-03 the server shutting down. A serialization failure or deadlock is not
+        # a lost server: it passes unchanged, to be retried.
+        if state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03"):
+            return server_error(address, original)
+    return None
 
 
 @dataclass(frozen=True)

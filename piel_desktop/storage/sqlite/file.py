@@ -24,7 +24,7 @@ from urllib.parse import quote
 from alembic import command
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 
 from piel_desktop.domain.errors import (
     ArchiveDamaged, ArchiveExists, ArchiveNotFound, ArchiveReadOnly, ArchiveUnreadable,
@@ -254,6 +254,37 @@ def merging(engine: Engine, path: Path) -> Iterator[Merging]:
         finally:
             connection.close()
 
+@dataclass(frozen=True)
+class FileBackend:
+    """What storage.archive.Archive needs to know of an archive file."""
+
+    path: Path
+    dialect = "sqlite"
+
+    @property
+    def shown(self) -> str:
+        return str(self.path)
+
+    @staticmethod
+    def raw(dbapi_connection: sqlite3.Connection) -> sqlite3.Connection:
+        return dbapi_connection
+
+    def transaction_error(self, error: Exception) -> PielError | None:
+        """ArchiveDamaged, ArchiveReadOnly or ArchiveUnreadable for a failure of the
+        file itself; None for others (a broken rule, a bug), which pass unchanged."""
+        if isinstance(error, DatabaseError) and not isinstance(error, IntegrityError):
+            return database_error(self.path, error)
+        return None
+
+    def merging(self, engine: Engine):
+        return merging(engine, self.path)
+
+    def discard(self, engine: Engine) -> None:
+        """Remove the archive just created (filling it failed)."""
+        engine.dispose()
+        delete_archive_files(self.path)
+
+
 def open_file(path: Path) -> Engine:
     """An engine for an existing archive file, migrated to the newest schema if it is
     older (storage.archive.open_archive builds the Archive on it).
@@ -296,7 +327,7 @@ def file_engine(path: Path) -> Engine:
 def create_file(path: Path, *, office: str = "", attach) -> Engine:
     """Create a new, empty archive file at ``path``; its engine.
 
-    ``attach(engine, office)`` gives the new file its replica, named ``office``
+    ``attach(connection, office)`` gives the new file its replica, named ``office``
     (storage.archive does this the same way for every kind of archive). Raises ArchiveExists if ``path`` exists
     (nothing is overwritten), FolderNotWritable if its folder cannot be made or
     written, ArchiveUnreadable if SQLite cannot build it. The
@@ -317,7 +348,8 @@ def create_file(path: Path, *, office: str = "", attach) -> Engine:
         migrate(temporary)
         engine = make_engine(temporary)
         try:
-            attach(engine, office)
+            with engine.begin() as connection:
+                attach(connection, office)
         finally:
             engine.dispose()
         if path.exists():

@@ -19,6 +19,10 @@ from alembic import op
 
 from piel_desktop.storage.migrations.tracking import track_tables
 
+#: 64-bit on PostgreSQL (a clock is milliseconds << 16); on SQLite the same INTEGER
+#: as when this migration was first written, so no file's schema differs.
+WIDE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
@@ -34,7 +38,7 @@ CONTENT_TABLES = (
 def upgrade() -> None:
     for table in CONTENT_TABLES:
         op.add_column(table, sa.Column('sync_clock', sa.Text(), nullable=True))
-    op.add_column('replica', sa.Column('covered', sa.Integer(), nullable=True))
+    op.add_column('replica', sa.Column('covered', WIDE, nullable=True))
     op.add_column('replica', sa.Column('public_key', sa.String(length=64), nullable=True))
     op.add_column('replica', sa.Column('private_key', sa.String(length=64), nullable=True))
     op.add_column('replica', sa.Column('peer_seen', sa.Text(), nullable=True))

@@ -12,6 +12,10 @@ from alembic import op
 
 from piel_desktop.storage.migrations.tracking import track_tables
 
+#: 64-bit on PostgreSQL (a clock is milliseconds << 16); on SQLite the same INTEGER
+#: as when this migration was first written, so no file's schema differs.
+WIDE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
@@ -50,7 +54,7 @@ def upgrade() -> None:
         *_record_columns(), *_record_constraints('country_effort'))
     op.create_table('blob',
         sa.Column('sha256', sa.String(length=64), nullable=False),
-        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('size', WIDE, nullable=False),
         sa.Column('data', sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint('sha256', name=op.f('pk_blob')))
     op.create_table('document',

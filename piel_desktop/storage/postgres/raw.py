@@ -1,0 +1,85 @@
+"""The transaction's own psycopg connection, used as storage code uses SQLite's.
+
+Bulk work (change tracking, packages, the trash) talks to the database below the ORM,
+through the DB-API connection of the unit of work (storage/sync.py says why). On a
+file that is ``sqlite3.Connection``; on an HQ archive it is :class:`RawConnection`,
+which offers the same three things: ``execute(sql, params)`` returning a cursor that
+iterates tuples and has ``fetchone``/``fetchall``, ``executemany`` and ``in_transaction``.
+
+Two differences are smoothed over here, so that the storage code stays one:
+
+- SQL is written with SQLite's ``?`` marks; psycopg's are ``%s`` (and a literal ``%``
+  must be doubled). :func:`psycopg_sql` rewrites a statement once and remembers it.
+- values come back as SQLite holds them, the form packages carry: a ``date`` column as
+  its ISO text, a ``boolean`` as 0 or 1 (psycopg's loaders are replaced for these
+  cursors only; the ORM's connection keeps its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import psycopg
+from psycopg.adapt import Loader
+
+
+class _DateAsText(Loader):
+    def load(self, data) -> str:
+        return bytes(data).decode()  # PostgreSQL's text output of a date: YYYY-MM-DD
+
+
+class _BoolAsInt(Loader):
+    def load(self, data) -> int:
+        return 1 if bytes(data) == b"t" else 0
+
+
+@lru_cache(maxsize=1024)
+def psycopg_sql(sql: str) -> str:
+    """``sql`` with SQLite's ``?`` marks as psycopg's ``%s``, and every ``%`` doubled.
+
+    A ``?`` inside a quoted string or identifier is left as it is.
+    """
+    out, quote = [], None
+    for ch in sql:
+        if ch == "%":
+            out.append("%%")
+        elif quote:
+            out.append(ch)
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        else:
+            out.append("%s" if ch == "?" else ch)
+    return "".join(out)
+
+
+class RawConnection:
+    """A psycopg connection that reads and writes as storage/sync.py expects."""
+
+    dialect = "postgresql"
+
+    def __init__(self, connection: psycopg.Connection) -> None:
+        self._con = connection
+
+    def cursor(self) -> psycopg.Cursor:
+        cursor = self._con.cursor()
+        cursor.adapters.register_loader("date", _DateAsText)
+        cursor.adapters.register_loader("bool", _BoolAsInt)
+        return cursor
+
+    def execute(self, sql: str, params: Sequence = ()) -> psycopg.Cursor:
+        cursor = self.cursor()
+        cursor.execute(psycopg_sql(sql), tuple(params))
+        return cursor
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> psycopg.Cursor:
+        cursor = self.cursor()
+        cursor.executemany(psycopg_sql(sql), [tuple(r) for r in rows])
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._con.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
