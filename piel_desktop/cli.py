@@ -12,9 +12,11 @@ With no command the window opens (Qt is imported only then). Commands:
 - ``export --to OFFICE --out FILE`` (or ``--full``): a package for another office;
 - ``import FILE [--dry-run]``: check, preview and apply a package or a receipt;
 - ``offices`` and ``conflicts``: the offices this archive knows, and open conflicts;
-- ``search QUERY [--limit N]``: the window's search, one hit a line.
+- ``search QUERY [--limit N]``: the window's search, one hit a line;
+- ``users add NAME --role reader|clerk|admin``: an HQ archive's accounts.
 
-The archive is ``--archive``, else ``$PIEL_ARCHIVE``, else the platform's default
+The archive is ``--archive`` (a file, or an HQ archive's ``postgresql://`` address or
+``service=NAME``), else ``$PIEL_ARCHIVE``, else the platform's default
 (for the window: else the archive opened last). Expected errors print one sentence to
 stderr and exit with status 1; usage errors exit with 2; an unexpected error prints
 where its details were logged, never a traceback.
@@ -108,6 +110,14 @@ def _parser() -> argparse.ArgumentParser:
                         help=_('words to find; "quoted words" for a phrase, word* for a prefix'))
     finder.add_argument("--limit", type=int, default=50, metavar="N",
                         help=_("show at most N hits (default: 50)"))
+    users = commands.add_parser("users", help=_("manage the accounts of an HQ archive (administrators)"))
+    users.add_argument("action", choices=("add",), metavar="ACTION",
+                       help=_("add: create an account, or move an existing one to another role"))
+    users.add_argument("name", metavar="NAME", help=_("the person's login name, such as amina"))
+    users.add_argument("--role", required=True, choices=("reader", "clerk", "admin"),
+                       help=_("reader: reads and prints; clerk: also edits; admin: everything"))
+    users.add_argument("--password-stdin", action="store_true",
+                       help=_("read the new password from standard input instead of asking for it"))
     for command in commands.choices.values():  # --archive also after the command
         command.add_argument("--archive", type=_location, metavar="PATH", default=argparse.SUPPRESS,
                              help=_("archive to use (as before the command)"))
@@ -290,6 +300,33 @@ def _run_conflicts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_users(args: argparse.Namespace) -> int:
+    from piel_desktop.services.archive import add_account, open_archive
+    with open_archive(_archive_path(args)) as archive:
+        password = _new_password(args)
+        new = add_account(archive, args.name, args.role, password)
+        role = {"reader": _("reader"), "clerk": _("clerk"), "admin": _("administrator")}[args.role]
+        print((_("Added the account “{name}” as {role} in {location}.") if new else
+               _("The account “{name}” is now {role} in {location}.")).format(
+            name=args.name, role=role, location=archive.shown))
+    return EXIT_OK
+
+
+def _new_password(args: argparse.Namespace) -> str | None:
+    """The account's password: one line of standard input with ``--password-stdin``,
+    else asked twice at a terminal (never an argument, which others could see); None
+    when there is no terminal to ask at."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n") or None
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+    first = getpass.getpass(_("Password for {name}: ").format(name=args.name))
+    if first != getpass.getpass(_("The same password again: ")):
+        raise UsageError(_("The two passwords differ; nothing was changed."))
+    return first or None
+
+
 def _run_search(args: argparse.Namespace) -> int:
     from piel_desktop.services import search
     from piel_desktop.services.archive import open_archive
@@ -338,6 +375,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _run_check, "fingerprint": _run_fingerprint,
     "export": _run_export, "import": _run_import, "offices": _run_offices, "conflicts": _run_conflicts,
     "table": _run_table, "import-table": _run_import_table, "search": _run_search,
+    "users": _run_users,
 }
 
 

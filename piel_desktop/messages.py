@@ -33,9 +33,11 @@ _ERRORS = {
                          "PostgreSQL {supported} or newer."),
     "not-permitted": N_("The account “{user}” may not make this change in {location}: its role "
                         "does not allow it. Nothing was changed."),
-    "not-yet-on-server": N_("This version cannot yet import packages, restore from the trash, "
-                            "resolve conflicts or add records in bulk in an HQ archive "
+    "not-yet-on-server": N_("This version cannot yet search, import packages, restore from the "
+                            "trash, resolve conflicts or add records in bulk in an HQ archive "
                             "({location}); nothing was changed. Do it in an archive file."),
+    "accounts-on-server-only": N_("{path} is an archive file, which has no accounts: only an HQ "
+                                  "archive on a PostgreSQL server has logins and roles."),
     "archive-exists": N_("An archive already exists at {path}; it was left as it is."),
     "not-a-file": N_("{path} is a folder or a device, not a file."),
     "archive-read-only": N_("The archive {path} is read-only: the file or its folder cannot be "

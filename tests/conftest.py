@@ -53,9 +53,45 @@ def demo_path(demo_template, tmp_path) -> Path:
     return path
 
 
+def pytest_generate_tests(metafunc):
+    """A module or test marked ``both_backends`` runs once on an archive file and once
+    on an HQ archive (a PostgreSQL server the tests start): its ``demo`` is either.
+    ``file_only`` (with its reason) keeps one test of such a module on the file: what
+    an HQ archive cannot do yet (tests/test_hq_archive.py checks it says so)."""
+    marked = metafunc.definition.get_closest_marker("both_backends")
+    if "archive_kind" in metafunc.fixturenames and marked and not metafunc.definition.get_closest_marker(
+            "file_only"):
+        metafunc.parametrize("archive_kind", ["file", "server"], indirect=True)
+
+
 @pytest.fixture
-def demo(demo_path):
-    archive = open_archive(demo_path)
+def archive_kind(request) -> str:
+    """"file" or "server": which kind of archive ``demo`` is (see pytest_generate_tests)."""
+    return getattr(request, "param", "file")
+
+
+@pytest.fixture(scope="session")
+def demo_server_template(pg_server) -> str:
+    """A database holding the demo archive, made once per session; tests get copies."""
+    pg_server.sql('CREATE DATABASE demo_template')
+    create_archive(pg_server.url("demo_template"), demo=True).close()
+    return "demo_template"
+
+
+@pytest.fixture
+def demo_server_url(pg_server, demo_server_template, request) -> str:
+    """The address of a fresh copy of the demo archive on the test server."""
+    name = "d_" + os.urandom(6).hex()
+    pg_server.sql(f'CREATE DATABASE "{name}" TEMPLATE {demo_server_template}')
+    yield pg_server.url(name)
+    pg_server.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def demo(archive_kind, request):
+    """The demo archive, open: a copy of the file, or of the server database."""
+    where = request.getfixturevalue("demo_server_url" if archive_kind == "server" else "demo_path")
+    archive = open_archive(where)
     yield archive
     archive.close()
 

@@ -1,6 +1,7 @@
-"""A connection URL is never a file path (issue 14 part 8): until the PostgreSQL archive
-exists, ``scheme://...`` given as the archive is refused in one sentence, and no folder
-named after it appears, wherever the archive location comes from."""
+"""A connection URL is never a file path (issue 14 part 8): ``scheme://...`` given as
+the archive is refused in one sentence unless it is a PostgreSQL address (an HQ
+archive, tests/test_hq_archive.py), and no folder named after it appears, wherever the
+archive location comes from."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from piel_desktop.i18n import set_ui_language
 from piel_desktop.messages import describe
 from piel_desktop.services.archive import create_archive, open_archive
 
-URL = "postgresql://user@host/db"
-SENTENCE = f"“{URL}” is a connection address, not an archive file"
+URL = "mysql://user@host/db"
+SENTENCE = f"“{URL}” is a connection address, not an archive:"
 
 
 def _run(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -55,16 +56,25 @@ def test_a_url_in_place_of_a_file_is_refused(tmp_path):
 
 def test_a_refused_url_never_shows_its_password(tmp_path):
     from piel_desktop.paths import check_archive_location
-    done = _run(tmp_path, "--archive", "postgresql://amina:s3cret@db.example:5432/piel", "--lang", "en", "check")
+    done = _run(tmp_path, "--archive", "mysql://amina:s3cret@db.example:5432/piel", "--lang", "en", "check")
     assert done.returncode == 1 and "s3cret" not in done.stderr + done.stdout, done
-    assert "“postgresql://amina@db.example:5432/piel” is a connection address" in done.stderr
-    for location in ("postgresql://amina:s3cret@db.example/piel", Path("postgresql://amina:s3cret@db.example/piel")):
+    assert "“mysql://amina@db.example:5432/piel” is a connection address" in done.stderr
+    for location in ("mysql://amina:s3cret@db.example/piel", Path("postgresql://amina:s3cret@db.example/piel")):
         with pytest.raises(ArchiveIsUrl) as caught:
             check_archive_location(location)
         assert "s3cret" not in caught.value.params["location"] and "amina@db.example" in caught.value.params["location"]
 
 
-@pytest.mark.parametrize("location", [URL, Path(URL), "sqlite:///archive.piel", " https://example.org/a.piel"])
+def test_a_server_that_does_not_answer_is_one_sentence_without_the_password(tmp_path):
+    done = _run(tmp_path, "--archive", "postgresql://amina:s3cret@127.0.0.1:1/piel", "--lang", "en", "init")
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "s3cret" not in done.stderr + done.stdout
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("The database server of postgresql://amina@127.0.0.1:1/piel cannot be reached")
+    _nothing_made(tmp_path)
+
+
+@pytest.mark.parametrize("location", [URL, Path(URL), Path("postgresql://user@host/db"), "sqlite:///archive.piel",
+                                      " https://example.org/a.piel"])
 def test_services_refuse_a_url(tmp_path, monkeypatch, location):
     monkeypatch.chdir(tmp_path)
     for action in (lambda: create_archive(location), lambda: open_archive(location)):

@@ -16,6 +16,8 @@ from piel_desktop.services.archive import check_archive, create_archive
 from piel_desktop.services.demo import load_demo, read_demo_data
 from piel_desktop.storage import create_archive as create_empty_archive, models as m, queries
 
+pytestmark = pytest.mark.both_backends
+
 SEED = resources_dir() / "demo" / "seed-report-es.txt"
 
 SECTION_2_4 = [

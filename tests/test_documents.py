@@ -5,7 +5,6 @@ packages carrying documents with their files to another office."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 
 import pytest
 from PySide6.QtGui import QDesktopServices
@@ -16,6 +15,8 @@ from piel_desktop.services import registries, sync
 from piel_desktop.services.archive import fingerprint
 from piel_desktop.services.history import History
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def pdf(tmp_path):
@@ -25,11 +26,8 @@ def pdf(tmp_path):
 
 
 def _blobs(archive) -> list[tuple[str, int]]:
-    con = sqlite3.connect(f"file:{archive.path}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT sha256, size FROM blob ORDER BY sha256").fetchall()
-    finally:
-        con.close()
+    with archive.unit_of_work() as uow:
+        return [tuple(r) for r in uow.raw.execute("SELECT sha256, size FROM blob ORDER BY sha256").fetchall()]
 
 
 def test_the_same_file_attached_twice_is_stored_once(demo, pdf, tmp_path):

@@ -13,6 +13,8 @@ from piel_desktop.services.history import LIMIT, History
 from piel_desktop.ui import edit_actions
 from piel_desktop.ui.edit_actions import OutcomeDialog
 
+pytestmark = pytest.mark.both_backends
+
 
 def _first_outcome(archive, number=14):
     meeting = next(m for m in records.list_meetings(archive) if m.number == number)

@@ -14,6 +14,8 @@ from piel_desktop.services import follow_up, records, registries
 from piel_desktop.services.history import History
 from piel_desktop.storage.queries import content_fingerprint
 
+pytestmark = pytest.mark.both_backends
+
 
 def fingerprint(archive) -> str:
     with archive.unit_of_work() as uow:

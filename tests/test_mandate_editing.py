@@ -17,6 +17,8 @@ from piel_desktop.services import registries
 from piel_desktop.services.archive import fingerprint
 from piel_desktop.services.history import History
 
+pytestmark = pytest.mark.both_backends
+
 
 def _instrument(archive, number):
     return next(r for r in registries.list_records(archive, "instrument") if r.values["number"] == number)

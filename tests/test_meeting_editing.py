@@ -20,6 +20,8 @@ from piel_desktop.ui import record_actions
 from piel_desktop.ui.edit_actions import OutcomeDialog
 from piel_desktop.ui.main_window import ID_ROLE
 
+pytestmark = pytest.mark.both_backends
+
 
 def _meeting(archive, number):
     return next(m for m in records.list_meetings(archive) if m.number == number)

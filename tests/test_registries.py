@@ -19,6 +19,8 @@ from piel_desktop.services import registries
 from piel_desktop.services.archive import fingerprint
 from piel_desktop.services.history import History
 
+pytestmark = pytest.mark.both_backends
+
 #: Per kind: values of a new record, a change, and the field the change shows in.
 CASES = {
     "effort": ({"country": "KE", "year": 2019, "title": "National COP framework",

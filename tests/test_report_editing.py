@@ -17,6 +17,8 @@ from piel_desktop.services.demo import record_id
 from piel_desktop.services.history import History
 from piel_desktop.storage import models
 
+pytestmark = pytest.mark.both_backends
+
 
 def _clause(number: str):
     return record_id(f"instrument/council-1306/clause/{number}")

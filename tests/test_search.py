@@ -13,6 +13,7 @@ from piel_desktop.services.archive import fingerprint, open_archive
 from piel_desktop.storage.search_text import arabic_stem, parse_query
 
 
+
 def _meeting(archive, number: int = 9):
     return next(m for m in records.list_meetings(archive) if m.number == number)
 

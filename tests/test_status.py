@@ -12,6 +12,8 @@ from piel_desktop.messages import describe
 from piel_desktop.services import records
 from piel_desktop.services.archive import fingerprint
 
+pytestmark = pytest.mark.both_backends
+
 S = OutcomeStatus
 ALLOWED = {
     (S.PROPOSED, S.AGREED), (S.PROPOSED, S.SUPERSEDED), (S.PROPOSED, S.WITHDRAWN),

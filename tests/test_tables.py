@@ -10,6 +10,8 @@ import pytest
 from piel_desktop.services import records
 from piel_desktop.services.tables import read_csv, table, write_table
 
+pytestmark = pytest.mark.both_backends
+
 TRICKY = {
     "es": "=1+2",
     "en": "@SUM(A1:A9) and more",

@@ -11,6 +11,8 @@ from piel_desktop.services.archive import fingerprint
 from piel_desktop.services.history import History
 from piel_desktop.ui.text_dialog import TextVersionsDialog
 
+pytestmark = pytest.mark.both_backends
+
 
 def _outcome(archive, outcome_id=None, number=14):
     meeting = next(m for m in records.list_meetings(archive) if m.number == number)

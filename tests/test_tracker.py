@@ -16,6 +16,8 @@ from piel_desktop.settings import Settings
 from piel_desktop.ui.main_window import MainWindow
 from piel_desktop.ui.tracker import PAGE, TrackerDialog, TrackerModel
 
+pytestmark = pytest.mark.both_backends
+
 ADDRESSEES = (None, "secretariat", "member_states", "itu")
 #: Words an outcome's text is about (the topic filter finds them, accents aside).
 TOPICS = ("helpline", "registry", "ciberacoso", "children's privacy")

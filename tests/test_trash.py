@@ -16,6 +16,8 @@ from piel_desktop.services import records, registries, trash
 from piel_desktop.services.archive import fingerprint
 from sync_helpers import exchange, introduce, live_outcomes
 
+pytestmark = pytest.mark.both_backends
+
 
 def _outcome_with_sub_items(archive) -> uuid.UUID:
     con = sqlite3.connect(f"file:{archive.path}?mode=ro", uri=True)
@@ -26,6 +28,7 @@ def _outcome_with_sub_items(archive) -> uuid.UUID:
         con.close()
 
 
+@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_a_deleted_outcome_is_listed_with_its_sub_items_and_restored_exactly(demo):
     before = fingerprint(demo)
     records.delete_outcome(demo, _outcome_with_sub_items(demo))
@@ -40,6 +43,7 @@ def test_a_deleted_outcome_is_listed_with_its_sub_items_and_restored_exactly(dem
         trash.restore(demo, item.stamp)
 
 
+@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_newest_first_and_a_sub_item_brings_back_its_outcome(demo):
     parent = _outcome_with_sub_items(demo)
     first_sub_item = next(o for o in records.meeting_outcomes(demo, [m.id for m in records.list_meetings(demo)])
@@ -53,6 +57,7 @@ def test_newest_first_and_a_sub_item_brings_back_its_outcome(demo):
     assert {str(parent.hex), first_sub_item.id.hex} <= set(live_outcomes(demo))
 
 
+@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_a_restore_that_would_clash_is_refused_and_changes_nothing(demo):
     meeting = next(m for m in records.list_meetings(demo) if m.number == 9)
     with demo.unit_of_work() as uow:  # delete meeting 9 as the meetings editor does
@@ -68,6 +73,7 @@ def test_a_restore_that_would_clash_is_refused_and_changes_nothing(demo):
     assert fingerprint(demo) == state and len(trash.list_trash(demo)) == 1
 
 
+@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_registry_records_go_to_the_trash_too(demo):
     effort = registries.create(demo, "effort", {"country": "KE", "year": 2024, "title": "Safer Internet Day"})
     registries.delete(demo, "effort", effort)
@@ -108,6 +114,7 @@ def test_trash_window_restores_and_the_main_window_shows_it_again(qtbot, demo_pa
     assert window.outcome_model.rowCount() == count
 
 
+@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_restoring_an_organisation_gives_it_back_to_the_practices_that_named_it(demo):
     organisation = registries.create(demo, "organisation", {"name_id": "Red Infancia", "acronym_id": "RI"})
     practice = registries.create(demo, "practice", {"title": "Aulas seguras", "organisation_id": organisation})

@@ -66,10 +66,16 @@ class NotPermitted(PielError):
 
 
 class NotYetOnServer(PielError):
-    """Merging packages, restoring from the trash, resolving conflicts and bulk entry
-    are not available on an HQ archive in this version. params: location"""
+    """Search, merging packages, restoring from the trash, resolving conflicts and bulk
+    entry are not available on an HQ archive in this version. params: location"""
 
     code = "not-yet-on-server"
+
+
+class AccountsOnServerOnly(PielError):
+    """Accounts and roles belong to HQ archives; a file is single-user. params: path"""
+
+    code = "accounts-on-server-only"
 
 
 class ArchiveNotFound(PielError):

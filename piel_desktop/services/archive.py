@@ -10,13 +10,14 @@ from pathlib import Path
 from piel_desktop.domain.model import check_office_name
 from piel_desktop.storage import Archive, create_archive as _create, open_archive
 from piel_desktop.storage import queries
+from piel_desktop.storage.accounts import ROLE_NAMES, add_account
 from piel_desktop.storage.archive import ServerAddress, archive_location
 from piel_desktop.storage.sqlite.file import on_network_filesystem
 from piel_desktop.storage.sqlite.locking import ArchiveLock, acquire as lock_archive
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Archive", "ArchiveLock", "CheckReport", "check_archive", "create_archive", "fingerprint",
+__all__ = ["ROLE_NAMES", "add_account", "archive_location", "Archive", "ArchiveLock", "CheckReport", "check_archive", "create_archive", "fingerprint",
            "health_problems", "lock_archive", "open_archive", "sharing_risk"]
 
 

@@ -44,11 +44,16 @@ def backup_folder(archive: Archive | Path) -> Path:
     return user_data_dir() / "backups" / f"{path.stem}-{tag}"
 
 
-def make_backup(archive: Archive | Path, reason: str, *, rotate: bool = True) -> Path:
+def make_backup(archive: Archive | Path, reason: str, *, rotate: bool = True) -> Path | None:
     """Copy the archive now; return the copy's path. With ``rotate``, only the newest
     KEEP copies remain (an import rotates after it succeeded, so a refused package
     never pushes out a good copy). Raises FolderNotWritable if the backups folder
-    cannot be written, ArchiveUnreadable if the copy fails."""
+    cannot be written, ArchiveUnreadable if the copy fails.
+
+    An HQ archive is not copied (None): its server's backups (pg_dump, archiving of
+    the write-ahead log) are its administrators', and an import is one transaction."""
+    if isinstance(archive, Archive) and archive.path is None:
+        return None
     folder = backup_folder(archive)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -83,7 +88,10 @@ def list_backups(archive: Archive | Path) -> list[Backup]:
 
 
 def scheduled_backup(archive: Archive, now: dt.datetime | None = None) -> Path | None:
-    """Make a copy if the newest is older than :data:`EVERY`; return it, or None."""
+    """Make a copy if the newest is older than :data:`EVERY`; return it, or None (also
+    for an HQ archive, see make_backup)."""
+    if archive.path is None:
+        return None
     newest = next(iter(list_backups(archive)), None)
     now = now or dt.datetime.now(dt.UTC)
     if newest is None or now - newest.made_at >= EVERY:

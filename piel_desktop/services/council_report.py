@@ -22,6 +22,7 @@ from piel_desktop.domain import model as d
 from piel_desktop.domain.errors import RecordNotFound
 from piel_desktop.services.records import BriefContent, brief_in_session
 from piel_desktop.storage import Archive, models as m
+from piel_desktop.storage.sync import raw_connection
 from piel_desktop.storage.texts import load_texts
 
 
@@ -198,12 +199,12 @@ def _quoted(s, paragraph_id: uuid.UUID) -> list[tuple[m.Clause, int]]:
 def _missing(s, paragraph_id: uuid.UUID) -> list[str]:
     """Numbers of the clauses a paragraph quoted that were deleted since: its quotes'
     tombstones taken by a clause's delete (same stamp) or hidden with it by a merge."""
-    con = s.connection().connection.driver_connection
+    con = raw_connection(s)
     rows = con.execute(
         "SELECT q.data, c.data FROM tombstone AS q JOIN tombstone AS c ON c.tbl = 'clause' "
-        "AND c.row_key = json_array(json_extract(q.data, '$.clause_id')) "
+        "AND c.row_key = '[\"' || json_extract(q.data, '$.clause_id') || '\"]' "
         "WHERE q.tbl = 'report_quote' AND json_extract(q.data, '$.paragraph_id') = ? "
-        "AND (q.deleted = 0 OR json_extract(q.sync_clock, '$._deleted') = "
+        "AND (NOT q.deleted OR json_extract(q.sync_clock, '$._deleted') = "
         "json_extract(c.sync_clock, '$._deleted'))", (paragraph_id.hex,)).fetchall()
     quoted = sorted((json.loads(q).get("position") or 0, json.loads(c).get("number") or "?") for q, c in rows)
     return [number for _position, number in quoted]

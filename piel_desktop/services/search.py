@@ -33,6 +33,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
+from piel_desktop.domain.errors import NotYetOnServer
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.storage import Archive
 from piel_desktop.storage.sqlite import fts as index
@@ -79,6 +80,7 @@ def search(archive: Archive, query: str, *, limit: int = 50) -> list[Hit]:
     terms = parse_query(query)
     if not terms or limit <= 0:
         return []
+    _index_of(archive)
     refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
         con = uow.raw
@@ -103,6 +105,7 @@ def count(archive: Archive, query: str) -> int:
     terms = parse_query(query)
     if not terms:
         return 0
+    _index_of(archive)
     refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
         return index.match_count(uow.raw, fts_expression(terms, stemmed=True))
@@ -112,6 +115,7 @@ def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
     """Bring the search index up to date (after an import); return how many text
     versions were re-indexed. Reports progress in text versions; raises Cancelled
     (nothing changed) or the file errors search raises."""
+    _index_of(archive)
     with archive.unit_of_work() as uow:
         con = uow.raw
         done = index.refresh(con, step=lambda d, t: progress.step(d, t))
@@ -126,8 +130,17 @@ def expression(query: str) -> str | None:
     return fts_expression(terms, stemmed=True) if terms else None
 
 
+def _index_of(archive: Archive) -> None:
+    """Raise NotYetOnServer (params: location) for an HQ archive: its search index
+    (PostgreSQL's full-text search, issue 15) is not built yet."""
+    if archive.on_server:
+        raise NotYetOnServer(location=archive.shown)
+
+
 def refresh_if_needed(archive: Archive) -> None:
-    """Bring the search index up to date if edits or imports left it behind."""
+    """Bring the search index up to date if edits or imports left it behind. Raises
+    NotYetOnServer on an HQ archive."""
+    _index_of(archive)
     with archive.unit_of_work() as uow:
         if not index.is_dirty(uow.raw):
             return

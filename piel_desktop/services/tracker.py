@@ -16,6 +16,7 @@ from piel_desktop.domain.errors import InvalidValue
 from piel_desktop.domain.model import SETTLED, OutcomeKind, OutcomeStatus
 from piel_desktop.services import search
 from piel_desktop.storage import Archive
+from piel_desktop.storage.sync import on_server
 from piel_desktop.storage.sqlite.fts import MATCHING_TEXTS
 
 #: Sort keys -> SQL expression (ties broken by meeting, then position in the meeting).
@@ -70,9 +71,10 @@ class TrackerRow:
     status: str
     addressee: str | None
     due_date: dt.date | None = None
-    #: Where the row stands (position in its meeting, SQLite rowid): for paging.
+    #: Where the row stands (position in its meeting, then the tie-break: the rowid on
+    #: a file, the id's hex on a server; see _tie): for paging.
     position: int = 0
-    rowid: int = 0
+    tie: int | str = 0
     #: The meeting's start, "HH:MM" at the venue in IANA zone ``time_zone`` (or None).
     start_time: str | None = None
     time_zone: str | None = None
@@ -113,8 +115,21 @@ _SHOWN = "coalesce(asked.body, original.body) AS shown_text, coalesce(asked.lang
 
 
 #: The columns of a row, as TrackerRow takes them (its text aside).
-_COLUMNS = ("o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.due_date, o.position, o.rowid, "
-            "m.start_time, m.time_zone")
+_COLUMNS = ("o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.due_date, o.position, {tie}, "
+             "m.start_time, m.time_zone")
+
+
+def _execute(con, sql: str, params):
+    """Run the tracker's SQL. SQLite reads ``CROSS JOIN … ON`` as an inner join whose
+    order is fixed (the plans above rely on it); PostgreSQL's planner orders joins
+    itself and only knows a plain JOIN with ON."""
+    return con.execute(sql.replace("CROSS JOIN", "JOIN") if on_server(con) else sql, params)
+
+
+def _tie(con) -> str:
+    """The column that orders outcomes of one position: SQLite's rowid (the order they
+    were added, in every index), or the id on PostgreSQL, which has no rowid."""
+    return "o.id" if on_server(con) else "o.rowid"
 
 
 def _from(flt: TrackerFilter) -> str:
@@ -163,21 +178,23 @@ def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
     return clauses, params
 
 
-def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = False) -> tuple[str, dict]:
+def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = False,
+              tie: str = "o.rowid") -> tuple[str, dict]:
     """The SQL of a page of rows (id, meeting number, date, kind, status, addressee, due
     date; texts are read for the page alone, see :func:`fetch`) and its parameters
     (``:lang``, ``:limit`` and ``:offset`` still to bind). Public so a benchmark can
-    run it raw. Raises InvalidValue for an unknown sort key, status or kind.
+    run it raw. ``tie`` orders outcomes of one position (``_tie``: the file's rowid by
+    default). Raises InvalidValue for an unknown sort key, status or kind.
     """
     if sort not in SORT_KEYS:
         raise InvalidValue(field="sort", value=sort)
     clauses, params = _where(flt)
     direction = "DESC" if descending else "ASC"
     by_text = sort == "text"  # the only order that needs every row's text
-    sql = (f"SELECT {_COLUMNS}"
+    sql = (f"SELECT {_COLUMNS.format(tie=tie)}"
            f"{', ' + _SHOWN if by_text else ''} {_from(flt)}{_TEXT if by_text else ''}"
            f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
-           f"ORDER BY {SORT_KEYS[sort]} {direction}, m.number {direction}, o.position, o.rowid "
+           f"ORDER BY {SORT_KEYS[sort]} {direction}, m.number {direction}, o.position, {tie} "
            f"LIMIT :limit OFFSET :offset")
     return sql, params
 
@@ -214,19 +231,19 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
         if sort == "meeting":
             rows = _in_meeting_order(con, flt, descending, offset, limit, after)
         else:
-            sql, params = query_sql(flt, sort=sort, descending=descending)
-            rows = con.execute(sql, {**params, "lang": lang, "limit": int(limit),
+            sql, params = query_sql(flt, sort=sort, descending=descending, tie=_tie(con))
+            rows = _execute(con, sql, {**params, "lang": lang, "limit": int(limit),
                                      "offset": int(offset)}).fetchall()
         texts = {}
         if rows:
             marks = ", ".join("?" * len(rows))
-            texts = {r[0]: r[1:] for r in con.execute(
+            texts = {r[0]: r[1:] for r in _execute(con,
                 f"SELECT o.id, {_SHOWN} FROM outcome o {_TEXT.replace(':lang', '?')} "
                 f"WHERE o.id IN ({marks})", [lang, *(r[0] for r in rows)])}
     return [TrackerRow(id=uuid.UUID(r[0]), meeting=r[1], date=dt.date.fromisoformat(r[2]),
                        text=texts.get(r[0], ("", ""))[0] or "", text_lang=texts.get(r[0], ("", ""))[1] or "",
                        kind=r[3], status=r[4], addressee=r[5],
-                       due_date=dt.date.fromisoformat(r[6]) if r[6] else None, position=r[7], rowid=r[8],
+                       due_date=dt.date.fromisoformat(r[6]) if r[6] else None, position=r[7], tie=r[8],
                        start_time=r[9], time_zone=r[10])
             for r in rows]
 
@@ -234,7 +251,7 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
 def _prepare(archive: Archive, flt: TrackerFilter) -> None:
     """Bring the search index up to date when ``flt`` searches texts."""
     if flt.topic.strip():
-        search.refresh_if_needed(archive)
+        search.refresh_if_needed(archive)  # NotYetOnServer on an HQ archive
 
 
 def _in_meeting_order(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
@@ -244,23 +261,25 @@ def _in_meeting_order(con, flt: TrackerFilter, descending: bool, offset: int, li
     sorted, when it picks few (see :func:`_from`), else meetings walked a window at a time."""
     if flt.organisation is None:
         return _walk_meetings(con, flt, descending, offset, limit, after)
-    clauses, params = _following(flt, descending, after)
+    tie = _tie(con)
+    clauses, params = _following(flt, descending, after, tie)
     step = "DESC" if descending else "ASC"
-    return con.execute(
-        f"SELECT {_COLUMNS} {_from(flt)} WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
-        f"ORDER BY m.number {step}, o.position, o.rowid LIMIT :limit OFFSET :offset",
+    return _execute(con,
+        f"SELECT {_COLUMNS.format(tie=tie)} {_from(flt)} WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
+        f"ORDER BY m.number {step}, o.position, {tie} LIMIT :limit OFFSET :offset",
         {**params, "limit": int(limit), "offset": int(offset)}).fetchall()
 
 
-def _following(flt: TrackerFilter, descending: bool, after: TrackerRow | None) -> tuple[list[str], dict]:
+def _following(flt: TrackerFilter, descending: bool, after: TrackerRow | None,
+               tie: str) -> tuple[list[str], dict]:
     """The conditions and parameters of the rows of ``flt`` after the row ``after``
     (when given) in meeting order."""
     clauses, params = _where(flt)
     older = "<" if descending else ">"
     if after is not None:
         clauses.append(f"(m.number {older} :after_number OR (m.number = :after_number AND "
-                       f"(o.position, o.rowid) > (:after_position, :after_rowid)))")
-        params.update(after_number=after.meeting, after_position=after.position, after_rowid=after.rowid)
+                       f"(o.position, {tie}) > (:after_position, :after_tie)))")
+        params.update(after_number=after.meeting, after_position=after.position, after_tie=after.tie)
     return clauses, params
 
 
@@ -268,11 +287,12 @@ def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit
                    after: TrackerRow | None) -> list[tuple]:
     """Rows in meeting order (positions ascending within a meeting), read WINDOW
     meetings at a time from the row ``after`` or, without it, skipping ``offset`` rows."""
-    clauses, params = _following(flt, descending, after)
+    tie = _tie(con)
+    clauses, params = _following(flt, descending, after, tie)
     older, step = ("<", "DESC") if descending else (">", "ASC")
     condition = " AND ".join([*clauses, _FIRST_MEETING])
     window = (f"WITH m AS (SELECT id, number, start_date, start_time, time_zone FROM meeting "
-              f"WHERE :edge IS NULL OR number {older}= :edge ORDER BY number {step} LIMIT {WINDOW}) ")
+              f"WHERE CAST(:edge AS INTEGER) IS NULL OR number {older}= :edge ORDER BY number {step} LIMIT {WINDOW}) ")
     joined = ("FROM m CROSS JOIN meeting_outcome mo ON mo.meeting_id = m.id "
               "CROSS JOIN outcome o ON o.id = mo.outcome_id ")
     edge = after.meeting if after is not None else None
@@ -280,15 +300,16 @@ def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit
     while len(rows) < limit:
         bound = {**params, "edge": edge}
         if offset:
-            inside = con.execute(f"{window}SELECT count(*) {joined}WHERE {condition}", bound).fetchone()[0]
+            inside = _execute(con, f"{window}SELECT count(*) {joined}WHERE {condition}", bound).fetchone()[0]
             if inside <= offset:
                 offset -= inside
                 edge = _next_edge(con, edge, descending)
                 if edge is None:
                     break
                 continue
-        rows += con.execute(
-            f"{window}SELECT {_COLUMNS} {joined}WHERE {condition} ORDER BY m.number {step}, o.position, o.rowid "
+        rows += _execute(con,
+            f"{window}SELECT {_COLUMNS.format(tie=tie)} {joined}WHERE {condition} "
+            f"ORDER BY m.number {step}, o.position, {tie} "
             f"LIMIT :limit OFFSET :offset", {**bound, "limit": limit - len(rows), "offset": offset}).fetchall()
         offset = 0
         edge = _next_edge(con, edge, descending)
@@ -300,7 +321,7 @@ def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit
 def _next_edge(con, edge: int | None, descending: bool) -> int | None:
     """The number of the first meeting after the window that starts at ``edge``."""
     older, step = ("<", "DESC") if descending else (">", "ASC")
-    row = con.execute(f"SELECT number FROM meeting WHERE :edge IS NULL OR number {older}= :edge "
+    row = _execute(con, f"SELECT number FROM meeting WHERE CAST(:edge AS INTEGER) IS NULL OR number {older}= :edge "
                       f"ORDER BY number {step} LIMIT 1 OFFSET {WINDOW}", {"edge": edge}).fetchone()
     return row[0] if row else None
 
@@ -310,7 +331,7 @@ def count(archive: Archive, flt: TrackerFilter) -> int:
     sql, params = count_sql(flt)
     _prepare(archive, flt)
     with archive.unit_of_work() as uow:
-        return uow.raw.execute(sql, params).fetchone()[0]
+        return _execute(uow.raw, sql, params).fetchone()[0]
 
 
 def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, int]]:
@@ -322,7 +343,7 @@ def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, i
     counts: dict[int, dict[str, int]] = {}
     _prepare(archive, flt)
     with archive.unit_of_work() as uow:
-        for number, status, n in uow.raw.execute(sql, params):
+        for number, status, n in _execute(uow.raw, sql, params):
             counts.setdefault(number, {})[status] = n
     return counts
 
@@ -330,6 +351,6 @@ def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, i
 def addressees(archive: Archive) -> list[str]:
     """The addressees outcomes have, for a filter list (most used first)."""
     with archive.unit_of_work() as uow:
-        return [r[0] for r in uow.raw.execute(
+        return [r[0] for r in _execute(uow.raw,
             "SELECT addressee FROM outcome WHERE addressee IS NOT NULL AND parent_id IS NULL "
             "GROUP BY addressee ORDER BY count(*) DESC, addressee")]

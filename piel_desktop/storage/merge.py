@@ -379,7 +379,7 @@ class Merger:
     def _revive_hidden(self) -> bool:
         revived = False
         for table, key_text, data, clock in self.con.execute(
-                "SELECT tbl, row_key, data, sync_clock FROM tombstone WHERE deleted = 0").fetchall():
+                "SELECT tbl, row_key, data, sync_clock FROM tombstone WHERE NOT deleted").fetchall():
             s = shape(table)
             values = json.loads(data)
             if all(values.get(c) is None or self._exists_live(p, values[c]) for c, p, _ in s.references):

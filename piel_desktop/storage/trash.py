@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from piel_desktop.domain.sync import DELETED, Stamp, stamp_of
 from piel_desktop.storage import models as m
-from piel_desktop.storage.sync import dumps, shape
+from piel_desktop.storage.sync import RawSQL, dumps, shape
 
 #: The stamp that deleted a tombstone's record: its clock's ``_deleted`` entry, else the
 #: clock's default (a compacted clock, see domain.sync.compact), as ``stamp_of`` reads it.
@@ -43,20 +43,20 @@ class Deletion:
     rows: tuple[DeletedRow, ...]
 
 
-def deletions(con: sqlite3.Connection, *, limit: int = 200) -> list[Deletion]:
+def deletions(con: RawSQL, *, limit: int = 200) -> list[Deletion]:
     """The ``limit`` most recent deletions, newest first."""
     stamps = [r[0] for r in con.execute(
-        f"SELECT DISTINCT {_DELETED_BY} AS s FROM tombstone WHERE deleted = 1 AND s IS NOT NULL "
-        "ORDER BY s DESC LIMIT ?", (limit,))]
+        f"SELECT DISTINCT s FROM (SELECT {_DELETED_BY} AS s FROM tombstone WHERE deleted) AS d "
+        "WHERE s IS NOT NULL ORDER BY s DESC LIMIT ?", (limit,))]
     return [deletion(con, stamp) for stamp in stamps]
 
 
-def deletion(con: sqlite3.Connection, stamp: str) -> Deletion:
+def deletion(con: RawSQL, stamp: str) -> Deletion:
     """The rows deleted by the changeset ``stamp`` (none if it deleted nothing or they
     were restored since)."""
     order = {table: i for i, table in enumerate(m.CONTENT_TABLES)}
     rows = [DeletedRow(tbl, json.loads(key), json.loads(data)) for tbl, key, data in con.execute(
-        f"SELECT tbl, row_key, data FROM tombstone WHERE deleted = 1 AND {_DELETED_BY} = ?", (stamp,))
+        f"SELECT tbl, row_key, data FROM tombstone WHERE deleted AND {_DELETED_BY} = ?", (stamp,))
         if tbl in order]
     depth = {id(row): _depth(row, rows) for row in rows}  # (a list being sorted reads as empty)
     rows.sort(key=lambda row: (order[row.table], depth[id(row)]))
@@ -120,6 +120,6 @@ def restore_record(con: sqlite3.Connection, table: str, key: list, stamp: str, d
         _relink(con, table, key[0], deleted_by, stamp)
     if deleted_by:
         for other_table, other_key in con.execute(
-                f"SELECT tbl, row_key FROM tombstone WHERE deleted = 1 AND {_DELETED_BY} = ?",
+                f"SELECT tbl, row_key FROM tombstone WHERE deleted AND {_DELETED_BY} = ?",
                 (deleted_by,)).fetchall():
             restore_record(con, other_table, json.loads(other_key), stamp, depth + 1)

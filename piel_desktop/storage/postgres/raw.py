@@ -8,8 +8,9 @@ iterates tuples and has ``fetchone``/``fetchall``, ``executemany`` and ``in_tran
 
 Two differences are smoothed over here, so that the storage code stays one:
 
-- SQL is written with SQLite's ``?`` marks; psycopg's are ``%s`` (and a literal ``%``
-  must be doubled). :func:`psycopg_sql` rewrites a statement once and remembers it.
+- SQL is written with SQLite's ``?`` (or ``:name``) marks; psycopg's are ``%s`` (and
+  ``%(name)s``; a literal ``%`` must be doubled). :func:`psycopg_sql` rewrites a
+  statement once and remembers it.
 - values come back as SQLite holds them, the form packages carry: a ``date`` column as
   its ISO text, a ``boolean`` as 0 or 1 (psycopg's loaders are replaced for these
   cursors only; the ORM's connection keeps its own).
@@ -17,7 +18,7 @@ Two differences are smoothed over here, so that the storage code stays one:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import psycopg
@@ -35,13 +36,14 @@ class _BoolAsInt(Loader):
 
 
 @lru_cache(maxsize=1024)
-def psycopg_sql(sql: str) -> str:
-    """``sql`` with SQLite's ``?`` marks as psycopg's ``%s``, and every ``%`` doubled.
-
-    A ``?`` inside a quoted string or identifier is left as it is.
+def psycopg_sql(sql: str, named: bool = False) -> str:
+    """``sql`` with SQLite's marks as psycopg's: ``?`` as ``%s``, or with ``named``
+    each ``:name`` as ``%(name)s``; every other ``%`` doubled. Marks inside a quoted
+    string or identifier are left as they are, as is PostgreSQL's ``::`` cast.
     """
-    out, quote = [], None
-    for ch in sql:
+    out, quote, i, n = [], None, 0, len(sql)
+    while i < n:
+        ch = sql[i]
         if ch == "%":
             out.append("%%")
         elif quote:
@@ -51,8 +53,19 @@ def psycopg_sql(sql: str) -> str:
         elif ch in "'\"":
             quote = ch
             out.append(ch)
+        elif ch == "?" and not named:
+            out.append("%s")
+        elif ch == ":" and named and i + 1 < n and (sql[i + 1].isalpha() or sql[i + 1] == "_") \
+                and (i == 0 or sql[i - 1] != ":"):
+            j = i + 1
+            while j < n and (sql[j].isalnum() or sql[j] == "_"):
+                j += 1
+            out.append(f"%({sql[i + 1:j]})s")
+            i = j
+            continue
         else:
-            out.append("%s" if ch == "?" else ch)
+            out.append(ch)
+        i += 1
     return "".join(out)
 
 
@@ -70,9 +83,13 @@ class RawConnection:
         cursor.adapters.register_loader("bool", _BoolAsInt)
         return cursor
 
-    def execute(self, sql: str, params: Sequence = ()) -> psycopg.Cursor:
+    def execute(self, sql: str, params: Sequence | Mapping = ()) -> psycopg.Cursor:
+        """Run ``sql`` with ``?`` marks and a sequence, or ``:name`` marks and a mapping."""
         cursor = self.cursor()
-        cursor.execute(psycopg_sql(sql), tuple(params))
+        if isinstance(params, Mapping):
+            cursor.execute(psycopg_sql(sql, named=True), params)
+        else:
+            cursor.execute(psycopg_sql(sql), tuple(params))
         return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> psycopg.Cursor:

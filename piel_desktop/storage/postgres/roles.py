@@ -44,6 +44,7 @@ def install_roles(connection, tables: list[str]) -> None:
     run(f"GRANT {CLERK} TO {ADMIN}")
     run("REVOKE ALL ON SCHEMA public FROM PUBLIC")
     run(f"GRANT USAGE ON SCHEMA public TO {READER}")
+    run(f'GRANT CONNECT ON DATABASE "{run("SELECT current_database()").scalar()}" TO {READER}')
     listed = ", ".join(f'"{t}"' for t in tables)
     run(f"REVOKE ALL ON {listed} FROM PUBLIC")
     run(f"GRANT SELECT ON {listed} TO {READER}")
@@ -79,3 +80,27 @@ def grant_role(connection, login: str, role: str) -> None:
     for other in ROLES.values():
         run(f'REVOKE {other} FROM "{login}"')
     run(f'GRANT {ROLES[role]} TO "{login}"')
+
+
+def add_login(connection, login: str, role: str, password: str | None) -> bool:
+    """Create the account ``login`` (or keep the one that exists), give it ``password``
+    when one is given (PostgreSQL stores it hashed, scram-sha-256), let it connect to
+    this database (through the roles, install_roles) and make it a member of ``role``
+    only; an administrator may manage accounts in turn (CREATEROLE). Returns True if the account
+    is new. Raises ValueError as :func:`grant_role` does; the connection's account
+    needs CREATEROLE (an administrator's)."""
+    from psycopg import sql
+    if not _LOGIN.match(login):
+        raise ValueError(f"not an account name: {login!r}")
+    run = connection.exec_driver_sql
+    new = run("SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": login}).first() is None
+    raw = connection.connection.driver_connection
+    name = sql.Identifier(login)
+    if new:
+        raw.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name))
+    if password:
+        raw.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(password)))
+    # Managing accounts is the administrator's: PostgreSQL's CREATEROLE.
+    raw.execute(sql.SQL("ALTER ROLE {} " + ("CREATEROLE" if role == "admin" else "NOCREATEROLE")).format(name))
+    grant_role(connection, login, role)
+    return new

@@ -39,6 +39,14 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
                        ELSE to_json(value)::text END, 'null')
 $$"""
 
+#: SQLite's ``json_extract(doc, '$.key')`` for the one-key paths storage code reads
+#: from clocks and tombstones (``'$."*"'`` included), so that SQL stays one; the value
+#: comes back as text (the clocks' stamps and records' ids are text anyway).
+JSON_EXTRACT = r"""CREATE OR REPLACE FUNCTION json_extract(doc text, path text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT doc::json ->> btrim(substr(path, 3), '"')
+$$"""
+
 _REFUSE = ("IF stamp IS NULL OR stamp = '' THEN "
            "RAISE EXCEPTION 'piel: change outside a unit of work'; END IF;")
 
@@ -97,6 +105,7 @@ def track_tables(connection, tables: Iterable[str]) -> None:
     run = connection.exec_driver_sql
     run(CLOCK_SET)
     run(JSON_VALUE)
+    run(JSON_EXTRACT)
     for table in tables:
         columns = [r[0] for r in run(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "

@@ -1,0 +1,192 @@
+"""An HQ archive on a real PostgreSQL server (issue 15): created by ``init``, opened,
+edited by several staff at once, guarded by each account's role; what it cannot do
+yet says so in one sentence and changes nothing. The service suite runs on both kinds
+of archive too (the modules marked ``both_backends``, tests/conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from piel_desktop.domain.errors import (
+    AccountsOnServerOnly, ArchiveExists, InvalidValue, NotAnArchive, NotPermitted, NotYetOnServer,
+)
+from piel_desktop.services import records, search
+from piel_desktop.services.archive import add_account, check_archive, create_archive, fingerprint, open_archive
+from piel_desktop.services.sync import export_package, import_package
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LANGUAGE": "en", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "piel_desktop", "--lang", "en", *args], capture_output=True,
+                          text=True, env=env, timeout=180, input=stdin)
+
+
+def _tables(pg_server, database: str) -> list[str]:
+    listed = pg_server.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database)
+    return listed.split() if listed else []
+
+
+def _first_outcome(archive, number=14):
+    meeting = next(m for m in records.list_meetings(archive) if m.number == number)
+    return records.meeting_outcomes(archive, [meeting.id])[0]
+
+
+def test_the_demo_on_a_server_holds_what_the_demo_file_holds(pg_server, pg_database, demo_path):
+    with create_archive(pg_server.url(pg_database), demo=True) as hq, open_archive(demo_path) as laptop:
+        on_server, in_file = check_archive(hq), check_archive(laptop)
+        assert hq.on_server and hq.path is None and not laptop.on_server
+    assert on_server.ok and on_server.counts == in_file.counts and on_server.counts["outcome"] == 24
+    assert on_server.fingerprint == in_file.fingerprint
+
+
+def test_init_check_and_fingerprint_from_the_command_line(pg_server, pg_database, demo_path):
+    url = pg_server.url(pg_database)
+    shown = pg_server.url(pg_database, password=None)
+    done = _cli("--archive", url, "init", "--demo", "--office", "HQ Geneva")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Created the demo archive {shown}." and "piel-test" not in done.stdout
+    checked = _cli("--archive", url, "check")
+    assert checked.returncode == 0 and "Integrity: ok" in checked.stdout and f"Archive: {shown}" in checked.stdout
+    with open_archive(demo_path) as laptop:
+        assert _cli("--archive", url, "fingerprint").stdout.strip() == fingerprint(laptop)
+    again = _cli("init", "--archive", url)
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    [line] = again.stderr.strip().splitlines()  # one sentence (a long address is shortened)
+    assert line.startswith(f"An archive already exists at {shown[:40]}") and line.endswith("it was left as it is.")
+
+
+def test_init_refuses_a_database_holding_other_tables_and_writes_nothing(pg_server, pg_database):
+    pg_server.sql("CREATE TABLE invoices (id integer)", pg_database)
+    with pytest.raises(NotAnArchive):
+        create_archive(pg_server.url(pg_database))
+    assert _tables(pg_server, pg_database) == ["invoices"]
+
+
+def test_a_failed_init_leaves_the_database_empty(pg_server, pg_database, monkeypatch):
+    import piel_desktop.services.demo as demo_module
+
+    def broken(archive, body_only=False):
+        raise RuntimeError("disk full, say")
+    monkeypatch.setattr(demo_module, "load_demo", broken)
+    with pytest.raises(RuntimeError):
+        create_archive(pg_server.url(pg_database), demo=True)
+    assert _tables(pg_server, pg_database) == []
+    monkeypatch.undo()
+    create_archive(pg_server.url(pg_database)).close()  # and the database can be used again
+    assert "outcome" in _tables(pg_server, pg_database)
+
+
+def test_creating_twice_is_refused(pg_server, pg_database):
+    create_archive(pg_server.url(pg_database)).close()
+    with pytest.raises(ArchiveExists):
+        create_archive(pg_server.url(pg_database))
+
+
+@pytest.fixture
+def staff(pg_server, demo_server_url):
+    """The demo HQ archive with three accounts made by ``users add``: reader, clerk, admin."""
+    logins = {"rania": "reader", "carlos": "clerk", "ada": "admin"}
+    for login, role in logins.items():
+        done = _cli("--archive", demo_server_url, "users", "add", login, "--role", role, "--password-stdin",
+                    stdin=f"pw-{login}\n")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(f"Added the account “{login}” as ")
+    database = demo_server_url.rsplit("/", 1)[1]
+    yield {login: pg_server.url(database, user=login, password=f"pw-{login}") for login in logins}
+    for login in logins:
+        pg_server.sql(f"DROP OWNED BY {login} CASCADE; DROP ROLE IF EXISTS {login}", database)
+
+
+def test_a_clerk_edits_and_a_reader_sees_it_but_cannot_edit(staff):
+    with open_archive(staff["carlos"]) as clerk:
+        outcome = _first_outcome(clerk)
+        records.edit_outcome(clerk, outcome.id, status="in_progress", addressee="secretariat")
+    with open_archive(staff["rania"]) as reader:
+        assert records.outcome_fields(reader, outcome.id)["addressee"] == "secretariat"
+        before = fingerprint(reader)
+        with pytest.raises(NotPermitted) as refused:
+            records.edit_outcome(reader, outcome.id, addressee="member states")
+        assert refused.value.params == {"location": staff["rania"].replace(":pw-rania", ""), "user": "rania"}
+        assert fingerprint(reader) == before
+
+
+def test_a_readers_edit_from_the_command_line_is_one_sentence(staff):
+    done = _cli("--archive", staff["rania"], "init", "--office", "Rania's office")
+    # init on an existing HQ archive is refused before the role matters
+    assert done.returncode == 1 and "already exists" in done.stderr and "Traceback" not in done.stderr
+    added = _cli("--archive", staff["rania"], "users", "add", "mallory", "--role", "admin", "--password-stdin",
+                 stdin="x\n")
+    assert added.returncode == 1 and "Traceback" not in added.stderr
+    [line] = added.stderr.strip().splitlines()
+    assert line.startswith("The account “rania” may not make this change in postgresql://rania@127.0.0.1:")
+    assert line.endswith("its role does not allow it. Nothing was changed.") and "pw-rania" not in line
+
+
+def test_a_readers_own_sql_connection_cannot_update(staff, pg_server):
+    database = staff["rania"].rsplit("/", 1)[1]
+    with psycopg.connect(host="127.0.0.1", port=pg_server.port, dbname=database, user="rania",
+                         password="pw-rania") as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("UPDATE outcome SET addressee = 'x'")
+
+
+def test_accounts_and_bad_names(staff, demo_path):
+    with open_archive(staff["ada"]) as admin:
+        assert add_account(admin, "rania", "clerk", None) is False  # moved, not new
+        with pytest.raises(InvalidValue):
+            add_account(admin, 'x"; DROP TABLE outcome; --', "reader", None)
+        with pytest.raises(InvalidValue):
+            add_account(admin, "someone", "owner", None)
+    with open_archive(staff["rania"]) as now_clerk:
+        records.edit_outcome(now_clerk, _first_outcome(now_clerk).id, addressee="now a clerk")
+    with open_archive(demo_path) as laptop, pytest.raises(AccountsOnServerOnly):
+        add_account(laptop, "rania", "clerk", None)
+
+
+def test_two_staff_saving_different_fields_of_one_outcome_at_once_both_keep_theirs(demo_server_url):
+    """Each in its own connection and transaction; the second waits for the first's
+    changeset (the replica row is locked), so neither overwrites the other."""
+    first, second = open_archive(demo_server_url), open_archive(demo_server_url)
+    outcome = _first_outcome(first)
+    started, errors = threading.Barrier(2), []
+
+    def save(archive, **change):
+        try:
+            started.wait()
+            records.edit_outcome(archive, outcome.id, **change)
+        except Exception as e:  # reported below
+            errors.append(e)
+    threads = [threading.Thread(target=save, args=(first,), kwargs={"addressee": "secretariat"}),
+               threading.Thread(target=save, args=(second,), kwargs={"label": "9-x"})]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    fields = records.outcome_fields(first, outcome.id)
+    assert fields["addressee"] == "secretariat" and fields["label"] == "9-x"
+    with first.unit_of_work() as uow:
+        stamps = [r[0] for r in uow.raw.execute("SELECT stamp FROM changeset ORDER BY stamp DESC LIMIT 2")]
+    assert len(set(stamps)) == 2  # two changesets, never one shared stamp
+    first.close()
+    second.close()
+
+
+def test_what_a_server_cannot_do_yet_says_so_and_changes_nothing(demo_server_url, demo_path, tmp_path):
+    with open_archive(demo_path) as laptop:
+        package = export_package(laptop, tmp_path / "laptop.pielpkg", full=True).path
+    with open_archive(demo_server_url) as hq:
+        before = fingerprint(hq)
+        for action in (lambda: import_package(hq, package), lambda: search.search(hq, "protección")):
+            with pytest.raises(NotYetOnServer):
+                action()
+        assert fingerprint(hq) == before
