@@ -87,6 +87,30 @@ def demo_server_url(pg_server, demo_server_template, request) -> str:
     pg_server.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def run_cli(*args: str, stdin: str | None = None):
+    """``piel-desktop --lang en ARGS`` in a new process; its CompletedProcess."""
+    import subprocess
+    import sys
+    env = {**os.environ, "LANGUAGE": "en", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run([sys.executable, "-m", "piel_desktop", "--lang", "en", *args], capture_output=True,
+                          text=True, env=env, timeout=180, input=stdin)
+
+
+@pytest.fixture
+def staff(pg_server, demo_server_url):
+    """The demo HQ archive with three accounts made by ``users add``: reader, clerk, admin."""
+    logins = {"rania": "reader", "carlos": "clerk", "ada": "admin"}
+    for login, role in logins.items():
+        done = run_cli("--archive", demo_server_url, "users", "add", login, "--role", role, "--password-stdin",
+                       stdin=f"pw-{login}\n")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(f"Added the account “{login}” as ")
+    database = demo_server_url.rsplit("/", 1)[1]
+    yield {login: pg_server.url(database, user=login, password=f"pw-{login}") for login in logins}
+    for login in logins:
+        pg_server.sql(f"DROP OWNED BY {login} CASCADE; DROP ROLE IF EXISTS {login}", database)
+
+
 @pytest.fixture
 def demo(archive_kind, request):
     """The demo archive, open: a copy of the file, or of the server database."""

@@ -5,11 +5,7 @@ of archive too (the modules marked ``both_backends``, tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -21,14 +17,7 @@ from piel_desktop.services import records, search
 from piel_desktop.services.archive import add_account, check_archive, create_archive, fingerprint, open_archive
 from piel_desktop.services.sync import export_package, import_package
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LANGUAGE": "en", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "piel_desktop", "--lang", "en", *args], capture_output=True,
-                          text=True, env=env, timeout=180, input=stdin)
-
+from conftest import run_cli as _cli
 
 def _tables(pg_server, database: str) -> list[str]:
     listed = pg_server.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database)
@@ -89,21 +78,6 @@ def test_creating_twice_is_refused(pg_server, pg_database):
     create_archive(pg_server.url(pg_database)).close()
     with pytest.raises(ArchiveExists):
         create_archive(pg_server.url(pg_database))
-
-
-@pytest.fixture
-def staff(pg_server, demo_server_url):
-    """The demo HQ archive with three accounts made by ``users add``: reader, clerk, admin."""
-    logins = {"rania": "reader", "carlos": "clerk", "ada": "admin"}
-    for login, role in logins.items():
-        done = _cli("--archive", demo_server_url, "users", "add", login, "--role", role, "--password-stdin",
-                    stdin=f"pw-{login}\n")
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith(f"Added the account “{login}” as ")
-    database = demo_server_url.rsplit("/", 1)[1]
-    yield {login: pg_server.url(database, user=login, password=f"pw-{login}") for login in logins}
-    for login in logins:
-        pg_server.sql(f"DROP OWNED BY {login} CASCADE; DROP ROLE IF EXISTS {login}", database)
 
 
 def test_a_clerk_edits_and_a_reader_sees_it_but_cannot_edit(staff):

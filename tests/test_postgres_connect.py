@@ -153,3 +153,12 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_a_login_given_later_is_shown_without_its_password():
+    from piel_desktop.storage.postgres.connect import parse_address
+    address = parse_address("postgresql://db.office.example:5433/piel").with_login("amina", "s3cret")
+    assert address.url.password == "s3cret" and address.user == "amina"
+    assert address.shown == "postgresql://amina@db.office.example:5433/piel"
+    service = parse_address("service=hq").with_login("amina", "s3cret")
+    assert service.shown == "service=hq (amina)" and "s3cret" not in service.shown

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from piel_desktop import APP_ID, APP_NAME, __version__, paths
 from piel_desktop.domain.model import RIGHT_TO_LEFT
 from piel_desktop.i18n import resolve_language, set_ui_language, system_language_candidates
+from piel_desktop.services.archive import archive_location
 from piel_desktop.settings import Settings
 from piel_desktop.ui.dialogs import (
     Start, ask_archive_path, ask_first_run, ask_missing_archive, show_error,
@@ -85,7 +86,8 @@ def start_window(window: MainWindow, path: Path, *, remembered: bool = False) ->
     ``path`` or another archive; the archive opened is remembered for the next start.
     Returns False if the user chose to quit.
     """
-    if path.exists() or paths.is_connection_address(path):  # opening a URL says why not
+    if not isinstance(path, Path) or path.exists() or paths.is_connection_address(path):
+        # an HQ archive's address opens (or says why not), as does a URL
         window.open_archive(path)
         return True
     choice = ask_missing_archive(window, path) if remembered else ask_first_run(window, path)
@@ -107,9 +109,19 @@ def start_window(window: MainWindow, path: Path, *, remembered: bool = False) ->
     return choice is not Start.QUIT
 
 
-def run(*, archive: Path | None, settings: Settings, ui_lang: str | None = None,
+def _remembered(last: str):
+    """The archive opened last, from the settings: a file's Path or an HQ archive's
+    address (stored without a password)."""
+    try:
+        return archive_location(last)
+    except Exception:  # an address no longer readable: say so when opening it
+        return Path(last)
+
+
+def run(*, archive=None, settings: Settings, ui_lang: str | None = None,
         package: Path | None = None) -> int:
-    """Show the main window on ``archive`` (else the last one, else the default); with
+    """Show the main window on ``archive`` (a Path or an HQ archive's address; else the
+    last one, else the default); with
     ``package``, then check and preview that package for import (as a drop would)."""
     app = prepare_application(ui_lang, settings)
     window = MainWindow(settings)
@@ -118,7 +130,7 @@ def run(*, archive: Path | None, settings: Settings, ui_lang: str | None = None,
     if archive is not None:
         started = start_window(window, archive)
     elif last:
-        started = start_window(window, Path(last), remembered=True)
+        started = start_window(window, _remembered(last), remembered=True)
     else:
         started = start_window(window, paths.default_archive_path())
     if not started:

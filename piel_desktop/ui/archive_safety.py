@@ -3,8 +3,9 @@ lies in a shared or cloud-synced folder, whether SQLite finds it sound, and the 
 to restore a backup copy when it is damaged.
 
 Functions of the main window (passed as ``window``: ``archive``, ``settings``,
-``runner``, ``open_archive(path)``, ``close_archive()``), kept apart so the window
-stays small.
+``runner``, ``open_archive(path)``, ``close_archive()``, ``adopt(archive, lock,
+listing)``), kept apart so the window stays small. An HQ archive on a server gets
+none of these: its locks, backups and checks are its server's.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from piel_desktop import APP_NAME
-from piel_desktop.domain.errors import ArchiveInUse, PielError
+from piel_desktop.domain.errors import ArchiveDamaged, ArchiveInUse, ArchiveIsUrl, PielError
 from piel_desktop.i18n import _, format_datetime, ui_language
 from piel_desktop.messages import describe
-from piel_desktop.services import backups
+from piel_desktop.paths import is_connection_address, without_password
+from piel_desktop.services import backups, records
 from piel_desktop.services.archive import ArchiveLock, health_problems, lock_archive, sharing_risk
 from piel_desktop.ui.dialogs import show_error
 
@@ -26,6 +28,53 @@ log = logging.getLogger(__name__)
 
 #: The answer to "open it anyway?" when another program has the archive: refused.
 REFUSED = object()
+
+
+def use_archive(window, location, opener) -> bool:
+    """Switch ``window`` to the archive at ``location`` (a file's Path, or an HQ
+    archive's address) that ``opener()`` opens or creates, once it is locked for this
+    window (a file) and its meetings have been read; ``opener()`` returning None (a
+    login cancelled) changes nothing.
+
+    On failure say why (offering a backup copy if the file is damaged) and keep the
+    archive that was open; only an archive that opened is remembered.
+    """
+    on_file = isinstance(location, Path)
+    if on_file and is_connection_address(location):  # no lock file, no folders named after a URL
+        show_error(window, ArchiveIsUrl(location=without_password(str(location))))
+        return False
+    lock = take_lock(window, location) if on_file else None
+    if lock is REFUSED:
+        return False
+
+    def release() -> None:
+        if lock is not None and (window.archive is None or window.archive.path != location):
+            lock.release()
+    archive = None
+    try:
+        archive = opener()
+        if archive is None:
+            release()
+            return False
+        listing = records.meeting_list(archive)
+    except Exception as error:
+        if archive is not None:
+            archive.close()
+        release()
+        if isinstance(error, ArchiveDamaged) and on_file:
+            return offer_restore(window, location, error.params.get("detail", ""))
+        show_error(window, error)
+        return False
+    window.adopt(archive, lock, listing)
+    if archive.path is None:
+        return True
+    try:
+        backups.scheduled_backup(archive)
+    except Exception:  # a copy that cannot be made must not keep the archive closed
+        log.exception("scheduled backup of %s failed", archive.path)
+    warn_if_shared(window, archive.path)
+    check_health_later(window)
+    return True
 
 
 def take_lock(window, path: Path) -> ArchiveLock | None | object:

@@ -17,19 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from piel_desktop import APP_NAME
-from piel_desktop.domain.errors import ArchiveDamaged, ArchiveIsUrl
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
 from piel_desktop.i18n import (
     _, format_date, format_list, format_meeting_times, language_name, ngettext, own_zone, ui_language,
 )
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
-from piel_desktop.services import backups, records
+from piel_desktop.services import records
 from piel_desktop.services.history import History
 from piel_desktop.services.sync.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
-from piel_desktop.paths import is_connection_address, without_password
 from piel_desktop.settings import Settings
 from piel_desktop.ui.about import show_about
+from piel_desktop.ui.login import choose_server_archive, open_with_login
 from piel_desktop.ui.dialogs import ask_archive_path, show_error
 from piel_desktop.ui import (
     archive_safety, brief_actions, edit_actions, elide, follow_up, record_actions, registries,
@@ -139,13 +138,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.new_action = self._action(_("&New archive…"), self.new_archive, QKeySequence.New)
         self.open_action = self._action(_("&Open archive…"), self.choose_archive, QKeySequence.Open)
+        self.open_server_action = self._action(_("Open &HQ archive…"), lambda: choose_server_archive(self),
+                                               "Ctrl+Shift+O")
         self.brief_action = self._action(_("&Print brief…"), self.print_brief, QKeySequence.Print)
         self.quit_action = self._action(_("&Quit"), self.close, QKeySequence.Quit)
         self.quit_action.setMenuRole(QAction.QuitRole)
         self.about_action = self._action(_("&About PIeL Desktop"), self.about)
         self.about_action.setMenuRole(QAction.AboutRole)
         self.file_menu = self.menuBar().addMenu(_("&File"))
-        self.file_menu.addActions([self.new_action, self.open_action])
+        self.file_menu.addActions([self.new_action, self.open_action, self.open_server_action])
         self.file_menu.addSeparator()
         self.file_menu.addActions(self.sync.actions())
         self.file_menu.addSeparator()
@@ -232,54 +233,29 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.sync.import_file(path)
 
-    def _use_archive(self, path: Path, opener) -> bool:
-        """Switch to the archive at ``path`` that ``opener()`` opens or creates, once it
-        is locked for this window and its meetings have been read.
-
-        On failure say why (offering a backup copy if the file is damaged) and keep the
-        archive that was open; only an archive that opened is remembered.
-        """
-        if is_connection_address(path):  # no lock file, no folders named after a URL
-            show_error(self, ArchiveIsUrl(location=without_password(str(path))))
-            return False
-        lock = archive_safety.take_lock(self, path)
-        if lock is archive_safety.REFUSED:
-            return False
-        archive = None
-        try:
-            archive = opener()
-            listing = records.meeting_list(archive)
-        except Exception as error:
-            if archive is not None:
-                archive.close()
-            if lock is not None and (self.archive is None or self.archive.path != path):
-                lock.release()
-            if isinstance(error, ArchiveDamaged):
-                return archive_safety.offer_restore(self, path, error.params.get("detail", ""))
-            show_error(self, error)
-            return False
+    def adopt(self, archive: Archive, lock, listing: records.MeetingList) -> None:
+        """Make ``archive`` (opened by archive_safety.use_archive, with this window's
+        ``lock`` on its file or None) the window's, showing its meetings ``listing``."""
         self._close_archive()
         self.archive, self.lock, self.history = archive, lock, History(archive)
-        self.settings.set("last_archive", str(archive.path.resolve()))  # valid from any folder
+        # Valid from any folder; a server's address without its password.
+        self.settings.set("last_archive", str(archive.path.resolve()) if archive.path else archive.shown)
         self.settings.save()
         self._show_meetings(listing)
-        try:
-            backups.scheduled_backup(archive)
-        except Exception:  # a copy that cannot be made must not keep the archive closed
-            log.exception("scheduled backup of %s failed", archive.path)
-        archive_safety.warn_if_shared(self, archive.path)
-        archive_safety.check_health_later(self)
-        return True
 
-    def open_archive(self, path: Path) -> bool:
-        """Open the archive at ``path``; on failure say why and keep the current one."""
-        return self._use_archive(path, lambda: open_archive(path))
+    def open_archive(self, location) -> bool:
+        """Open the archive at ``location`` (a Path, or an HQ archive's address, asking
+        for the login if the server wants one); on failure say why and keep the
+        current one."""
+        if not isinstance(location, Path):
+            return archive_safety.use_archive(self, location, lambda: open_with_login(self, location))
+        return archive_safety.use_archive(self, location, lambda: open_archive(location))
 
-    def create_archive(self, path: Path, *, demo: bool) -> bool:
-        return self._use_archive(path, lambda: create_archive(path, demo=demo))
+    def create_archive(self, location, *, demo: bool) -> bool:
+        return archive_safety.use_archive(self, location, lambda: create_archive(location, demo=demo))
 
     def _folder(self) -> Path:
-        return self.archive.path.parent if self.archive else Path.home()
+        return self.archive.path.parent if self.archive and self.archive.path else Path.home()
 
     def new_archive(self) -> None:
         path = ask_archive_path(self, save=True, folder=self._folder())
@@ -297,11 +273,12 @@ class MainWindow(QMainWindow):
         has_archive = self.archive is not None
         self.brief_action.setEnabled(has_archive and bool(self.meetings))
         if has_archive:
-            self.setWindowTitle(f"{self.archive.path.name} — {APP_NAME}")
+            name = self.archive.path.name if self.archive.path else self.archive.shown
+            self.setWindowTitle(f"{name} — {APP_NAME}")
             counts = [ngettext("{n} meeting", "{n} meetings", len(self.meetings)).format(n=len(self.meetings))]
             # A path reads left to right in every interface: isolated (LRI ... PDI) so that
             # an Arabic status bar does not move its slashes to the other end.
-            self.archive_label.setText(" · ".join([*counts, f"\u2066{self.archive.path}\u2069"]))
+            self.archive_label.setText(" · ".join([*counts, f"\u2066{self.archive.shown}\u2069"]))
         else:
             self.setWindowTitle(APP_NAME)
             self.archive_label.setText(_("No archive open"))

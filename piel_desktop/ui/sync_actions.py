@@ -93,13 +93,15 @@ class SyncActions(QObject):
         """Enable what applies to the open archive; show the count of open conflicts."""
         has_archive = self.archive is not None
         for action in (self.import_action, self.export_action, self.conflicts_action,
-                       self.backups_action, self.settings_action, self.window.list_menu.menuAction()):
+                       self.settings_action, self.window.list_menu.menuAction()):
             action.setEnabled(has_archive)
+        # An HQ archive's copies are its server's (services/backups.py): none here.
+        self.backups_action.setEnabled(has_archive and self.archive.path is not None)
         undoable, count = False, 0
         if has_archive:
             try:
                 last = sync.last_import(self.archive)
-                undoable = bool(last and last["undoable"])
+                undoable = bool(last and last["undoable"]) and self.archive.path is not None
                 count = len(conflicts.list_conflicts(self.archive))
             except Exception as error:  # a read failing here must not stop the window
                 show_error(self.window, error)
@@ -160,7 +162,8 @@ class SyncActions(QObject):
 
     def _folder(self) -> Path:
         """Where packages were last saved or read, else the archive's folder."""
-        folder = Path(self.window.settings.get("package_folder") or self.archive.path.parent)
+        folder = Path(self.window.settings.get("package_folder")
+                      or (self.archive.path.parent if self.archive.path else Path.home()))
         return folder if folder.is_dir() else Path.home()
 
     def _remember_folder(self, path: Path) -> None:

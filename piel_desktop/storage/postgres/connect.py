@@ -61,6 +61,16 @@ class ServerAddress:
     def with_password(self, password: str) -> ServerAddress:
         return ServerAddress(self.url.set(password=password), self.shown)
 
+    def with_login(self, user: str, password: str) -> ServerAddress:
+        """The same database reached as ``user`` with ``password`` (held in memory only,
+        in this address's URL; ``shown`` names the user, never the password)."""
+        url = self.url.set(username=user or None, password=password or None)
+        # (URL.set(password=None) would keep the password: it is removed from the text.)
+        shown = without_password(url.set(drivername="postgresql").render_as_string(hide_password=False))
+        if "service" in url.query:  # as it was written, with the login named
+            shown = f"{self.shown} ({user})" if user else self.shown
+        return ServerAddress(url, shown)
+
 
 def is_server_address(location: str) -> bool:
     """Whether ``location`` names a PostgreSQL database rather than a file."""
