@@ -164,3 +164,17 @@ def test_what_a_server_cannot_do_yet_says_so_and_changes_nothing(demo_server_url
             with pytest.raises(NotYetOnServer):
                 action()
         assert fingerprint(hq) == before
+
+
+def test_hq_edits_exports_and_a_laptop_that_imports_ends_with_the_same_fingerprint(demo_server_url, demo_path,
+                                                                                   tmp_path):
+    """Half of the laptop ↔ HQ round trip (import into HQ is the other, not built yet):
+    the package an HQ archive writes carries its records as a file's would."""
+    with open_archive(demo_server_url) as hq, open_archive(demo_path) as laptop:
+        outcome = _first_outcome(hq)
+        records.edit_outcome(hq, outcome.id, addressee="secretariat", due_date="2027-03-31")
+        package = export_package(hq, tmp_path / "hq.pielpkg", full=True).path
+        result = import_package(laptop, package)
+        assert result.preview.counts == {"changed": 1}
+        assert records.outcome_fields(laptop, outcome.id)["addressee"] == "secretariat"
+        assert fingerprint(laptop) == fingerprint(hq)
