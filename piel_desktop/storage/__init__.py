@@ -1,4 +1,5 @@
-"""SQLite archive: SQLAlchemy models, opening and migrating files, unit of work, reads.
+"""The archive, in a file (storage/sqlite/) or on a PostgreSQL server (storage/postgres/):
+SQLAlchemy models, opening and migrating, the unit of work, reads.
 
 Public entry points: :func:`open_archive`, :func:`create_archive`, :class:`Archive`.
 """

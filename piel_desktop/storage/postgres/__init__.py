@@ -4,9 +4,11 @@
   database holds, every failure as one domain error;
 - ``archive``: the schema built in an empty database from the shared Alembic history;
 - ``triggers``: change tracking in PL/pgSQL, the twin of storage/sqlite/triggers.py;
-- ``roles``: reader, clerk and administrator, enforced by GRANTs and row-level security.
+- ``roles``: reader, clerk and administrator, enforced by GRANTs and row-level
+  security, and the accounts (``add_login``);
+- ``raw``: the transaction's psycopg connection, read and written as storage code
+  uses SQLite's (``?`` marks, values as packages carry them);
+- ``merging``: the bulk merge transaction, not built yet (NotYetOnServer).
 
-Opening an HQ archive for work (the unit of work, search, bulk merge on this server)
-comes next (issue 15); until then storage.archive refuses a server address with
-ArchiveIsUrl, before anything is written.
+storage.archive opens an HQ archive through ``archive.ServerBackend``.
 """

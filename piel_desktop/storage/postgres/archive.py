@@ -55,7 +55,8 @@ class ServerBackend:
                                        + " CASCADE")
             for (name,) in connection.exec_driver_sql(
                     "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                    "WHERE n.nspname = current_schema() AND (p.proname LIKE 'piel\\_%%' OR p.proname = 'json_extract')").all():
+                    "WHERE n.nspname = current_schema() "
+                    "AND (p.proname LIKE 'piel\\_%%' OR p.proname = 'json_extract')").all():
                 connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name} CASCADE")
         engine.dispose()
 
