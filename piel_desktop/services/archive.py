@@ -17,7 +17,8 @@ from piel_desktop.storage.sqlite.locking import ArchiveLock, acquire as lock_arc
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ROLE_NAMES", "add_account", "archive_location", "Archive", "ArchiveLock", "CheckReport", "check_archive", "create_archive", "fingerprint",
+__all__ = ["ROLE_NAMES", "Archive", "ArchiveLock", "CheckReport", "add_account", "archive_location",
+           "check_archive", "create_archive", "fingerprint",
            "health_problems", "lock_archive", "open_archive", "sharing_risk"]
 
 
