@@ -119,7 +119,7 @@ _COLUMNS = ("o.id, m.number, m.start_date, o.kind, o.status, o.addressee, o.due_
              "m.start_time, m.time_zone")
 
 
-def _execute(con, sql: str, params):
+def _execute(con, sql: str, params=()):
     """Run the tracker's SQL. SQLite reads ``CROSS JOIN … ON`` as an inner join whose
     order is fixed (the plans above rely on it); PostgreSQL's planner orders joins
     itself and only knows a plain JOIN with ON."""

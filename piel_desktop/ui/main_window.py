@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(_("&New archive…"), self.new_archive, QKeySequence.New)
         self.open_action = self._action(_("&Open archive…"), self.choose_archive, QKeySequence.Open)
         self.open_server_action = self._action(_("Open &HQ archive…"), lambda: choose_server_archive(self),
-                                               "Ctrl+Shift+O")
+                                               "Ctrl+Shift+H")
         self.brief_action = self._action(_("&Print brief…"), self.print_brief, QKeySequence.Print)
         self.quit_action = self._action(_("&Quit"), self.close, QKeySequence.Quit)
         self.quit_action.setMenuRole(QAction.QuitRole)
