@@ -9,6 +9,7 @@ import json
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from piel_desktop.paths import without_password
 from piel_desktop.services import records
 from piel_desktop.services.archive import archive_location, fingerprint
 from piel_desktop.settings import Settings
@@ -29,11 +30,6 @@ def _window(qtbot) -> MainWindow:
     return window
 
 
-def _without_password(url: str) -> str:
-    user, rest = url.split("://", 1)[1].split("@", 1)
-    return f"postgresql://{user.split(':')[0]}@{rest}"
-
-
 def test_the_window_logs_in_and_never_stores_the_password(qtbot, staff, monkeypatch, tmp_path):
     asked = []
 
@@ -42,18 +38,18 @@ def test_the_window_logs_in_and_never_stores_the_password(qtbot, staff, monkeypa
         return ("carlos", "wrong") if len(asked) == 1 else ("carlos", "pw-carlos")
     monkeypatch.setattr(login, "_ask", ask)
     window = _window(qtbot)
-    address = archive_location(_without_password(staff["carlos"]))
+    address = archive_location(without_password(staff["carlos"]))
     assert window.open_archive(address)
     assert [a[1] for a in asked] == ["carlos", "carlos"]
     assert asked[0][2] == "" and "refused the login of “carlos”" in asked[1][2]  # said why it asks again
     assert window.meeting_model.rowCount() == 6
-    assert window.windowTitle().startswith(_without_password(staff["carlos"]))
+    assert window.windowTitle().startswith(without_password(staff["carlos"]))
     assert window.archive.shown in window.archive_label.text()
     assert not window.sync.backups_action.isEnabled()  # a server's copies are its own
     window.settings.save()
     stored = window.settings.path.read_text(encoding="utf-8")
     assert "pw-carlos" not in stored and "wrong" not in stored and json.loads(stored)
-    assert window.settings.get("last_archive") == _without_password(staff["carlos"])
+    assert window.settings.get("last_archive") == without_password(staff["carlos"])
     window.close_archive()
 
 
@@ -61,7 +57,7 @@ def test_cancelling_the_login_keeps_the_open_archive(qtbot, staff, monkeypatch, 
     monkeypatch.setattr(login, "_ask", lambda *a: None)
     window = _window(qtbot)
     assert window.open_archive(demo_path)
-    assert not window.open_archive(archive_location(_without_password(staff["rania"])))
+    assert not window.open_archive(archive_location(without_password(staff["rania"])))
     assert window.archive.path == demo_path and warnings == []
     window.close_archive()
 
