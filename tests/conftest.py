@@ -168,12 +168,34 @@ def templates(tmp_path_factory) -> dict[str, Path]:
     return made
 
 
-@pytest.fixture
-def hq_africa(templates, tmp_path):
-    opened = []
+@pytest.fixture(scope="session")
+def server_templates(pg_server) -> dict[str, str]:
+    """Databases holding the two offices' demo archives, made once per session."""
+    made = {}
     for name in ("HQ", "Africa"):
-        shutil.copy(templates[name], tmp_path / f"{name}.piel")
-        opened.append(open_archive(tmp_path / f"{name}.piel"))
+        made[name] = f"office_{name.lower()}_template"
+        pg_server.sql(f"CREATE DATABASE {made[name]}")
+        create_archive(pg_server.url(made[name]), demo=True, office=name).close()
+    return made
+
+
+@pytest.fixture
+def hq_africa(archive_kind, templates, tmp_path, request):
+    """Two offices' demo archives, open: copies of two files or, in a module marked
+    ``both_backends``, of two databases on the test server."""
+    where = []
+    if archive_kind == "server":
+        pg_server, made = request.getfixturevalue("pg_server"), request.getfixturevalue("server_templates")
+        for name in ("HQ", "Africa"):
+            database = f"{name.lower()}_{os.urandom(5).hex()}"
+            pg_server.sql(f'CREATE DATABASE "{database}" TEMPLATE {made[name]}')
+            request.addfinalizer(lambda d=database: pg_server.sql(f'DROP DATABASE IF EXISTS "{d}" WITH (FORCE)'))
+            where.append(pg_server.url(database))
+    else:
+        for name in ("HQ", "Africa"):
+            shutil.copy(templates[name], tmp_path / f"{name}.piel")
+            where.append(tmp_path / f"{name}.piel")
+    opened = [open_archive(w) for w in where]
     yield opened
     for archive in opened:
         archive.close()

@@ -1,54 +1,50 @@
-"""Read helpers for sync tests: raw SQL on the archive file, no service shortcuts."""
+"""Read helpers for sync tests: raw SQL on the archive (a file or a server), no service
+shortcuts."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from piel_desktop.services import sync
 
 
-def _con(archive) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{archive.path}?mode=ro", uri=True)
+@contextmanager
+def _reading(archive) -> Iterator:
+    """The archive's own raw connection (a file's or a server's), to read with SQL."""
+    with archive.unit_of_work() as uow:
+        yield uow.raw
 
 
 def live_outcomes(archive) -> list[str]:
     """Ids of the live outcomes, in a stable order."""
-    con = _con(archive)
-    try:
+    with _reading(archive) as con:
         return [r[0] for r in con.execute("SELECT id FROM outcome ORDER BY id")]
-    finally:
-        con.close()
 
 
 def all_values(archive, table: str, key: str) -> dict:
     """A record's values, live or from its tombstone ({} if neither)."""
-    con = _con(archive)
-    con.row_factory = sqlite3.Row
-    try:
-        row = con.execute(f'SELECT * FROM "{table}" WHERE id = ?', (key,)).fetchone()
+    with _reading(archive) as con:
+        cursor = con.execute(f'SELECT * FROM "{table}" WHERE id = ?', (key,))
+        row = cursor.fetchone()
         if row:
-            return dict(row)
+            return dict(zip([d[0] for d in cursor.description], row))
         row = con.execute("SELECT data FROM tombstone WHERE tbl = ? AND row_key = ?",
                           (table, json.dumps([key]))).fetchone()
         return json.loads(row[0]) if row else {}
-    finally:
-        con.close()
 
 
 def conflict_values(archive) -> dict[tuple, set]:
     """(table, key, field) -> the losing values kept as conflict records."""
-    con = _con(archive)
-    try:
+    with _reading(archive) as con:
         kept = defaultdict(set)
         for table, key, field, value in con.execute("SELECT tbl, row_key, field, value FROM conflict"):
             kept[(table, json.loads(key)[0], field)].add(json.loads(value))
         return kept
-    finally:
-        con.close()
 
 
 def craft_package(path, records: list[dict] = (), *, changesets: list[dict] = (), replicas: list[dict] = (),

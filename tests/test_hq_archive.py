@@ -18,6 +18,7 @@ from piel_desktop.services.archive import add_account, check_archive, create_arc
 from piel_desktop.services.sync import export_package, import_package
 
 from conftest import run_cli as _cli
+from sync_helpers import exchange
 
 def _tables(pg_server, database: str) -> list[str]:
     listed = pg_server.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database)
@@ -155,26 +156,46 @@ def test_two_staff_saving_different_fields_of_one_outcome_at_once_both_keep_thei
     second.close()
 
 
-def test_what_a_server_cannot_do_yet_says_so_and_changes_nothing(demo_server_url, demo_path, tmp_path):
-    with open_archive(demo_path) as laptop:
-        package = export_package(laptop, tmp_path / "laptop.pielpkg", full=True).path
+def test_what_a_server_cannot_do_yet_says_so_and_changes_nothing(demo_server_url):
     with open_archive(demo_server_url) as hq:
         before = fingerprint(hq)
-        for action in (lambda: import_package(hq, package), lambda: search.search(hq, "protección")):
-            with pytest.raises(NotYetOnServer):
-                action()
+        with pytest.raises(NotYetOnServer):
+            search.search(hq, "protección")
         assert fingerprint(hq) == before
 
 
-def test_hq_edits_exports_and_a_laptop_that_imports_ends_with_the_same_fingerprint(demo_server_url, demo_path,
-                                                                                   tmp_path):
-    """Half of the laptop ↔ HQ round trip (import into HQ is the other, not built yet):
-    the package an HQ archive writes carries its records as a file's would."""
-    with open_archive(demo_server_url) as hq, open_archive(demo_path) as laptop:
-        outcome = _first_outcome(hq)
-        records.edit_outcome(hq, outcome.id, addressee="secretariat", due_date="2027-03-31")
-        package = export_package(hq, tmp_path / "hq.pielpkg", full=True).path
-        result = import_package(laptop, package)
-        assert result.preview.counts == {"changed": 1}
+def test_a_laptop_and_hq_exchange_packages_both_ways_and_end_with_one_fingerprint(demo_server_url, tmp_path):
+    """The round trip of the issue: the laptop exports, HQ imports, HQ edits, the
+    laptop imports HQ's package; both print the same fingerprint."""
+    laptop_path = tmp_path / "laptop.piel"
+    create_archive(laptop_path, office="Geneva laptop").close()
+    with open_archive(demo_server_url) as hq, open_archive(laptop_path) as laptop:
+        first = import_package(laptop, export_package(hq, tmp_path / "hq-full.pielpkg", full=True).path)
+        import_package(hq, first.receipt)
+        outcome = _first_outcome(laptop)
+        records.edit_outcome(laptop, outcome.id, status="implemented")
+        to_hq, _ = exchange(laptop, hq, tmp_path)
+        assert to_hq.preview.counts == {"changed": 1} and not to_hq.dry_run
+        assert records.outcome_fields(hq, outcome.id)["status"] == "implemented"
+        again = import_package(hq, to_hq.path)
+        assert again.already_applied
+        records.edit_outcome(hq, outcome.id, addressee="secretariat")
+        back, _ = exchange(hq, laptop, tmp_path)
+        assert back.preview.counts == {"changed": 1}
         assert records.outcome_fields(laptop, outcome.id)["addressee"] == "secretariat"
         assert fingerprint(laptop) == fingerprint(hq)
+
+
+def test_importing_is_the_administrators_the_database_refuses_a_clerk(staff, demo_path, tmp_path):
+    with open_archive(demo_path) as laptop:
+        records.edit_outcome(laptop, _first_outcome(laptop).id, status="implemented")
+        package = export_package(laptop, tmp_path / "laptop.pielpkg", full=True).path
+    with open_archive(staff["carlos"]) as clerk:
+        before = fingerprint(clerk)
+        with pytest.raises(NotPermitted) as refused:
+            import_package(clerk, package)
+        assert refused.value.params["user"] == "carlos"
+        assert fingerprint(clerk) == before
+    with open_archive(staff["ada"]) as admin:
+        assert import_package(admin, package).preview.counts == {"changed": 1}
+        assert fingerprint(admin) != before

@@ -159,7 +159,6 @@ def test_the_editor_shows_a_bad_zone_under_its_field(demo, qtbot):
     assert registries.values(demo, "meeting", editor.result_value)["time_zone"] == "Europe/Zurich"
 
 
-@pytest.mark.file_only(reason="adding a table needs a merge transaction, not yet on a server")
 def test_a_meeting_list_carries_the_time_and_zone_out_and_back(demo, tmp_path):
     from piel_desktop.services.table_import import apply_import, plan_import
     from piel_desktop.services.tables import Table, table, write_table

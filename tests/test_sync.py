@@ -25,6 +25,8 @@ from sync_helpers import (
     all_values, craft_package, delete_while_edited, exchange, introduce, live_outcomes, rewrite_zip,
 )
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_a_full_package_brings_an_empty_archive_to_the_same_fingerprint(hq_africa, tmp_path):
     hq, _ = hq_africa
@@ -373,6 +375,7 @@ def test_dry_run_lists_changes_by_meeting_and_writes_nothing(hq_africa, tmp_path
     assert not sync.import_package(africa, package).already_applied
 
 
+@pytest.mark.file_only(reason="backups are copies of a file; a server's are its administrators'")
 def test_undo_last_import_restores_the_backup_and_removes_the_receipt(hq_africa, tmp_path):
     hq, africa = hq_africa
     introduce(hq, africa, tmp_path)
@@ -397,6 +400,7 @@ def test_undo_last_import_restores_the_backup_and_removes_the_receipt(hq_africa,
         sync.undo_last_import(path)
 
 
+@pytest.mark.file_only(reason="backups are copies of a file; a server's are its administrators'")
 def test_scheduled_backups_rotate(demo, monkeypatch):
     import datetime as dt
     assert backups.scheduled_backup(demo) is not None
@@ -410,6 +414,7 @@ def test_scheduled_backups_rotate(demo, monkeypatch):
     assert backups.scheduled_backup(demo, now=later) is not None
 
 
+@pytest.mark.file_only(reason="backups are copies of a file; a server's are its administrators'")
 def test_restoring_a_damaged_copy_is_refused(demo, tmp_path):
     bad = tmp_path / "bad.piel"
     bad.write_bytes(b"not a database at all, not even close" * 10)

@@ -5,7 +5,6 @@ restore travelling to the other office."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import uuid
 
 import pytest
@@ -20,15 +19,11 @@ pytestmark = pytest.mark.both_backends
 
 
 def _outcome_with_sub_items(archive) -> uuid.UUID:
-    con = sqlite3.connect(f"file:{archive.path}?mode=ro", uri=True)
-    try:
-        return uuid.UUID(con.execute(
-            "SELECT parent_id FROM outcome WHERE parent_id IS NOT NULL LIMIT 1").fetchone()[0])
-    finally:
-        con.close()
+    with archive.unit_of_work() as uow:
+        return uuid.UUID(uow.raw.execute(
+            "SELECT parent_id FROM outcome WHERE parent_id IS NOT NULL ORDER BY parent_id LIMIT 1").fetchone()[0])
 
 
-@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_a_deleted_outcome_is_listed_with_its_sub_items_and_restored_exactly(demo):
     before = fingerprint(demo)
     records.delete_outcome(demo, _outcome_with_sub_items(demo))
@@ -43,7 +38,6 @@ def test_a_deleted_outcome_is_listed_with_its_sub_items_and_restored_exactly(dem
         trash.restore(demo, item.stamp)
 
 
-@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_newest_first_and_a_sub_item_brings_back_its_outcome(demo):
     parent = _outcome_with_sub_items(demo)
     first_sub_item = next(o for o in records.meeting_outcomes(demo, [m.id for m in records.list_meetings(demo)])
@@ -57,7 +51,6 @@ def test_newest_first_and_a_sub_item_brings_back_its_outcome(demo):
     assert {str(parent.hex), first_sub_item.id.hex} <= set(live_outcomes(demo))
 
 
-@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_a_restore_that_would_clash_is_refused_and_changes_nothing(demo):
     meeting = next(m for m in records.list_meetings(demo) if m.number == 9)
     with demo.unit_of_work() as uow:  # delete meeting 9 as the meetings editor does
@@ -73,7 +66,6 @@ def test_a_restore_that_would_clash_is_refused_and_changes_nothing(demo):
     assert fingerprint(demo) == state and len(trash.list_trash(demo)) == 1
 
 
-@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_registry_records_go_to_the_trash_too(demo):
     effort = registries.create(demo, "effort", {"country": "KE", "year": 2024, "title": "Safer Internet Day"})
     registries.delete(demo, "effort", effort)
@@ -114,7 +106,6 @@ def test_trash_window_restores_and_the_main_window_shows_it_again(qtbot, demo_pa
     assert window.outcome_model.rowCount() == count
 
 
-@pytest.mark.file_only(reason="restoring needs a merge transaction, not yet on a server")
 def test_restoring_an_organisation_gives_it_back_to_the_practices_that_named_it(demo):
     organisation = registries.create(demo, "organisation", {"name_id": "Red Infancia", "acronym_id": "RI"})
     practice = registries.create(demo, "practice", {"title": "Aulas seguras", "organisation_id": organisation})

@@ -38,10 +38,17 @@ class Backup:
 
 
 def backup_folder(archive: Archive | Path) -> Path:
-    """The folder holding the copies of one archive (by its resolved path)."""
-    path = Path(getattr(archive, "path", archive)).resolve()
-    tag = hashlib.sha256(str(path).encode()).hexdigest()[:8]
-    return user_data_dir() / "backups" / f"{path.stem}-{tag}"
+    """The folder holding the copies of one archive (by its resolved path). An HQ
+    archive has no copies here, but receipts that found no other place come here too
+    (by its address, which never shows a password)."""
+    where = getattr(archive, "path", archive)
+    if where is None:
+        name, place = "server", archive.shown
+    else:
+        path = Path(where).resolve()
+        name, place = path.stem, str(path)
+    tag = hashlib.sha256(place.encode()).hexdigest()[:8]
+    return user_data_dir() / "backups" / f"{name}-{tag}"
 
 
 def make_backup(archive: Archive | Path, reason: str, *, rotate: bool = True) -> Path | None:

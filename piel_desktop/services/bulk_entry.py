@@ -20,7 +20,6 @@ import functools
 import hashlib
 import operator
 import os
-import sqlite3
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import insert
@@ -30,6 +29,7 @@ from piel_desktop.domain.model import TranslationStatus
 from piel_desktop.storage import models as m
 from piel_desktop.storage import sync as tracking
 from piel_desktop.storage.merge import LateIndexes
+from piel_desktop.storage.sync import RawSQL
 
 #: Rows collected before they are written.
 BATCH = 5000
@@ -100,7 +100,7 @@ class BulkWriter:
     transaction's time, as ``created_at``/``updated_at``). Call :meth:`finish` at the
     end."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
+    def __init__(self, con: RawSQL) -> None:
         self.con = con
         self.replica = tracking.local_replica(con)
         stamp = tracking.new_changeset(con, self.replica)
@@ -131,7 +131,7 @@ class BulkWriter:
         """Add a meeting of the archive's body (checked by the caller: a free number,
         an end not before the start, ``start_time`` "HH:MM" in IANA ``time_zone``)."""
         if self._body is None:
-            self._body = self.con.execute("SELECT id FROM body ORDER BY rowid LIMIT 1").fetchone()[0]
+            self._body = self.con.execute("SELECT id FROM body ORDER BY created_at, id LIMIT 1").fetchone()[0]
         at = self.at
         venue_id = self.text(venue, venue_lang) if venue else None
         self.rows["meeting"].append((next(self._ids), at, at, self.replica, self.clock, self._body, number,

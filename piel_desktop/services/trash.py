@@ -5,7 +5,6 @@ restoring it. One entry is one delete with everything it took along (storage/tra
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 from piel_desktop.domain.errors import NothingToRestore, RestoreClash, RestoreNeedsParent
@@ -62,7 +61,7 @@ def restore(archive: Archive, stamp: str) -> TrashItem:
             for row in deletion.rows:
                 storage_trash.restore_record(con, row.table, row.key, new)
             Merger(con, tracking.Contexts(con), lambda: new).finish()
-        except sqlite3.IntegrityError:
+        except con.IntegrityError:  # a UNIQUE value taken since
             raise RestoreClash(label=item.label) from None
         except MissingReference:
             raise RestoreNeedsParent(label=item.label) from None

@@ -1,17 +1,23 @@
 """Applying incoming records to the archive: the merge of an import, in bulk.
 
-Runs inside one transaction opened by the caller, on a connection with foreign keys
-off (so that no delete cascades behind the merge's back) and ``applying`` set (so that
-the triggers stand aside). After the last batch, :meth:`Merger.finish` hides records
-whose parent is deleted and brings back hidden ones whose parents returned (both
-derived from the merged state, so every office reaches the same result), then checks
-every reference. The caller commits or rolls back.
+Runs inside one transaction opened by the caller (:meth:`Archive.merging`), where no
+delete cascades behind the merge's back (foreign keys off on a file, the ON DELETE
+triggers held back on a server) and ``applying`` is set (so that the tracking triggers
+stand aside). After the last batch, :meth:`Merger.finish` hides records whose parent
+is deleted and brings back hidden ones whose parents returned (both derived from the
+merged state, so every office reaches the same result), then checks every reference.
+The caller commits or rolls back.
+
+The SQL is one for both kinds of archive (PostgreSQL has SQLite's json functions that
+it uses, storage/postgres/triggers.py), except where noted: the bulk index trick and
+the value check are the file's; finding broken references is per database. Driver
+errors are caught through the connection (``con.IntegrityError``: PEP 249's optional
+extension, which sqlite3 and storage/postgres/raw.py both offer).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from collections import Counter
@@ -22,7 +28,9 @@ from piel_desktop.domain.sync import (
     ALL_FIELDS, BOOKKEEPING_FIELDS, DELETED, Loser, edits_unseen_by_delete, merge_record, stamp_of,
 )
 from piel_desktop.storage import models as m
-from piel_desktop.storage.sync import Contexts, Row, dumps, first_invalid, shape
+from piel_desktop.storage.sync import (
+    Contexts, RawSQL, Row, dumps, first_invalid, invalid_fields, on_server, shape,
+)
 
 #: Namespace of conflict ids: uuid5(CONFLICT_NAMESPACE, "table|key|field|stamp").
 CONFLICT_NAMESPACE = uuid.UUID("7b1f0c52-5c0e-4f0e-9a55-3f0c8f1d2a61")
@@ -54,7 +62,7 @@ class DuplicateRecord(Exception):
 
 
 class MalformedValue(Exception):
-    """A record value SQLite cannot store (a list, say)."""
+    """A record value the archive cannot store (a list, say) or its column does not allow."""
 
     def __init__(self, table: str, detail: str) -> None:
         super().__init__(f"{table}: {detail}")
@@ -82,9 +90,11 @@ class LateIndexes:
     random B-tree insert per record. ``build()`` makes them again from the same
     statements. Inside the caller's transaction, so a rollback brings them back as
     they were. Raises DuplicateRecord when a unique one refuses what was written.
+    A file's only: on a server, whose other users' statements would wait for the
+    rebuild, it does nothing.
     """
 
-    def __init__(self, con: sqlite3.Connection) -> None:
+    def __init__(self, con: RawSQL) -> None:
         self.con = con
         self._seen: set[str] = set()
         self._dropped: list[tuple[str, str]] = []  # (table, CREATE INDEX statement)
@@ -94,7 +104,7 @@ class LateIndexes:
         if table in self._seen:
             return
         self._seen.add(table)
-        if incoming < LATE_INDEX_ROWS or self.con.execute(
+        if incoming < LATE_INDEX_ROWS or on_server(self.con) or self.con.execute(
                 f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT ?)', (KNOWN_KEYS + 1,)).fetchone()[0] > KNOWN_KEYS:
             return
         made = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
@@ -107,7 +117,7 @@ class LateIndexes:
         for table, sql in self._dropped:
             try:
                 self.con.execute(sql)
-            except sqlite3.IntegrityError as e:
+            except self.con.IntegrityError as e:
                 raise _duplicate(table, [], e) from e
         self._dropped.clear()
 
@@ -120,7 +130,7 @@ class Merger:
     Raises MissingReference, DuplicateRecord or MalformedValue; the caller rolls back.
     """
 
-    con: sqlite3.Connection
+    con: RawSQL
     contexts: Contexts
     #: Makes (once) the stamp of the conflict records this merge creates: a changeset
     #: of this office, later than everything the package brought.
@@ -138,15 +148,23 @@ class Merger:
     #: full import, or one into an archive holding only its first few records).
     _before: dict[str, tuple[set | bool | None, bool]] = field(default_factory=dict)
     _late: LateIndexes = field(init=False)
+    #: Whether values are checked record by record as they come (a server) rather
+    #: than in one pass inside the database at the end (a file: first_invalid).
+    _check_each: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self._late = LateIndexes(self.con)
+        self._check_each = on_server(self.con)
 
     def apply(self, rows: Sequence[Row]) -> None:
         """Merge a batch of records of one table."""
         if not rows:
             return
         s = shape(rows[0].table)
+        if self._check_each:
+            for row in rows:
+                if not row.deleted and (bad := invalid_fields(s.name, row.values)):
+                    raise _malformed(s.name, row.key, bad[0])
         self._late.defer(s.name, len(rows))
         for i in range(0, len(rows), _CHUNK):
             self._apply_chunk(s, rows[i:i + _CHUNK])
@@ -235,12 +253,13 @@ class Merger:
                            "VALUES (?, ?, ?, ?, ?)", tomb_inserts)
 
     def _run_many(self, table: str, sql: str, params: list) -> None:
+        con = self.con
         try:
-            self.con.executemany(sql, params)
-        except sqlite3.IntegrityError as e:
+            con.executemany(sql, params)
+        except con.IntegrityError as e:
             raise _duplicate(table, list(params[0][:1]), e) from e
-        except (sqlite3.InterfaceError, sqlite3.ProgrammingError) as e:
-            raise MalformedValue(table, str(e)) from e
+        except (con.InterfaceError, con.ProgrammingError, con.DataError) as e:
+            raise MalformedValue(table, str(e).splitlines()[0]) from e
 
     def _write(self, s, key: list, key_text: str, merged, was_live: bool, was_deleted: bool,
                hidden: bool) -> None:
@@ -253,8 +272,7 @@ class Merger:
                 merged.clock, s.columns, stamp_of(merged.clock, DELETED), self.contexts))
             if was_live:
                 self._delete_live(s, key)
-            self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
-                             "VALUES (?, ?, ?, ?, 1)", (s.name, key_text, _data(s, key, values), clock))
+            self.con.execute(TOMBSTONE_UPSERT, (s.name, key_text, _data(s, key, values), clock, True))
             self._note("changed" if was_deleted else "deleted", s.name, key, conflict)
             return
         if was_live:
@@ -279,8 +297,8 @@ class Merger:
     def _add_conflict(self, table: str, key_text: str, loser: Loser) -> None:
         conflict_id = uuid.uuid5(CONFLICT_NAMESPACE, f"{table}|{key_text}|{loser.field}|{loser.stamp}")
         cursor = self.con.execute(
-            "INSERT OR IGNORE INTO conflict (id, tbl, row_key, field, value, stamp, sync_clock) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO conflict (id, tbl, row_key, field, value, stamp, sync_clock) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (conflict_id.hex, table, key_text, loser.field, dumps(loser.value), str(loser.stamp),
              dumps({ALL_FIELDS: self.conflict_stamp()})))
         self.conflicts += cursor.rowcount
@@ -322,10 +340,9 @@ class Merger:
         """
         self._late.build()  # a unique index refuses a value listed twice
         for table in self._before:  # every value the merge wrote, in one pass per table
-            bad = first_invalid(self.con, table)
+            bad = None if self._check_each else first_invalid(self.con, table)
             if bad:
-                raise MalformedValue(table, f"{table}.{bad[1]} of {'/'.join(map(str, bad[0]))[:70]} "
-                                            "is not a valid value")
+                raise _malformed(table, bad[0], bad[1])
         for table in self._before:  # one record both live and deleted: a package listing it twice
             s = shape(table)
             key = f"json_array({', '.join(f't.{chr(34)}{k}{chr(34)}' for k in s.keys)})"
@@ -339,23 +356,18 @@ class Merger:
         raise RuntimeError("references did not settle")  # a cycle of references
 
     def _hide_orphans(self) -> bool:
-        problems = self.con.execute("PRAGMA foreign_key_check").fetchall()
         moved = False
-        for table, rowid, parent, _fk in problems:
-            if table not in m.SYNCED_TABLES or parent not in m.SYNCED_TABLES:
-                raise MissingReference(table, [rowid], parent)
+        for table, key, parent in broken_references(self.con):
             s = shape(table)
-            cols = ", ".join(f'"{c}"' for c in (*s.keys, *s.columns))
-            record = self.con.execute(f'SELECT {cols}, sync_clock FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+            cols = ", ".join(f'"{c}"' for c in (*s.columns, "sync_clock"))
+            record = self.con.execute(f'SELECT {cols} FROM "{table}" WHERE {_where(s)}', key).fetchone()
             if record is None:
                 continue  # already hidden in this round
-            key = list(record[:len(s.keys)])
-            values = dict(zip(s.columns, record[len(s.keys):-1]))
+            values = dict(zip(s.columns, record[:-1]))
             if not self._parent_is_tombstone(s, {**dict(zip(s.keys, key)), **values}):
                 raise MissingReference(table, key, parent)
             self._delete_live(s, key)
-            self.con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) "
-                             "VALUES (?, ?, ?, ?, 0)", (table, dumps(key), _data(s, key, values), record[-1]))
+            self.con.execute(TOMBSTONE_UPSERT, (table, dumps(key), _data(s, key, values), record[-1], False))
             self._note("deleted", table, key)
             moved = True
         return moved
@@ -391,8 +403,65 @@ class Merger:
         return revived
 
 
-def _duplicate(table: str, key: list, e: sqlite3.IntegrityError) -> DuplicateRecord:
-    return DuplicateRecord(table, key, "same-meeting-number" if "meeting.number" in str(e) else str(e))
+#: Write a tombstone (tbl, row_key, data, sync_clock, deleted), over the one it replaces.
+TOMBSTONE_UPSERT = ("INSERT INTO tombstone (tbl, row_key, data, sync_clock, deleted) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (tbl, row_key) DO UPDATE SET data = excluded.data, "
+                    "sync_clock = excluded.sync_clock, deleted = excluded.deleted")
+
+
+def broken_references(con: RawSQL) -> list[tuple[str, list, str]]:
+    """(table, key, parent table) of each live record whose reference finds no record
+    in the archive, now, inside the merge's transaction. Raises MissingReference at
+    once for one outside the content tables (a record's office, a document's file),
+    which no merge can hide.
+
+    A file asks ``PRAGMA foreign_key_check``. A server first lets PostgreSQL check
+    what the transaction changed (SET CONSTRAINTS ALL IMMEDIATE, in a savepoint, so
+    that a failure costs nothing); only when that fails does it look for the records
+    by a query per foreign key.
+    """
+    if not on_server(con):
+        found = []
+        for table, rowid, parent, _fk in con.execute("PRAGMA foreign_key_check").fetchall():
+            if table not in m.SYNCED_TABLES or parent not in m.SYNCED_TABLES:
+                raise MissingReference(table, [rowid], parent)
+            keys = ", ".join(f'"{k}"' for k in shape(table).keys)
+            row = con.execute(f'SELECT {keys} FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+            if row is not None:
+                found.append((table, list(row), parent))
+        return found
+    con.execute("SAVEPOINT piel_references")
+    try:
+        con.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        con.execute("SET CONSTRAINTS ALL DEFERRED")
+        con.execute("RELEASE SAVEPOINT piel_references")
+        return []
+    except con.IntegrityError:
+        con.execute("ROLLBACK TO SAVEPOINT piel_references")
+        con.execute("RELEASE SAVEPOINT piel_references")
+    found = []
+    for table in m.Base.metadata.sorted_tables:
+        keys = ", ".join(f'c."{k.name}"' for k in table.primary_key.columns)
+        for reference in table.foreign_key_constraints:
+            (element,) = reference.elements
+            column, parent, parent_column = element.parent.name, element.column.table.name, element.column.name
+            rows = con.execute(
+                f'SELECT {keys} FROM "{table.name}" AS c WHERE c."{column}" IS NOT NULL AND NOT EXISTS '
+                f'(SELECT 1 FROM "{parent}" AS p WHERE p."{parent_column}" = c."{column}")').fetchall()
+            if rows and (table.name not in m.SYNCED_TABLES or parent not in m.SYNCED_TABLES):
+                raise MissingReference(table.name, list(rows[0]), parent)
+            found.extend((table.name, list(row), parent) for row in rows)
+    return found
+
+
+def _duplicate(table: str, key: list, e: Exception) -> DuplicateRecord:
+    text = str(e)  # SQLite names the columns; PostgreSQL's detail lists them
+    same_number = "meeting.number" in text or (table == "meeting" and "(body_id, number)" in text)
+    return DuplicateRecord(table, key, "same-meeting-number" if same_number else text.splitlines()[0])
+
+
+def _malformed(table: str, key: Sequence, column: str) -> MalformedValue:
+    return MalformedValue(table, f"{table}.{column} of {'/'.join(map(str, key))[:70]} is not a valid value")
 
 
 def _data(s, key: list, values: dict) -> str:

@@ -232,12 +232,17 @@ def new_changeset(con: RawSQL, replica: str, *, hlc: int | None = None) -> str:
     if hlc is None:
         hlc = next_hlc(known.values())
     stamp = str(Stamp(hlc, replica))
-    larger = "greatest" if on_server(con) else "max"
-    con.execute(f"UPDATE replica SET covered = {larger}(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
+    raise_covered(con, replica, hlc)
     context = {**known, replica: max(hlc, known.get(replica, -1))}
     con.execute("INSERT INTO changeset (stamp, context) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (stamp, dumps(context)))
     return stamp
+
+
+def raise_covered(con: RawSQL, replica: str, hlc: int) -> None:
+    """Let ``replica``'s known clock (``covered``) be at least ``hlc``."""
+    larger = "greatest" if on_server(con) else "max"  # SQLite's max of two values
+    con.execute(f"UPDATE replica SET covered = {larger}(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
 
 
 def set_current_stamp(con: RawSQL, stamp: str | None) -> None:

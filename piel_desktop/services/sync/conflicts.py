@@ -23,7 +23,7 @@ from piel_desktop.domain.sync import DELETED, Stamp, edits_unseen_by_delete, is_
 from piel_desktop.services.sync.preview import RecordLookup
 from piel_desktop.storage import Archive
 from piel_desktop.storage import sync as tracking
-from piel_desktop.storage.merge import Merger, MissingReference
+from piel_desktop.storage.merge import TOMBSTONE_UPSERT, Merger, MissingReference
 from piel_desktop.storage.models import utcnow
 from piel_desktop.storage.trash import restore_record
 
@@ -229,8 +229,7 @@ def _set_deleted(con, table: str, key: list, deleted: bool, stamp: str) -> None:
         return
     con.execute(f'DELETE FROM "{table}" WHERE {where}', key)
     data = {**dict(zip(s.keys, key)), **dict(zip(s.columns, row[:-1]))}
-    con.execute("INSERT OR REPLACE INTO tombstone (tbl, row_key, data, sync_clock, deleted) VALUES (?, ?, ?, ?, 1)",
-                (table, key_text, tracking.dumps(data), tracking.dumps(clock)))
+    con.execute(TOMBSTONE_UPSERT, (table, key_text, tracking.dumps(data), tracking.dumps(clock), True))
 
 
 def _stamp_tombstone(con, table: str, key_text: str, stamp: str) -> None:
@@ -238,5 +237,5 @@ def _stamp_tombstone(con, table: str, key_text: str, stamp: str) -> None:
     clock = json.loads(con.execute("SELECT sync_clock FROM tombstone WHERE tbl = ? AND row_key = ?",
                                    (table, key_text)).fetchone()[0])
     clock[DELETED] = stamp
-    con.execute("UPDATE tombstone SET sync_clock = ?, deleted = 1 WHERE tbl = ? AND row_key = ?",
+    con.execute("UPDATE tombstone SET sync_clock = ?, deleted = TRUE WHERE tbl = ? AND row_key = ?",
                 (tracking.dumps(clock), table, key_text))

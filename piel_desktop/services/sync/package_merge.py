@@ -54,7 +54,7 @@ def check_key(con, package: Package) -> None:
     producer = package.producer
     row = refuse_another_key(con, package)
     if row is None:
-        con.execute("INSERT INTO replica (id, name, is_local, created_at, public_key) VALUES (?, ?, 0, ?, ?)",
+        con.execute("INSERT INTO replica (id, name, is_local, created_at, public_key) VALUES (?, ?, FALSE, ?, ?)",
                     (producer["replica"], producer["name"], utcnow().isoformat(), producer["public_key"]))
     else:
         con.execute("UPDATE replica SET public_key = ?, name = ? WHERE id = ?",
@@ -100,7 +100,8 @@ def add_blobs(con, package: Package) -> None:
         data = b"".join(parts)
         if len(parts) != expected or hashlib.sha256(data).hexdigest() != sha:
             raise bad(number, "a file that does not match its SHA-256")
-        con.execute("INSERT OR IGNORE INTO blob (sha256, size, data) VALUES (?, ?, ?)", (sha, len(data), data))
+        con.execute("INSERT INTO blob (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (sha, len(data), data))
 
     number = 0
     for number, item in package.lines("blobs.ndjson"):
@@ -129,8 +130,8 @@ def merge(con, package: Package, progress: Progress) -> Merger:
             raise PackageRecordInvalid(path=where, line=f"replicas.ndjson:{number}", problem="bad office")
         # Only an office's own packages teach its key (see _check_key): a key relayed by
         # another office could be anybody's.
-        con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at) VALUES (?, ?, 0, ?)",
-                    (item["id"], item["name"], utcnow().isoformat()))
+        con.execute("INSERT INTO replica (id, name, is_local, created_at) VALUES (?, ?, FALSE, ?) "
+                    "ON CONFLICT DO NOTHING", (item["id"], item["name"], utcnow().isoformat()))
     contexts = tracking.Contexts(con)
     local = tracking.local_replica(con)
     for number, item in package.lines("changesets.ndjson"):
@@ -153,9 +154,9 @@ def merge(con, package: Package, progress: Progress) -> Merger:
     _check_clocks(package, [Stamp.parse(st).hlc for st in contexts.added] + list(covers.values()))
     # Knowledge first, so that a conflict record made below is stamped after all of it.
     for replica, hlc in covers.items():
-        con.execute("INSERT OR IGNORE INTO replica (id, name, is_local, created_at) VALUES (?, '', 0, ?)",
-                    (replica, utcnow().isoformat()))
-        con.execute("UPDATE replica SET covered = max(coalesce(covered, -1), ?) WHERE id = ?", (hlc, replica))
+        con.execute("INSERT INTO replica (id, name, is_local, created_at) VALUES (?, '', FALSE, ?) "
+                    "ON CONFLICT DO NOTHING", (replica, utcnow().isoformat()))
+        tracking.raise_covered(con, replica, hlc)
     conflict_stamp = _Lazy(lambda: tracking.new_changeset(con, local))
     merger = Merger(con, contexts, conflict_stamp)
     _merge_records(package, merger, _RowReader(where, contexts), progress)

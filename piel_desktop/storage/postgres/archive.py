@@ -8,6 +8,7 @@ know of a server, as storage.sqlite.file.FileBackend is for a file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from piel_desktop.storage.postgres.connect import (
 )
 from piel_desktop.storage.postgres.merging import merging
 from piel_desktop.storage.postgres.raw import RawConnection
+from piel_desktop.storage.postgres.triggers import FUNCTIONS, cascade_statements
 from piel_desktop.storage.schema import APPLICATION_ID, alembic_config, schema_head, schema_version_of
 
 
@@ -56,7 +58,8 @@ class ServerBackend:
             for (name,) in connection.exec_driver_sql(
                     "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                     "WHERE n.nspname = current_schema() "
-                    "AND (p.proname LIKE 'piel\\_%%' OR p.proname = 'json_extract')").all():
+                    "AND (p.proname LIKE 'piel\\_%%' OR p.proname = ANY(%(ours)s))",
+                    {"ours": list(FUNCTIONS)}).all():
                 connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name} CASCADE")
         engine.dispose()
 
@@ -150,12 +153,27 @@ def defer_foreign_keys(connection) -> None:
     """Make every foreign key of the archive checked at COMMIT rather than per
     statement, as the file's ``PRAGMA defer_foreign_keys`` does: a transaction may add
     records in any order (the ORM does not know text anchors come first) and still
-    cannot commit a broken reference. ON DELETE CASCADE still acts at once. Idempotent:
-    migrations/env.py runs it after every upgrade, so a later migration's new keys are
-    deferred too."""
+    cannot commit a broken reference.
+
+    The keys' ON DELETE actions (CASCADE, SET NULL in the models) move into triggers
+    (triggers.cascade_statements), which a merge can hold back as the file's merge
+    does by turning foreign keys off. Idempotent: migrations/env.py runs it after
+    every upgrade, so a later migration's new keys get the same treatment."""
     run = connection.exec_driver_sql
-    for table, name in run(
-            "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
-            "JOIN pg_namespace n ON n.oid = c.connamespace "
-            "WHERE c.contype = 'f' AND n.nspname = current_schema() AND NOT c.condeferred").all():
-        run(f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY DEFERRED')
+    for table, name, definition in run(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' "
+            "AND n.nspname = current_schema() AND (NOT c.condeferred OR c.confdeltype <> 'a')").all():
+        checked_only = re.sub(r" ON DELETE (CASCADE|SET NULL)| DEFERRABLE.*$", "", definition)
+        run(f'ALTER TABLE {table} DROP CONSTRAINT "{name}", '
+            f'ADD CONSTRAINT "{name}" {checked_only} DEFERRABLE INITIALLY DEFERRED')
+    actions: dict[str, list[tuple[str, str, str, str]]] = {}
+    for table in Base.metadata.sorted_tables:
+        for key in table.foreign_key_constraints:
+            if key.ondelete in ("CASCADE", "SET NULL"):
+                (element,) = key.elements  # one column: our references are ids
+                actions.setdefault(element.column.table.name, []).append(
+                    (table.name, element.parent.name, element.column.name, key.ondelete))
+    for parent, listed in actions.items():
+        for statement in cascade_statements(parent, listed):
+            run(statement)

@@ -13,7 +13,13 @@ Two differences are smoothed over here, so that the storage code stays one:
   statement once and remembers it.
 - values come back as SQLite holds them, the form packages carry: a ``date`` column as
   its ISO text, a ``boolean`` as 0 or 1 (psycopg's loaders are replaced for these
-  cursors only; the ORM's connection keeps its own).
+  cursors only; the ORM's connection keeps its own). Going in, an integer is sent
+  untyped, as psycopg sends a string, so that PostgreSQL reads it as the column
+  wants: 0 or 1 into a ``boolean`` column, as SQLite takes them.
+
+Like ``sqlite3.Connection`` (PEP 249's optional extension), the connection names its
+driver's exceptions (``con.IntegrityError``, ``con.DataError``…), so that storage code
+catches the right ones without knowing the database.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import psycopg
-from psycopg.adapt import Loader
+from psycopg.adapt import Dumper, Loader
 
 
 class _DateAsText(Loader):
@@ -33,6 +39,13 @@ class _DateAsText(Loader):
 class _BoolAsInt(Loader):
     def load(self, data) -> int:
         return 1 if bytes(data) == b"t" else 0
+
+
+class _IntUntyped(Dumper):
+    oid = 0  # unknown: the server gives it the type its place needs
+
+    def dump(self, obj: int) -> bytes:
+        return str(obj).encode()
 
 
 @lru_cache(maxsize=1024)
@@ -73,6 +86,12 @@ class RawConnection:
     """A psycopg connection that reads and writes as storage/sync.py expects."""
 
     dialect = "postgresql"
+    Error = psycopg.Error
+    IntegrityError = psycopg.IntegrityError
+    DataError = psycopg.DataError
+    InterfaceError = psycopg.InterfaceError
+    ProgrammingError = psycopg.ProgrammingError
+    OperationalError = psycopg.OperationalError
 
     def __init__(self, connection: psycopg.Connection) -> None:
         self._con = connection
@@ -81,6 +100,7 @@ class RawConnection:
         cursor = self._con.cursor()
         cursor.adapters.register_loader("date", _DateAsText)
         cursor.adapters.register_loader("bool", _BoolAsInt)
+        cursor.adapters.register_dumper(int, _IntUntyped)
         return cursor
 
     def execute(self, sql: str, params: Sequence | Mapping = ()) -> psycopg.Cursor:
@@ -96,6 +116,12 @@ class RawConnection:
         cursor = self.cursor()
         cursor.executemany(psycopg_sql(sql), [tuple(r) for r in rows])
         return cursor
+
+    def commit(self) -> None:
+        self._con.commit()
+
+    def rollback(self) -> None:
+        self._con.rollback()
 
     @property
     def in_transaction(self) -> bool:

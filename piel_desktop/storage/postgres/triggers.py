@@ -47,6 +47,31 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT doc::json ->> btrim(substr(path, 3), '"')
 $$"""
 
+#: SQLite's ``json_set(doc, '$.key', value, ...)`` for the clocks storage code stamps
+#: (keys are column names, values stamps): one function, so that SQL stays one.
+JSON_SET = r"""CREATE OR REPLACE FUNCTION json_set(doc text, VARIADIC pairs text[])
+RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE i integer := 1;
+BEGIN
+  WHILE i < coalesce(array_length(pairs, 1), 0) LOOP
+    doc := piel_clock_set(doc, btrim(substr(pairs[i], 3), '"'), pairs[i + 1]);
+    i := i + 2;
+  END LOOP;
+  RETURN doc;
+END
+$$"""
+
+#: SQLite's ``json_array(a, b, ...)`` of a record's key columns, as key text.
+JSON_ARRAY = r"""CREATE OR REPLACE FUNCTION json_array(VARIADIC items text[])
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT '[' || string_agg(piel_json(item), ',' ORDER BY n) || ']'
+  FROM unnest(items) WITH ORDINALITY AS u(item, n)
+$$"""
+
+#: Every function of ours outside the per-table ones: made by track_tables, dropped
+#: with the archive (storage/postgres/archive.py).
+FUNCTIONS = ("piel_clock_set", "piel_json", "json_extract", "json_set", "json_array")
+
 _REFUSE = ("IF stamp IS NULL OR stamp = '' THEN "
            "RAISE EXCEPTION 'piel: change outside a unit of work'; END IF;")
 
@@ -106,6 +131,8 @@ def track_tables(connection, tables: Iterable[str]) -> None:
     run(CLOCK_SET)
     run(JSON_VALUE)
     run(JSON_EXTRACT)
+    run(JSON_SET)
+    run(JSON_ARRAY)
     for table in tables:
         columns = [r[0] for r in run(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
@@ -118,3 +145,32 @@ def track_tables(connection, tables: Iterable[str]) -> None:
         for statement in create_statements(table, keys, others):
             run(statement)
 
+
+
+def cascade_statements(parent: str, actions: Sequence[tuple[str, str, str, str]]) -> list[str]:
+    """The trigger that does ``parent``'s ON DELETE actions: ``actions`` lists (child
+    table, child column, parent column, "CASCADE" or "SET NULL").
+
+    PostgreSQL runs a foreign key's ON DELETE action at once even when the key is
+    deferred, and only a superuser may turn it off; a merge (storage/merge.py) must
+    delete a record without its children following it, as the file does with
+    foreign keys off. So on a server the keys themselves take no action (they are
+    only checked, at COMMIT) and this trigger does what they said, except while a
+    merge applies records (``piel.applying``): the children then stay, and the merge
+    hides them itself, keeping their clocks. Every other delete cascades as on the
+    file, and each child's own tracking trigger leaves its tombstone.
+    """
+    function, trigger = f"piel_cascade_{parent}", f"piel_cascade_{parent}"
+    steps = "\n  ".join(
+        (f'DELETE FROM "{child}" WHERE "{column}" = OLD."{parent_column}";' if action == "CASCADE" else
+         f'UPDATE "{child}" SET "{column}" = NULL WHERE "{column}" = OLD."{parent_column}";')
+        for child, column, parent_column, action in actions)
+    body = f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('piel.applying', true), '') = '1' THEN RETURN OLD; END IF;
+  {steps}
+  RETURN OLD;
+END
+$$"""
+    return [body, f'DROP TRIGGER IF EXISTS {trigger} ON "{parent}"',
+            f'CREATE TRIGGER {trigger} AFTER DELETE ON "{parent}" FOR EACH ROW EXECUTE FUNCTION {function}()']
