@@ -66,8 +66,8 @@ class NotPermitted(PielError):
 
 
 class NotYetOnServer(PielError):
-    """Search, merging packages, restoring from the trash, resolving conflicts and bulk
-    entry are not available on an HQ archive in this version. params: location"""
+    """Search (and the tracker's topic filter) is not available on an HQ archive in
+    this version. params: location"""
 
     code = "not-yet-on-server"
 

@@ -110,7 +110,8 @@ class Archive:
     def merging(self) -> Iterator[Merging]:
         """A raw connection in one write transaction for merging a package
         (storage/sqlite/file.py says how); ``commit()`` ends it, anything else rolls
-        it back. Raises NotYetOnServer on an HQ archive (storage/postgres/merging.py)."""
+        it back. On an HQ archive see storage/postgres/merging.py (one merge at a time,
+        edits wait; ServerUnreachable, NotPermitted)."""
         with self.backend.merging(self.engine) as merging:
             yield merging
 

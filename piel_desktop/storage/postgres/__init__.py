@@ -8,7 +8,8 @@
   security, and the accounts (``add_login``);
 - ``raw``: the transaction's psycopg connection, read and written as storage code
   uses SQLite's (``?`` marks, values as packages carry them);
-- ``merging``: the bulk merge transaction, not built yet (NotYetOnServer).
+- ``merging``: the bulk merge transaction (imports, the trash, conflicts, bulk
+  entry), with the replica row locked and the ON DELETE triggers held back.
 
 storage.archive opens an HQ archive through ``archive.ServerBackend``.
 """
