@@ -51,17 +51,14 @@ def merging(engine: Engine, address: ServerAddress) -> Iterator[Merging]:
     try:
         connection = engine.connect()
     except DBAPIError as e:
-        raise (transaction_error(address, e) or e) from e
+        _raise_mapped(address, e)
     raw = RawConnection(connection.connection.driver_connection)
     try:
         raw.execute("SELECT set_config('piel.applying', '1', true)")
         raw.execute("SELECT id FROM replica WHERE is_local FOR UPDATE")
         yield Merging(raw)
     except psycopg.Error as e:
-        mapped = transaction_error(address, e)
-        if mapped is None:
-            raise
-        raise mapped from e
+        _raise_mapped(address, e)
     finally:
         try:
             if raw.in_transaction:
@@ -69,3 +66,12 @@ def merging(engine: Engine, address: ServerAddress) -> Iterator[Merging]:
         except psycopg.Error:
             pass  # the connection is gone: nothing was committed
         connection.close()
+
+
+def _raise_mapped(address: ServerAddress, error: Exception) -> None:
+    """Raise the domain error for ``error`` (connect.transaction_error), or ``error``
+    itself when it is not the server's."""
+    mapped = transaction_error(address, error)
+    if mapped is None:
+        raise error
+    raise mapped from error
