@@ -52,10 +52,11 @@ def _raw(con: sqlite3.Connection, flt) -> float:
     """The count and the first page (meeting order) with the tracker's own SQL
     statements on a plain connection: no unit of work, no row objects, no texts."""
     from piel_desktop.services.tracker import _in_meeting_order, count_sql
-    counting, count_params = count_sql(flt)
+    from piel_desktop.storage.sqlite import fts
+    counting, count_params = count_sql(flt, fts)
     start = time.perf_counter()
     con.execute(counting, count_params).fetchone()
-    _in_meeting_order(con, flt, False, 0, 200, None)
+    _in_meeting_order(con, fts, flt, False, 0, 200, None)
     return time.perf_counter() - start
 
 

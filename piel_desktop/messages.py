@@ -33,8 +33,6 @@ _ERRORS = {
                          "PostgreSQL {supported} or newer."),
     "not-permitted": N_("The account “{user}” may not make this change in {location}: its role "
                         "does not allow it. Nothing was changed."),
-    "not-yet-on-server": N_("This version cannot yet search an HQ archive ({location}); nothing "
-                            "was changed. Search in an archive file that imported its package."),
     "accounts-on-server-only": N_("{path} is an archive file, which has no accounts: only an HQ "
                                   "archive on a PostgreSQL server has logins and roles."),
     "archive-exists": N_("An archive already exists at {path}; it was left as it is."),

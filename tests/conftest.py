@@ -112,10 +112,15 @@ def staff(pg_server, demo_server_url):
 
 
 @pytest.fixture
-def demo(archive_kind, request):
+def demo_location(archive_kind, request) -> str:
+    """Where ``demo`` is: a copy of the demo file, or of the demo server database."""
+    return str(request.getfixturevalue("demo_server_url" if archive_kind == "server" else "demo_path"))
+
+
+@pytest.fixture
+def demo(demo_location):
     """The demo archive, open: a copy of the file, or of the server database."""
-    where = request.getfixturevalue("demo_server_url" if archive_kind == "server" else "demo_path")
-    archive = open_archive(where)
+    archive = open_archive(demo_location)
     yield archive
     archive.close()
 

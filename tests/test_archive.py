@@ -19,7 +19,7 @@ from piel_desktop.services.archive import check_archive, create_archive, open_ar
 from piel_desktop.storage import schema
 from piel_desktop.storage.sqlite import file as sqlite_file
 from piel_desktop.storage.models import Base
-from piel_desktop.storage.sqlite.fts import include_in_autogenerate
+from piel_desktop.storage.search_index import include_in_autogenerate
 
 
 def _digest(path) -> str:

@@ -1,6 +1,6 @@
 """An HQ archive on a real PostgreSQL server (issue 15): created by ``init``, opened,
-edited by several staff at once, guarded by each account's role; what it cannot do
-yet says so in one sentence and changes nothing. The service suite runs on both kinds
+edited and searched by several staff at once, guarded by each account's role. The
+service suite runs on both kinds
 of archive too (the modules marked ``both_backends``, tests/conftest.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from piel_desktop.domain.errors import (
-    AccountsOnServerOnly, ArchiveExists, InvalidValue, NotAnArchive, NotPermitted, NotYetOnServer,
+    AccountsOnServerOnly, ArchiveExists, InvalidValue, NotAnArchive, NotPermitted,
 )
 from piel_desktop.services import records, search
 from piel_desktop.services.archive import add_account, check_archive, create_archive, fingerprint, open_archive
@@ -156,12 +156,29 @@ def test_two_staff_saving_different_fields_of_one_outcome_at_once_both_keep_thei
     second.close()
 
 
-def test_what_a_server_cannot_do_yet_says_so_and_changes_nothing(demo_server_url):
-    with open_archive(demo_server_url) as hq:
-        before = fingerprint(hq)
-        with pytest.raises(NotYetOnServer):
-            search.search(hq, "protección")
-        assert fingerprint(hq) == before
+def test_a_clerks_edit_is_found_at_once_by_a_readers_search_and_topic_filter(staff, pg_server):
+    """The clerk's transaction folds its texts before it commits, so a reader, who may
+    write nothing (not even the index), finds them in search and in the tracker."""
+    from piel_desktop.services import tracker
+    with open_archive(staff["carlos"]) as clerk:
+        outcome = _first_outcome(clerk)
+        records.set_outcome_text(clerk, outcome.id, "es", "Cooperación con los ornitorrincos del Pacífico")
+        added = records.add_outcome(clerk, text="Los ornitorrincos jóvenes", lang="es",
+                                    meeting_ids=[records.list_meetings(clerk)[0].id])
+    with open_archive(staff["rania"]) as reader:
+        before = fingerprint(reader)
+        assert {h.record_id for h in search.search(reader, "ornitorrinco")} == {str(outcome.id), str(added)}
+        assert [h.record_id for h in search.search(reader, '"ornitorrincos del pacifico"')] == [str(outcome.id)]
+        assert search.count(reader, "ornitorr*") == 2
+        topic = tracker.TrackerFilter(topic="ornitorrincos")
+        assert {r.id for r in tracker.fetch(reader, topic, lang="es")} == {outcome.id, added}
+        assert tracker.count(reader, topic) == 2
+        assert fingerprint(reader) == before
+    database = staff["rania"].rsplit("/", 1)[1]
+    with psycopg.connect(host="127.0.0.1", port=pg_server.port, dbname=database, user="rania",
+                         password="pw-rania") as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("DELETE FROM search_index")
 
 
 def test_a_laptop_and_hq_exchange_packages_both_ways_and_end_with_one_fingerprint(demo_server_url, tmp_path):
@@ -199,3 +216,26 @@ def test_importing_is_the_administrators_the_database_refuses_a_clerk(staff, dem
     with open_archive(staff["ada"]) as admin:
         assert import_package(admin, package).preview.counts == {"changed": 1}
         assert fingerprint(admin) != before
+
+
+def test_an_hq_archive_of_schema_10_gets_its_search_index_and_the_roles_their_rights(
+        staff, pg_server, demo_server_url):
+    """Migration 0011 on a server: the index tables and triggers are made, every text
+    already there is indexed, and the existing roles may use them."""
+    database = staff["ada"].rsplit("/", 1)[1]
+    pg_server.sql("DROP TABLE search_index, search_dirty; "
+                  "DO $$ DECLARE f text; BEGIN FOR f IN SELECT oid::regprocedure::text FROM pg_proc "
+                  "WHERE proname LIKE 'piel\\_search\\_%' LOOP EXECUTE 'DROP FUNCTION ' || f || ' CASCADE'; "
+                  "END LOOP; END $$; UPDATE alembic_version SET version_num = '0010'", database)
+    with open_archive(demo_server_url) as owner:  # the database owner's account migrates
+        assert owner.schema_version == 11
+        assert len(search.search(owner, "protección")) == 10
+        with owner.unit_of_work() as uow:
+            indexed, dirty = uow.raw.execute(
+                "SELECT (SELECT count(*) FROM search_index), (SELECT count(*) FROM search_dirty)").fetchone()
+        assert indexed > 50 and dirty == 0
+    with open_archive(staff["carlos"]) as clerk:
+        outcome = _first_outcome(clerk)
+        records.set_outcome_text(clerk, outcome.id, "en", "Echidna awareness week")
+    with open_archive(staff["rania"]) as reader:
+        assert [h.record_id for h in search.search(reader, "echidna")] == [str(outcome.id)]

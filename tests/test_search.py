@@ -1,5 +1,7 @@
 """Full-text search: one test per folding rule in each script, the index following
-edits, deletions and imports, and queries that must not break it. Real archive files."""
+edits, deletions and imports, and queries that must not break it. Every test runs on
+a real archive file and on a real HQ archive (PostgreSQL), where the same queries must
+find the same texts; the migrations of a file's FTS5 index are the file's alone."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from piel_desktop.services import records, search
 from piel_desktop.services.archive import fingerprint, open_archive
 from piel_desktop.storage.search_text import arabic_stem, parse_query
 
+pytestmark = pytest.mark.both_backends
 
 
 def _meeting(archive, number: int = 9):
@@ -201,6 +204,7 @@ def test_search_changes_no_content(demo):
     assert fingerprint(demo) == before
 
 
+@pytest.mark.file_only(reason="the FTS5 index of schema 0003, a file's")
 def test_migration_indexes_existing_texts(demo_path):
     """An archive of schema 2 with texts gets an index of all of them on opening."""
     from schema_helpers import undo_schema_4
@@ -251,12 +255,13 @@ def test_the_reports_own_texts_are_found_and_name_the_report(demo):
     assert not search.search(demo, "ornitorrinco") and not search.search(demo, "quokka")
 
 
+@pytest.mark.file_only(reason="the FTS5 triggers of schema 0010, a file's")
 def test_migration_0010_indexes_the_texts_of_existing_reports(demo_path):
     """An archive of schema 9 (whose report table had lost its index triggers) gets the
     report's texts indexed and kept current."""
     from piel_desktop.services import report_records
     from piel_desktop.services.council_report import list_reports
-    from piel_desktop.storage.sqlite.fts import owner_columns
+    from piel_desktop.storage.search_index import owner_columns
     con = sqlite3.connect(demo_path)
     with con:
         texts = [r[0] for r in con.execute(
@@ -283,3 +288,22 @@ def test_migration_0010_indexes_the_texts_of_existing_reports(demo_path):
         key = list_reports(archive)[0].key
         report_records.edit_report(archive, key, {"summary": "Un resumen sobre el equidna."})
         assert [h.kind for h in search.search(archive, "equidna")] == ["report"]
+
+
+#: Queries over the demo's texts in several scripts: words, forms, phrases, prefixes.
+SAME_QUERIES = ("protección", "niños", "infancia en línea", '"protección de la infancia"', "proteg*",
+                "UIT", "consejo", "jóvenes", "Resolución 179", "grupo trabajo", '"en línea"*',
+                "resuelve", "miembros", "ciberseguridad", "zzzqqq", "la", "de")
+
+
+def test_a_file_and_a_server_holding_the_same_records_find_the_same_hits(demo_path, demo_server_url):
+    """Same hits, same order, same highlights: the two indexes fold and match alike."""
+    with open_archive(demo_path) as laptop, open_archive(demo_server_url) as hq:
+        assert fingerprint(laptop) == fingerprint(hq)
+        found = 0
+        for query in SAME_QUERIES:
+            on_file = search.search(laptop, query, limit=40)
+            assert search.search(hq, query, limit=40) == on_file, query
+            assert search.count(hq, query) == search.count(laptop, query), query
+            found += bool(on_file)
+        assert found >= len(SAME_QUERIES) - 2

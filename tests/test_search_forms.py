@@ -1,6 +1,6 @@
 """Search finds word forms (Snowball stems in es, en, fr, ru, ar), exact forms first;
 quoted words stay exact; Chinese words written apart inside quotes stand together;
-``piel-desktop search``. Real archive files."""
+``piel-desktop search``. Real archive files and real HQ archives (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from piel_desktop import cli
 from piel_desktop.services import records, search
 
+pytestmark = pytest.mark.both_backends
 
 def _add(archive, text: str, lang: str, number: int = 9) -> str:
     meeting = next(m for m in records.list_meetings(archive) if m.number == number)
@@ -76,16 +77,16 @@ def test_chinese_quoted_words_written_apart_stand_together(demo):
     assert set(_ids(demo, "儿童 保护")) >= {together, apart}  # unquoted: both words anywhere
 
 
-def test_cli_search_prints_one_hit_a_line(demo, demo_path, capsys):
+def test_cli_search_prints_one_hit_a_line(demo, demo_location, capsys):
     outcome = _add(demo, "Los países miembros recomiendan\nmás cooperación", "es")
     demo.close()
-    assert cli.main(["--archive", str(demo_path), "search", "país", "--limit", "5"]) == 0
+    assert cli.main(["--archive", demo_location, "search", "país", "--limit", "5"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert f"outcome {outcome}\tMeeting 9\tes\tLos [países] miembros recomiendan más cooperación" in lines
     assert len(lines) <= 5
-    assert cli.main(["--archive", str(demo_path), "search", "zzzqqq"]) == 0
+    assert cli.main(["--archive", demo_location, "search", "zzzqqq"]) == 0
     assert capsys.readouterr().out == "No results.\n"
-    assert cli.main(["--archive", str(demo_path), "search", "país", "--limit", "0"]) == 2
+    assert cli.main(["--archive", demo_location, "search", "país", "--limit", "0"]) == 2
 
 
 def test_cli_excerpt_cuts_long_texts():
@@ -95,6 +96,7 @@ def test_cli_excerpt_cuts_long_texts():
     assert line.startswith("…") and line.endswith("…") and "[target]" in line and len(line) < 60
 
 
+@pytest.mark.file_only(reason="the FTS5 index of schema 0006, a file's")
 def test_archive_at_schema_6_gets_a_stemmed_index(demo, demo_path):
     """A file whose index has no stems column (schema 0006) opens at the newest
     schema, and its texts are found by their word forms."""

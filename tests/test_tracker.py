@@ -181,12 +181,13 @@ def test_organisation_filter_reads_the_same_rows_as_the_walk_through_meetings(
     flt = make(organisations)
     with archive.unit_of_work() as uow:
         con = uow.raw
-        clauses, params = tracker._where(flt)
-        walked = tracker._walk_meetings(con, flt, descending, 0, 1000, None)
-        assert tracker._in_meeting_order(con, flt, descending, 0, 1000, None) == walked
+        index = archive.search_index
+        clauses, params = tracker._where(flt, index)
+        walked = tracker._walk_meetings(con, index, flt, descending, 0, 1000, None)
+        assert tracker._in_meeting_order(con, index, flt, descending, 0, 1000, None) == walked
         condition = " AND ".join([*clauses, tracker._FIRST_MEETING])
         general = con.execute(f"SELECT count(*) {tracker._FROM} WHERE {condition}", params).fetchone()[0]
-        assert con.execute(*tracker.count_sql(flt)).fetchone()[0] == general == len(walked) > 0
+        assert con.execute(*tracker.count_sql(flt, index)).fetchone()[0] == general == len(walked) > 0
         by_status = con.execute(f"SELECT m.number, o.status, count(*) {tracker._FROM} WHERE {condition} "
                                 f"GROUP BY m.number, o.status", params).fetchall()
     assert {(n, s): c for n, s, c in by_status} == {
@@ -210,9 +211,9 @@ def test_organisation_filter_reads_the_same_rows_as_the_walk_through_meetings(
 def test_organisation_filter_reads_through_its_indexes(generated, archive):
     _path, _expected, organisations = generated
     flt = TrackerFilter(organisation=organisations["ITU"])
-    page, params = tracker.query_sql(flt)
+    page, params = tracker.query_sql(flt, archive.search_index)
     with archive.unit_of_work() as uow:
-        for sql in (page, tracker.count_sql(flt)[0]):
+        for sql in (page, tracker.count_sql(flt, archive.search_index)[0]):
             plan = " / ".join(r[3] for r in uow.raw.execute(
                 f"EXPLAIN QUERY PLAN {sql}", {**params, "lang": "en", "limit": 10, "offset": 0}))
             assert "USING INDEX ix_outcome_organisation_organisation_id (organisation_id=?)" in plan, plan

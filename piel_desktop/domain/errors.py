@@ -65,13 +65,6 @@ class NotPermitted(PielError):
     code = "not-permitted"
 
 
-class NotYetOnServer(PielError):
-    """Search (and the tracker's topic filter) is not available on an HQ archive in
-    this version. params: location"""
-
-    code = "not-yet-on-server"
-
-
 class AccountsOnServerOnly(PielError):
     """Accounts and roles belong to HQ archives; a file is single-user. params: path"""
 

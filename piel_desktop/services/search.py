@@ -5,7 +5,7 @@ matter in Latin scripts (é = e), nor case and ё/е in Cyrillic; Arabic ignores
 harakat and tatweel, folds أ إ آ ٱ to ا, ى to ي and ة to ه, and finds a word with
 attached prefixes (جمعية finds الجمعية, والجمعية, بالجمعية, للجمعية...); Chinese
 finds any substring, one character or more. Words are ANDed; ``"a b"`` is a phrase;
-``word*`` a prefix. No input can produce an FTS5 syntax error: terms are quoted.
+``word*`` a prefix. No input can produce a syntax error: terms are quoted.
 
 Word forms (Arabic, English, French, Russian, Spanish; Snowball stemmers, see
 storage/stems.py): an unquoted word also finds the texts holding a word with the same
@@ -22,9 +22,13 @@ Every candidate contains every term, so the IDF factor that BM25 would add is le
 out. A query matching fewer versions than ``CANDIDATES`` is ranked over all its
 matches; a more common one favours recent texts. :func:`count` gives the full count.
 
-Reading first brings the index up to date with edits and imports (see
-storage/sqlite/fts.py). After a large import, call :func:`refresh_index` in a worker
-with progress, or the next search does that work.
+The index is the archive's own (storage/search_index.py): FTS5 in a file,
+PostgreSQL's full-text search on a server, the same folded columns and matching
+rules, so both find the same versions. On a file, reading first brings the index up
+to date with edits and imports (storage/sqlite/fts.py); after a large import, call
+:func:`refresh_index` in a worker with progress, or the next search does that work.
+On a server every writing transaction brings it up to date before it commits
+(storage/postgres/search.py).
 """
 
 from __future__ import annotations
@@ -33,13 +37,12 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from piel_desktop.domain.errors import NotYetOnServer
 from piel_desktop.domain.progress import SILENT, Progress
 from piel_desktop.storage import Archive
-from piel_desktop.storage.sqlite import fts as index
-from piel_desktop.storage.search_text import Term, fts_expression, parse_query, spans
+from piel_desktop.storage.search_index import SearchIndex, meeting_numbers, owners
+from piel_desktop.storage.search_text import Term, parse_query, spans
 
-__all__ = ["Hit", "count", "expression", "refresh_if_needed", "refresh_index", "search"]
+__all__ = ["Hit", "count", "refresh_if_needed", "refresh_index", "search"]
 
 #: How many of the newest matches are ranked.
 CANDIDATES = 500
@@ -80,20 +83,19 @@ def search(archive: Archive, query: str, *, limit: int = 50) -> list[Hit]:
     terms = parse_query(query)
     if not terms or limit <= 0:
         return []
-    _index_of(archive)
     refresh_if_needed(archive)
+    index = archive.search_index
     with archive.unit_of_work() as uow:
         con = uow.raw
         most = max(limit, CANDIDATES)
-        exact, stemmed = fts_expression(terms), fts_expression(terms, stemmed=True)
-        rows = index.candidates(con, exact, most)
+        rows = index.candidates(con, terms, False, most)
         ranked = _rank(rows, terms)
-        if stemmed != exact and len(rows) < limit:  # exact hits first, then word forms
+        if any(t.variants for t in terms) and len(rows) < limit:  # exact hits first, then word forms
             seen = {r[0] for r in rows}
-            ranked += _rank([r for r in index.candidates(con, stemmed, most) if r[0] not in seen], terms)
+            ranked += _rank([r for r in index.candidates(con, terms, True, most) if r[0] not in seen], terms)
         hits: list[Hit] = []
         for start in range(0, len(ranked), limit):
-            hits += _hits(con, ranked[start:start + limit], terms)
+            hits += _hits(con, index, ranked[start:start + limit], terms)
             if len(hits) >= limit:
                 break
         return hits[:limit]
@@ -105,50 +107,33 @@ def count(archive: Archive, query: str) -> int:
     terms = parse_query(query)
     if not terms:
         return 0
-    _index_of(archive)
     refresh_if_needed(archive)
     with archive.unit_of_work() as uow:
-        return index.match_count(uow.raw, fts_expression(terms, stemmed=True))
+        return archive.search_index.match_count(uow.raw, terms)
 
 
 def refresh_index(archive: Archive, progress: Progress = SILENT) -> int:
     """Bring the search index up to date (after an import); return how many text
     versions were re-indexed. Reports progress in text versions; raises Cancelled
     (nothing changed) or the file errors search raises."""
-    _index_of(archive)
     with archive.unit_of_work() as uow:
         con = uow.raw
-        done = index.refresh(con, step=lambda d, t: progress.step(d, t))
+        done = archive.search_index.refresh(con, step=lambda d, t: progress.step(d, t))
         uow.commit()
     return done
 
 
-def expression(query: str) -> str | None:
-    """The FTS5 expression (for ``storage.sqlite.fts.MATCHING_TEXTS``) finding what
-    :func:`search` finds for ``query``; None when the query has no words."""
-    terms = parse_query(query)
-    return fts_expression(terms, stemmed=True) if terms else None
-
-
-def _index_of(archive: Archive) -> None:
-    """Raise NotYetOnServer (params: location) for an HQ archive: its search index
-    (PostgreSQL's full-text search, issue 15) is not built yet."""
-    if archive.on_server:
-        raise NotYetOnServer(location=archive.shown)
-
-
 def refresh_if_needed(archive: Archive) -> None:
-    """Bring the search index up to date if edits or imports left it behind. Raises
-    NotYetOnServer on an HQ archive."""
-    _index_of(archive)
+    """Bring the search index up to date if edits or imports left it behind (a file's
+    is folded when read; a server's by every writer before it commits)."""
     with archive.unit_of_work() as uow:
-        if not index.is_dirty(uow.raw):
+        if not archive.search_index.is_dirty(uow.raw):
             return
     refresh_index(archive)
 
 
 def _rank(rows: list[tuple[int, str, str, str]], terms: list[Term]) -> list[int]:
-    """Rowids of ``rows`` (newest first) by score, best first; see the module docstring."""
+    """Keys of ``rows`` (newest first) by score, best first; see the module docstring."""
     if not rows:
         return []
     documents = []
@@ -181,17 +166,17 @@ def _frequency(term: Term, counts: Counter, words: str, alt: str) -> int:
                for f in forms) or 1
 
 
-def _hits(con, rowids: list[int], terms: list[Term]) -> list[Hit]:
+def _hits(con, index: SearchIndex, rowids: list[int], terms: list[Term]) -> list[Hit]:
     found = index.versions(con, rowids)
-    owners = index.owners(con, (v[0] for v in found.values()))
-    numbers = index.meeting_numbers(con, set(owners.values()))
-    reports = _report_keys(con, set(owners.values()))
+    owner = owners(con, (v[0] for v in found.values()))
+    numbers = meeting_numbers(con, set(owner.values()))
+    reports = _report_keys(con, set(owner.values()))
     hits = []
     for rowid in rowids:
-        if rowid not in found or found[rowid][0] not in owners:
+        if rowid not in found or found[rowid][0] not in owner:
             continue  # deleted since the index was read: cannot happen in one transaction
         text_id, lang, body = found[rowid]
-        kind, record_id = owners[text_id]
+        kind, record_id = owner[text_id]
         hits.append(Hit(kind=kind, record_id=str(uuid.UUID(record_id)),
                         meeting_number=numbers.get(record_id), lang=lang, text=body,
                         spans=spans(body, terms, lang), report_key=reports.get(record_id)))

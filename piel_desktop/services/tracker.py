@@ -16,8 +16,9 @@ from piel_desktop.domain.errors import InvalidValue
 from piel_desktop.domain.model import SETTLED, OutcomeKind, OutcomeStatus
 from piel_desktop.services import search
 from piel_desktop.storage import Archive
+from piel_desktop.storage.search_index import SearchIndex
+from piel_desktop.storage.search_text import parse_query
 from piel_desktop.storage.sync import on_server
-from piel_desktop.storage.sqlite.fts import MATCHING_TEXTS
 
 #: Sort keys -> SQL expression (ties broken by meeting, then position in the meeting).
 SORT_KEYS = {
@@ -138,8 +139,9 @@ def _from(flt: TrackerFilter) -> str:
     return _FROM_ORGANISATION if flt.organisation is not None else _FROM
 
 
-def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
-    """Conditions on ``o`` (the outcome) and ``m`` (its first meeting), and parameters."""
+def _where(flt: TrackerFilter, index: SearchIndex) -> tuple[list[str], dict]:
+    """Conditions on ``o`` (the outcome) and ``m`` (its first meeting), and parameters;
+    ``index``: the archive's search index (Archive.search_index), for the topic."""
     clauses, params = ["o.parent_id IS NULL"], {}
     if flt.meeting is not None:
         clauses.append("o.id IN (SELECT mo3.outcome_id FROM meeting_outcome mo3 JOIN meeting m3 "
@@ -167,10 +169,13 @@ def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
         clauses.append(f"o.due_date < :today AND o.status NOT IN ({settled})")
         params["today"] = (flt.today or dt.date.today()).isoformat()
     if flt.topic.strip():
-        expression = search.expression(flt.topic)
-        # No words (only punctuation): nothing matches, as in the search.
-        clauses.append(f"o.text_id IN ({MATCHING_TEXTS.format(':topic')})" if expression else "0")
-        params["topic"] = expression
+        terms = parse_query(flt.topic)
+        if terms:
+            texts, values = index.matching_texts(terms, "topic")
+            clauses.append(f"o.text_id IN ({texts})")
+            params.update(values)
+        else:  # no words (only punctuation): nothing matches, as in the search
+            clauses.append("1 = 0")
     if flt.organisation is not None:
         # Also what _from reads from; kept so every query is right whatever it reads from.
         clauses.append(f"o.id IN ({_ORGANISATION_OUTCOMES})")
@@ -178,7 +183,7 @@ def _where(flt: TrackerFilter) -> tuple[list[str], dict]:
     return clauses, params
 
 
-def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = False,
+def query_sql(flt: TrackerFilter, index: SearchIndex, *, sort: str = "meeting", descending: bool = False,
               tie: str = "o.rowid") -> tuple[str, dict]:
     """The SQL of a page of rows (id, meeting number, date, kind, status, addressee, due
     date; texts are read for the page alone, see :func:`fetch`) and its parameters
@@ -188,7 +193,7 @@ def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = F
     """
     if sort not in SORT_KEYS:
         raise InvalidValue(field="sort", value=sort)
-    clauses, params = _where(flt)
+    clauses, params = _where(flt, index)
     direction = "DESC" if descending else "ASC"
     by_text = sort == "text"  # the only order that needs every row's text
     sql = (f"SELECT {_COLUMNS.format(tie=tie)}"
@@ -199,9 +204,9 @@ def query_sql(flt: TrackerFilter, *, sort: str = "meeting", descending: bool = F
     return sql, params
 
 
-def count_sql(flt: TrackerFilter) -> tuple[str, dict]:
+def count_sql(flt: TrackerFilter, index: SearchIndex) -> tuple[str, dict]:
     """The SQL counting the tracker's rows for ``flt``, and its parameters."""
-    clauses, params = _where(flt)
+    clauses, params = _where(flt, index)
     if flt.since is None and flt.until is None:
         # No condition on the meeting: count outcomes alone (a top-level outcome without
         # a meeting, which the program never makes, would be counted but not listed).
@@ -229,9 +234,9 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
     with archive.unit_of_work() as uow:
         con = uow.raw
         if sort == "meeting":
-            rows = _in_meeting_order(con, flt, descending, offset, limit, after)
+            rows = _in_meeting_order(con, archive.search_index, flt, descending, offset, limit, after)
         else:
-            sql, params = query_sql(flt, sort=sort, descending=descending, tie=_tie(con))
+            sql, params = query_sql(flt, archive.search_index, sort=sort, descending=descending, tie=_tie(con))
             rows = _execute(con, sql, {**params, "lang": lang, "limit": int(limit),
                                      "offset": int(offset)}).fetchall()
         texts = {}
@@ -251,18 +256,18 @@ def fetch(archive: Archive, flt: TrackerFilter, *, lang: str, sort: str = "meeti
 def _prepare(archive: Archive, flt: TrackerFilter) -> None:
     """Bring the search index up to date when ``flt`` searches texts."""
     if flt.topic.strip():
-        search.refresh_if_needed(archive)  # NotYetOnServer on an HQ archive
+        search.refresh_if_needed(archive)
 
 
-def _in_meeting_order(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
+def _in_meeting_order(con, index: SearchIndex, flt: TrackerFilter, descending: bool, offset: int, limit: int,
                       after: TrackerRow | None) -> list[tuple]:
     """Rows in meeting order (positions ascending within a meeting) from the row
     ``after`` or, without it, skipping ``offset`` rows: the outcomes the filter picks,
     sorted, when it picks few (see :func:`_from`), else meetings walked a window at a time."""
     if flt.organisation is None:
-        return _walk_meetings(con, flt, descending, offset, limit, after)
+        return _walk_meetings(con, index, flt, descending, offset, limit, after)
     tie = _tie(con)
-    clauses, params = _following(flt, descending, after, tie)
+    clauses, params = _following(flt, index, descending, after, tie)
     step = "DESC" if descending else "ASC"
     return _execute(con,
         f"SELECT {_COLUMNS.format(tie=tie)} {_from(flt)} WHERE {' AND '.join([*clauses, _FIRST_MEETING])} "
@@ -270,11 +275,11 @@ def _in_meeting_order(con, flt: TrackerFilter, descending: bool, offset: int, li
         {**params, "limit": int(limit), "offset": int(offset)}).fetchall()
 
 
-def _following(flt: TrackerFilter, descending: bool, after: TrackerRow | None,
+def _following(flt: TrackerFilter, index: SearchIndex, descending: bool, after: TrackerRow | None,
                tie: str) -> tuple[list[str], dict]:
     """The conditions and parameters of the rows of ``flt`` after the row ``after``
     (when given) in meeting order."""
-    clauses, params = _where(flt)
+    clauses, params = _where(flt, index)
     older = "<" if descending else ">"
     if after is not None:
         clauses.append(f"(m.number {older} :after_number OR (m.number = :after_number AND "
@@ -283,12 +288,12 @@ def _following(flt: TrackerFilter, descending: bool, after: TrackerRow | None,
     return clauses, params
 
 
-def _walk_meetings(con, flt: TrackerFilter, descending: bool, offset: int, limit: int,
+def _walk_meetings(con, index: SearchIndex, flt: TrackerFilter, descending: bool, offset: int, limit: int,
                    after: TrackerRow | None) -> list[tuple]:
     """Rows in meeting order (positions ascending within a meeting), read WINDOW
     meetings at a time from the row ``after`` or, without it, skipping ``offset`` rows."""
     tie = _tie(con)
-    clauses, params = _following(flt, descending, after, tie)
+    clauses, params = _following(flt, index, descending, after, tie)
     older, step = ("<", "DESC") if descending else (">", "ASC")
     condition = " AND ".join([*clauses, _FIRST_MEETING])
     window = (f"WITH m AS (SELECT id, number, start_date, start_time, time_zone FROM meeting "
@@ -328,7 +333,7 @@ def _next_edge(con, edge: int | None, descending: bool) -> int | None:
 
 def count(archive: Archive, flt: TrackerFilter) -> int:
     """How many rows the tracker has for ``flt``."""
-    sql, params = count_sql(flt)
+    sql, params = count_sql(flt, archive.search_index)
     _prepare(archive, flt)
     with archive.unit_of_work() as uow:
         return _execute(uow.raw, sql, params).fetchone()[0]
@@ -337,7 +342,7 @@ def count(archive: Archive, flt: TrackerFilter) -> int:
 def status_counts(archive: Archive, flt: TrackerFilter) -> dict[int, dict[str, int]]:
     """meeting number -> status -> how many of the tracker's rows for ``flt`` (each
     outcome under its first meeting), meetings in number order."""
-    clauses, params = _where(flt)
+    clauses, params = _where(flt, archive.search_index)
     sql = (f"SELECT m.number, o.status, count(*) {_from(flt)} "
            f"WHERE {' AND '.join([*clauses, _FIRST_MEETING])} GROUP BY m.number, o.status ORDER BY m.number")
     counts: dict[int, dict[str, int]] = {}

@@ -31,6 +31,7 @@ from piel_desktop.storage.models import Record, Replica, utcnow
 from piel_desktop.storage.postgres import archive as server
 from piel_desktop.storage.postgres.connect import ServerAddress, is_server_address, parse_address
 from piel_desktop.storage.schema import schema_head
+from piel_desktop.storage.search_index import SearchIndex
 from piel_desktop.storage.sqlite import file as sqlite_file
 from piel_desktop.storage.sqlite.file import Merging
 
@@ -44,6 +45,7 @@ class Backend(Protocol):
     dialect: str  # "sqlite" or "postgresql"
     path: Path | None  # the file, None on a server
     shown: str  # the location as shown to people (never a password)
+    search: SearchIndex  # the search index (storage/search_index.py)
 
     def raw(self, dbapi_connection: Any) -> sync.RawSQL: ...
 
@@ -83,8 +85,10 @@ class Archive:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False,
-                                      info={"replica_id": self.replica_id, "raw": self.backend.raw})
+                                      info={"replica_id": self.replica_id, "raw": self.backend.raw,
+                                            "search": self.backend.search})
         event.listen(self._sessions, "before_flush", _stamp_changes)
+        event.listen(self._sessions, "before_commit", _before_commit)
         event.listen(self._sessions, "after_flush_postexec", _end_of_flush)
         event.listen(self._sessions, "after_transaction_end", _end_of_transaction)
 
@@ -102,6 +106,11 @@ class Archive:
     @property
     def on_server(self) -> bool:
         return self.backend.dialect == "postgresql"
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The search index of this kind of archive (storage/search_index.py)."""
+        return self.backend.search
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self.backend)
@@ -148,6 +157,13 @@ def _stamp_changes(session: Session, _context, _instances) -> None:
         if (isinstance(obj, Record) and session.is_modified(obj, include_collections=False)
                 and not inspect(obj).attrs.changed_by.history.has_changes()):
             obj.changed_by = replica_id
+
+
+def _before_commit(session: Session) -> None:
+    """Let the search index finish what the transaction changed (on a server it folds
+    the versions the transaction marked, storage/postgres/search.py)."""
+    session.flush()
+    session.info["search"].before_commit(sync.raw_connection(session))
 
 
 def _end_of_flush(session: Session, _context) -> None:

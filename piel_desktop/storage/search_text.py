@@ -1,5 +1,6 @@
-"""Folding text for the full-text index, turning queries into FTS5 expressions, and
-finding the words to highlight. Pure Python (standard library), no database.
+"""Folding text for the full-text index, turning queries into terms (and those into
+FTS5 expressions; storage/postgres/search.py renders the same terms for PostgreSQL),
+and finding the words to highlight. Pure Python (standard library), no database.
 
 The index holds *folded* text, made here, so that SQLite's own tokenizer
 (``unicode61``) only has to split on spaces and any program can read the file.
@@ -22,7 +23,8 @@ Two index columns: ``words`` holds the folded words in order, CJK runs written a
 overlapping bigrams ("儿童保护" -> "儿童 童保 保护"; a one-character run stays as it
 is) so phrases keep their positions. ``alt`` holds other forms of some words: the
 Arabic word without its prefix (see :func:`arabic_stem`) and every CJK character on
-its own, so that a one-character query finds it.
+its own, so that a one-character query finds it. Each column is its tokens joined
+by one space.
 
 Queries: words are ANDed; ``"double quotes"`` make a phrase; a trailing ``*`` makes
 a prefix search. Everything else (FTS5 operators, brackets, ``-``, ``NEAR``, ``:``) is
@@ -120,7 +122,8 @@ def index_columns(body: str, lang: str = "") -> tuple[str, str, str]:
     in language ``lang`` (``stems``: see :func:`piel_desktop.storage.stems.stems_column`)."""
     folded = fold(body)
     if not _HAS_SPECIAL.search(folded):
-        return folded, "", stems_column(folded.split(), lang)
+        tokens = folded.split()
+        return " ".join(tokens), "", stems_column(tokens, lang)
     alt: list[str] = []
 
     def cjk(match: re.Match) -> str:
@@ -134,7 +137,8 @@ def index_columns(body: str, lang: str = "") -> tuple[str, str, str]:
     stems = [arabic_stem(w) for w in arabic]
     if stems != arabic:  # every stem, so that phrases of stems keep their positions
         alt.extend(stems)
-    return words, " ".join(alt), stems_column(words.split(), lang)
+    tokens = words.split()
+    return " ".join(tokens), " ".join(alt), stems_column(tokens, lang)
 
 
 # -- queries ---------------------------------------------------------------------------
@@ -154,18 +158,40 @@ class Term:
     stems: tuple[str, ...] | None = None
     variants: tuple[str, ...] = ()
 
-    def fts(self, stemmed: bool = False) -> str:
-        """The term as an FTS5 expression: quoted strings only. ``stemmed``: also the
-        word forms (``variants``); else the exact folded forms only."""
-        star = " *" if self.prefix else ""
-        main = f"{_quote(' '.join(self.tokens))}{star}"
-        parts = [f"{{words alt}} : {main}" if self.variants else main]
+    def matches(self, stemmed: bool = False) -> list[Match]:
+        """The ways the term matches (any one will do). ``stemmed``: also the word
+        forms (``variants``); else the exact folded forms only."""
+        found = [Match(("words", "alt") if self.variants else None, (self.tokens,), self.prefix)]
         if self.stems is not None:
-            parts.append(f"alt : {_quote(' '.join(self.stems))}{star}")
+            found.append(Match(("alt",), (self.stems,), self.prefix))
         if stemmed and self.variants:
-            forms = " OR ".join(_quote(f) for f in (*self.tokens, *self.variants))
-            parts.append(f"{{words stems}} : ({forms})")
+            found.append(Match(("words", "stems"), tuple((f,) for f in (*self.tokens, *self.variants))))
+        return found
+
+    def fts(self, stemmed: bool = False) -> str:
+        """The term as an FTS5 expression (quoted strings only) of :meth:`matches`."""
+        parts = [m.fts() for m in self.matches(stemmed)]
         return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One way a term matches an index row: any of ``forms`` (each a phrase, its
+    tokens standing together in this order; the last token a prefix if ``prefix``)
+    in any of ``columns`` (None: any column)."""
+
+    columns: tuple[str, ...] | None
+    forms: tuple[tuple[str, ...], ...]
+    prefix: bool = False
+
+    def fts(self) -> str:
+        star = " *" if self.prefix else ""
+        forms = [f"{_quote(' '.join(f))}{star}" for f in self.forms]
+        body = forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
+        if not self.columns:
+            return body
+        filtered = self.columns[0] if len(self.columns) == 1 else "{" + " ".join(self.columns) + "}"
+        return f"{filtered} : {body}"
 
 
 def _quote(text: str) -> str:

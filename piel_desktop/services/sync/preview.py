@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from piel_desktop.storage.merge import Effect
-from piel_desktop.storage.sqlite.fts import owners
+from piel_desktop.storage.search_index import owners
 from piel_desktop.storage.sync import dumps, shape
 
 #: Items listed per meeting; the counts always cover everything.

@@ -11,7 +11,7 @@ from alembic import context
 
 from piel_desktop.storage.models import Base, UTCDateTime
 from piel_desktop.storage.schema import APPLICATION_ID
-from piel_desktop.storage.sqlite.fts import include_in_autogenerate
+from piel_desktop.storage.search_index import include_in_autogenerate
 
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from piel_desktop.domain.errors import ArchiveExists, NotAnArchive, PielError
 from piel_desktop.storage.models import Base
 from piel_desktop.storage.postgres import roles
+from piel_desktop.storage.postgres import search as server_search
 from piel_desktop.storage.postgres.connect import (
     MARK_TABLE, ServerAddress, identify, make_engine, server_error, transaction_error,
 )
@@ -41,6 +42,7 @@ class ServerBackend:
         return self.address.shown
 
     raw = staticmethod(RawConnection)
+    search = server_search  # the search index: PostgreSQL's full-text search
 
     def transaction_error(self, error: Exception) -> PielError | None:
         return transaction_error(self.address, error)
@@ -52,8 +54,7 @@ class ServerBackend:
         """Remove the archive just created (filling it failed): every table, tracking
         function and the mark, in one transaction; the database itself stays."""
         with engine.begin() as connection:
-            tables = [*Base.metadata.tables, "alembic_version", MARK_TABLE]
-            connection.exec_driver_sql("DROP TABLE IF EXISTS " + ", ".join(f'"{t}"' for t in tables)
+            connection.exec_driver_sql("DROP TABLE IF EXISTS " + ", ".join(f'"{t}"' for t in archive_tables())
                                        + " CASCADE")
             for (name,) in connection.exec_driver_sql(
                     "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
@@ -62,6 +63,12 @@ class ServerBackend:
                     {"ours": list(FUNCTIONS)}).all():
                 connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name} CASCADE")
         engine.dispose()
+
+
+def archive_tables() -> list[str]:
+    """Every table of an HQ archive: the records' (the models), the search index's,
+    Alembic's and the mark."""
+    return [*Base.metadata.tables, *server_search.TABLES, "alembic_version", MARK_TABLE]
 
 
 def create_server_archive(address: ServerAddress, *, office: str,
@@ -77,7 +84,7 @@ def create_server_archive(address: ServerAddress, *, office: str,
     try:
         create_schema(engine, address, then=lambda connection: (
             attach(connection, office),
-            roles.install_roles(connection, [*Base.metadata.tables, "alembic_version", MARK_TABLE])))
+            roles.install_roles(connection, archive_tables())))
     except BaseException:
         engine.dispose()
         raise

@@ -24,6 +24,7 @@ import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from piel_desktop.storage.postgres import search
 from piel_desktop.storage.postgres.connect import ServerAddress, transaction_error
 from piel_desktop.storage.postgres.raw import RawConnection
 
@@ -35,9 +36,11 @@ class Merging:
     con: RawConnection
 
     def commit(self, *, added_only: bool = False) -> None:
-        """Commit; a broken reference left (none should be: storage/merge.py checks
-        them) fails here, deferred, as psycopg's IntegrityError. ``added_only`` is the
-        file's hint for its search index, of no use here."""
+        """Fold the search index's marked versions (search.before_commit) and commit;
+        a broken reference left (none should be: storage/merge.py checks them) fails
+        here, deferred, as psycopg's IntegrityError. ``added_only`` is the file's hint
+        for its search index, of no use here."""
+        search.before_commit(self.con)
         self.con.commit()
 
 

@@ -45,15 +45,7 @@ def install_roles(connection, tables: list[str]) -> None:
     run("REVOKE ALL ON SCHEMA public FROM PUBLIC")
     run(f"GRANT USAGE ON SCHEMA public TO {READER}")
     run(f'GRANT CONNECT ON DATABASE "{run("SELECT current_database()").scalar()}" TO {READER}')
-    listed = ", ".join(f'"{t}"' for t in tables)
-    run(f"REVOKE ALL ON {listed} FROM PUBLIC")
-    run(f"GRANT SELECT ON {listed} TO {READER}")
-    records = [t for t in tables if t not in ADMIN_ONLY and t not in EDIT_BOOKKEEPING
-               and t not in ("alembic_version", "piel_archive", "sync_state")]
-    written = ", ".join(f'"{t}"' for t in records)
-    run(f"GRANT INSERT, UPDATE, DELETE ON {written} TO {CLERK}")
-    run(f"GRANT INSERT, UPDATE ON changeset, replica TO {CLERK}")
-    run(f"GRANT ALL ON {listed} TO {ADMIN}")
+    grant_tables(connection, tables)
     # Restricted documents and their files: readers see the public ones only.
     for table, visible in (("document", "public"),
                            ("blob", "EXISTS (SELECT 1 FROM document d WHERE d.blob_sha256 = blob.sha256 "
@@ -67,6 +59,34 @@ def install_roles(connection, tables: list[str]) -> None:
         exists = run("SELECT 1 FROM pg_proc WHERE proname = %(f)s", {"f": function}).first()
         if exists:
             run(f"ALTER FUNCTION {function}() SECURITY DEFINER SET search_path = public")
+
+
+def installed(connection) -> bool:
+    """Whether the cluster has the archive's roles (made by :func:`install_roles`)."""
+    return connection.exec_driver_sql(
+        "SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": READER}).first() is not None
+
+
+def grant_tables(connection, tables: list[str]) -> None:
+    """Give the roles their rights on ``tables``: none to anyone else, reading to
+    readers, writing records and the search index to clerks (not ADMIN_ONLY), all to
+    administrators."""
+    run = connection.exec_driver_sql
+    run(f"REVOKE ALL ON {listed(tables)} FROM PUBLIC")
+    run(f"GRANT SELECT ON {listed(tables)} TO {READER}")
+    records = [t for t in tables if t not in ADMIN_ONLY and t not in EDIT_BOOKKEEPING
+               and t not in ("alembic_version", "piel_archive", "sync_state")]
+    if records:
+        run(f"GRANT INSERT, UPDATE, DELETE ON {listed(records)} TO {CLERK}")
+    bookkeeping = [t for t in EDIT_BOOKKEEPING if t in tables]
+    if bookkeeping:
+        run(f"GRANT INSERT, UPDATE ON {listed(bookkeeping)} TO {CLERK}")
+    run(f"GRANT ALL ON {listed(tables)} TO {ADMIN}")
+
+
+def listed(names: list[str]) -> str:
+    """``names`` as a list of quoted identifiers."""
+    return ", ".join(f'"{t}"' for t in names)
 
 
 def grant_role(connection, login: str, role: str) -> None:

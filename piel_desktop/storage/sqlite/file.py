@@ -260,6 +260,7 @@ class FileBackend:
 
     path: Path
     dialect = "sqlite"
+    search = fts  # the search index: FTS5 (storage.search_index.SearchIndex)
 
     @property
     def shown(self) -> str:

@@ -1,5 +1,6 @@
-"""The full-text index of text versions: its tables, how it is kept current, and
-the SQL that searches it. Works on a raw ``sqlite3`` connection.
+"""The full-text index of text versions in an archive file (FTS5): its tables, how
+it is kept current, and the SQL that searches it; the file's
+storage.search_index.SearchIndex. Works on a raw ``sqlite3`` connection.
 
 Tables (all named ``fts_*``, which Alembic autogenerate, the content fingerprint and
 packages leave out; the index is replica-local and can always be rebuilt):
@@ -29,32 +30,10 @@ after such a renumbering :func:`rebuild` makes the index right again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
-from piel_desktop.storage.search_text import index_columns
-
-#: Records that own texts: (kind, table, column holding a text id). A text version is
-#: found through the first owner of its text; texts without one are not indexed.
-OWNERS: tuple[tuple[str, str, str], ...] = (
-    ("outcome", "outcome", "text_id"),
-    ("meeting", "meeting", "venue_id"),
-    ("clause", "clause", "text_id"),
-    ("instrument", "instrument", "citation_id"),
-    ("body", "body", "name_id"),
-    ("body", "body", "acronym_id"),
-    ("organisation", "organisation", "name_id"),
-    ("organisation", "organisation", "acronym_id"),
-    ("report", "report", "summary_id"),
-    ("report", "report", "action_requested_id"),
-    ("report", "report", "title_id"),
-    ("report", "report", "references_id"),
-    ("report_paragraph", "report_paragraph", "text_id"),
-    ("report_paragraph", "report_paragraph", "quote_heading_id"),
-    ("achievement", "achievement", "title_id"),
-    ("achievement", "achievement", "text_id"),
-    ("consultation", "consultation", "topic_id"),
-    ("consultation", "consultation", "results_id"),
-)
+from piel_desktop.storage.search_index import OWNERS, columns_by_table, owned_texts
+from piel_desktop.storage.search_text import Term, fts_expression, index_columns
 
 _MARK_TEXT = "INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version WHERE text_id = {}.\"{}\";"
 
@@ -84,7 +63,7 @@ BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (NEW.rowid); END""",
         """CREATE TRIGGER fts_text_version_delete AFTER DELETE ON text_version
 BEGIN INSERT OR IGNORE INTO fts_dirty (version) VALUES (OLD.rowid); END""",
     ]
-    for table, columns in _columns_by_table(owners).items():
+    for table, columns in columns_by_table(owners).items():
         statements += owner_triggers(table, columns)
     return statements
 
@@ -104,24 +83,6 @@ def owner_triggers(table: str, columns: Sequence[str]) -> list[str]:
         f'BEGIN\n  {old}\n  {new}\nEND',
         f'CREATE TRIGGER fts_{table}_delete AFTER DELETE ON "{table}"\nBEGIN\n  {old}\nEND',
     ]
-
-
-def owner_columns(table: str) -> list[str]:
-    """The columns of ``table`` holding texts it owns (in ``OWNERS``)."""
-    return _columns_by_table(OWNERS).get(table, [])
-
-
-def _columns_by_table(owners: Sequence[tuple[str, str, str]]) -> dict[str, list[str]]:
-    tables: dict[str, list[str]] = {}
-    for _kind, table, column in owners:
-        tables.setdefault(table, []).append(column)
-    return tables
-
-
-def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic's ``include_object`` hook: the index tables (``fts_*``, with FTS5's own
-    shadow tables) are made by hand, so autogenerate must neither add nor drop them."""
-    return not (type_ == "table" and name.startswith("fts_"))
 
 
 def merge_marks(con: sqlite3.Connection) -> tuple[int, int]:
@@ -154,7 +115,7 @@ def mark_merged(con: sqlite3.Connection, marks: tuple[int, int]) -> None:
     # Versions the merge added are marked already (mark_added): rowid <= marks[0].
     con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT rowid FROM text_version tv "
                 f"WHERE tv.rowid <= ? AND {stamped.format('tv')}", (marks[0],))
-    for table, columns in _columns_by_table(OWNERS).items():
+    for table, columns in columns_by_table(OWNERS).items():
         for column in columns:
             con.execute("INSERT OR IGNORE INTO fts_dirty (version) SELECT tv.rowid "
                         f'FROM "{table}" o JOIN text_version tv ON tv.text_id = o."{column}" '
@@ -238,67 +199,37 @@ def rebuild(con: sqlite3.Connection, *, step: Callable[[int, int], None] | None 
     return refresh(con, step=step)
 
 
-def owned_texts(con: sqlite3.Connection, text_ids: Iterable[str]) -> set[str]:
-    """The text ids (as stored: hex) among ``text_ids`` that a live record owns."""
-    return set(owners(con, text_ids))
-
-
-def owners(con: sqlite3.Connection, text_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """text id -> (kind, record id as stored) of the first owner in ``OWNERS``."""
-    wanted = list(dict.fromkeys(text_ids))
-    found: dict[str, tuple[str, str]] = {}
-    for kind, table, column in OWNERS:
-        missing = [t for t in wanted if t not in found]
-        if not missing:
-            break
-        for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
-            for text_id, record_id in con.execute(
-                    f'SELECT "{column}", id FROM "{table}" WHERE "{column}" IN ({marks})', chunk):
-                found.setdefault(text_id, (kind, record_id))
-    return found
-
-
-def meeting_numbers(con: sqlite3.Connection, kind_ids: Iterable[tuple[str, str]]) -> dict[str, int]:
-    """record id -> meeting number, for outcomes (the lowest number among the meetings
-    of the outcome or, for a sub-item, of its top-level outcome) and meetings."""
-    outcomes = [i for kind, i in kind_ids if kind == "outcome"]
-    meetings = [i for kind, i in kind_ids if kind == "meeting"]
-    numbers: dict[str, int] = {}
-    if outcomes:
-        marks = ", ".join("?" * len(outcomes))
-        numbers.update(con.execute(f"""
-            WITH RECURSIVE up(start, id, parent) AS (
-              SELECT id, id, parent_id FROM outcome WHERE id IN ({marks})
-              UNION ALL SELECT up.start, o.id, o.parent_id FROM up JOIN outcome o ON o.id = up.parent)
-            SELECT up.start, min(m.number) FROM up
-            JOIN meeting_outcome mo ON mo.outcome_id = up.id JOIN meeting m ON m.id = mo.meeting_id
-            GROUP BY up.start""", outcomes).fetchall())
-    if meetings:
-        marks = ", ".join("?" * len(meetings))
-        numbers.update(con.execute(f"SELECT id, number FROM meeting WHERE id IN ({marks})", meetings))
-    return numbers
-
-
 #: SQL selecting the ids of the texts with a version matching an FTS5 expression, the
 #: placeholder of the expression in braces: ``MATCHING_TEXTS.format(":words")``.
 MATCHING_TEXTS = ("SELECT tv.text_id FROM fts_text JOIN text_version tv ON tv.rowid = fts_text.rowid "
                   "WHERE fts_text MATCH {}")
 
 
-def candidates(con: sqlite3.Connection, expression: str, most: int) -> list[tuple[int, str, str, str]]:
-    """The newest ``most`` index rows matching the FTS5 ``expression``, newest first:
-    (rowid, words, alt, stems). FTS5 walks its rowid-ordered lists backwards and stops at
-    ``most``, so this costs about as much for a word in every text as for a rare one.
-    Raises sqlite3.OperationalError for a malformed expression."""
+def matching_texts(terms: list[Term], name: str) -> tuple[str, dict[str, str]]:
+    """SQL selecting the ids of texts with a version matching every term (word forms
+    included), with the mark ``:name``, and its value (the FTS5 expression)."""
+    return MATCHING_TEXTS.format(f":{name}"), {name: fts_expression(terms, stemmed=True)}
+
+
+def before_commit(con: sqlite3.Connection) -> None:
+    """Nothing: a file's index is brought up to date when it is read (:func:`refresh`),
+    by the one program that writes the file."""
+
+
+def candidates(con: sqlite3.Connection, terms: list[Term], stemmed: bool,
+               most: int) -> list[tuple[int, str, str, str]]:
+    """The newest ``most`` index rows matching every term (``stemmed``: word forms
+    too), newest first: (rowid, words, alt, stems). FTS5 walks its rowid-ordered lists
+    backwards and stops at ``most``, so this costs about as much for a word in every
+    text as for a rare one."""
     return con.execute("SELECT rowid, words, alt, stems FROM fts_text WHERE fts_text MATCH ? "
-                       "ORDER BY rowid DESC LIMIT ?", (expression, most)).fetchall()
+                       "ORDER BY rowid DESC LIMIT ?", (fts_expression(terms, stemmed), most)).fetchall()
 
 
-def match_count(con: sqlite3.Connection, expression: str) -> int:
-    """How many index rows match the FTS5 ``expression``."""
-    return con.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ?", (expression,)).fetchone()[0]
+def match_count(con: sqlite3.Connection, terms: list[Term]) -> int:
+    """How many index rows match every term, word forms included."""
+    return con.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ?",
+                       (fts_expression(terms, stemmed=True),)).fetchone()[0]
 
 
 def versions(con: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
