@@ -178,6 +178,12 @@ def format_datetime(value: dt.datetime, lang: str) -> str:
     return babel_dates.format_datetime(value.astimezone(), format="medium", locale=babel_locale(lang))
 
 
+def author(office: str, account: str) -> str:
+    """Who made a change, as shown: the office, with the account on an HQ archive
+    ("Geneva HQ (carlos)")."""
+    return _("{office} ({account})").format(office=office, account=account) if account else office
+
+
 def format_number(value: int | float, lang: str) -> str:
     return babel_numbers.format_decimal(value, locale=babel_locale(lang))
 

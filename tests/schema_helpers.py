@@ -22,11 +22,18 @@ _TABLES_9 = ("report_quote", "report_paragraph", "report_meeting")
 _COLUMNS_9 = ("original_language", "agenda_item", "references_id", "title_id")
 
 
+def undo_schema_12(con: sqlite3.Connection) -> None:
+    """Remove what migration 0012 added: the changeset's account (0011 and 0010 added
+    nothing a file keeps apart from 0010's report triggers, made again when 0010 runs)."""
+    con.execute("ALTER TABLE changeset DROP COLUMN account")
+
+
 def undo_schema_9(con: sqlite3.Connection) -> None:
-    """Remove what migration 0009 added: the report's records (covered meetings,
+    """Remove what migrations 0012 and 0009 added: the report's records (covered meetings,
     paragraphs, quotes) and its new columns (foreign keys off, as migrations run),
     with the texts only those columns held (an archive of schema 8 had none of them;
     removed untracked, as if they had never been written)."""
+    undo_schema_12(con)
     texts = [row[0] for row in con.execute(
         "SELECT text_id FROM report_paragraph UNION SELECT quote_heading_id FROM report_paragraph "
         "UNION SELECT title_id FROM report UNION SELECT references_id FROM report") if row[0] is not None]

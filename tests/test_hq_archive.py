@@ -16,6 +16,7 @@ from piel_desktop.domain.errors import (
 from piel_desktop.services import records, search
 from piel_desktop.services.archive import add_account, check_archive, create_archive, fingerprint, open_archive
 from piel_desktop.services.sync import export_package, import_package
+from piel_desktop.storage.schema import schema_head
 
 from conftest import run_cli as _cli
 from sync_helpers import exchange
@@ -226,9 +227,10 @@ def test_an_hq_archive_of_schema_10_gets_its_search_index_and_the_roles_their_ri
     pg_server.sql("DROP TABLE search_index, search_dirty; "
                   "DO $$ DECLARE f text; BEGIN FOR f IN SELECT oid::regprocedure::text FROM pg_proc "
                   "WHERE proname LIKE 'piel\\_search\\_%' LOOP EXECUTE 'DROP FUNCTION ' || f || ' CASCADE'; "
-                  "END LOOP; END $$; UPDATE alembic_version SET version_num = '0010'", database)
+                  "END LOOP; END $$; ALTER TABLE changeset DROP COLUMN account; "
+                  "UPDATE alembic_version SET version_num = '0010'", database)
     with open_archive(demo_server_url) as owner:  # the database owner's account migrates
-        assert owner.schema_version == 11
+        assert owner.schema_version == schema_head()
         assert len(search.search(owner, "protección")) == 10
         with owner.unit_of_work() as uow:
             indexed, dirty = uow.raw.execute(
@@ -239,3 +241,35 @@ def test_an_hq_archive_of_schema_10_gets_its_search_index_and_the_roles_their_ri
         records.set_outcome_text(clerk, outcome.id, "en", "Echidna awareness week")
     with open_archive(staff["rania"]) as reader:
         assert [h.record_id for h in search.search(reader, "echidna")] == [str(outcome.id)]
+
+
+def test_every_change_names_its_account_there_and_in_every_office_that_imports_it(staff, tmp_path):
+    """The account is kept with the change's changeset, shown by the detail pane's
+    last change, the trash and the conflicts, and travels in packages."""
+    from piel_desktop.services import trash
+    from piel_desktop.services.history import last_change
+    from piel_desktop.services.sync.conflicts import list_conflicts
+    with open_archive(staff["carlos"]) as clerk:
+        outcome, gone = records.meeting_outcomes(clerk, [next(
+            m for m in records.list_meetings(clerk) if m.number == 14).id])[:2]
+        records.edit_outcome(clerk, outcome.id, addressee="secretariat")
+        assert last_change(clerk, outcome.id).account == "carlos"
+        records.delete_outcome(clerk, gone.id)
+    with open_archive(staff["ada"]) as admin:
+        [deleted] = [i for i in trash.list_trash(admin) if i.kind == "outcome"]
+        assert deleted.account == "carlos"
+        records.edit_outcome(admin, outcome.id, label="14-a")
+        assert last_change(admin, outcome.id).account == "ada"
+        laptop_path = tmp_path / "laptop.piel"
+        create_archive(laptop_path, office="Dakar laptop").close()
+        with open_archive(laptop_path) as laptop:
+            first = import_package(laptop, export_package(admin, tmp_path / "full.pielpkg", full=True).path)
+            import_package(admin, first.receipt)
+            assert last_change(laptop, outcome.id).account == "ada"
+            assert [i.account for i in trash.list_trash(laptop) if i.kind == "outcome"] == ["carlos"]
+            records.edit_outcome(laptop, outcome.id, addressee="member states")  # the laptop's own: no account
+            assert last_change(laptop, outcome.id).account == ""
+            records.edit_outcome(admin, outcome.id, addressee="itu")  # the same field at once: a conflict
+            import_package(laptop, export_package(admin, tmp_path / "hq.pielpkg", full=True).path)
+            [conflict] = list_conflicts(laptop)
+            assert {conflict.current_account, conflict.other_account} == {"ada", ""}

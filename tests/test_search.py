@@ -262,6 +262,7 @@ def test_migration_0010_indexes_the_texts_of_existing_reports(demo_path):
     from piel_desktop.services import report_records
     from piel_desktop.services.council_report import list_reports
     from piel_desktop.storage.search_index import owner_columns
+    from schema_helpers import undo_schema_12
     con = sqlite3.connect(demo_path)
     with con:
         texts = [r[0] for r in con.execute(
@@ -273,6 +274,7 @@ def test_migration_0010_indexes_the_texts_of_existing_reports(demo_path):
         con.executemany("DELETE FROM fts_text WHERE rowid IN (SELECT rowid FROM text_version WHERE text_id = ?)",
                         ((t,) for t in texts))
         con.execute("UPDATE alembic_version SET version_num = '0009'")
+        undo_schema_12(con)
         assert con.execute("SELECT count(*) FROM fts_text").fetchone()[0] < con.execute(
             "SELECT count(*) FROM text_version").fetchone()[0]
     con.close()

@@ -18,18 +18,25 @@ back what was there.
 
 If the record changed underneath (an import deleted it), undo raises the service's
 error and the step is dropped, so the history never repeats a failing step.
+
+:func:`last_change` says who changed an outcome last (office, and account on an HQ
+archive), for the detail pane.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import operator
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from piel_desktop.domain.sync import Stamp
 from piel_desktop.i18n import N_
 from piel_desktop.services import follow_up, mandate, records, registries, report_records, snapshots
 from piel_desktop.storage import Archive
+from piel_desktop.storage.sync import authors
 
 #: Step names, translated when shown ("Undo: edit outcome status").
 _FIELD_LABELS = {
@@ -318,3 +325,32 @@ def _same(a, b) -> bool:
     if isinstance(a, tuple) and isinstance(b, tuple):  # linked records: order aside
         return sorted(a) == sorted(b)
     return a == b
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who last changed a record: the office (its name), the account on an HQ archive
+    ("" on a file) and when (aware UTC, from the writing office's clock)."""
+
+    office: str
+    account: str
+    when: dt.datetime
+
+
+def last_change(archive: Archive, outcome_id: uuid.UUID) -> LastChange | None:
+    """The newest change of the outcome's fields or of its text's language versions
+    (the latest stamp in their field clocks), or None for an unknown outcome."""
+    with archive.unit_of_work() as uow:
+        con = uow.raw
+        row = con.execute("SELECT sync_clock, text_id FROM outcome WHERE id = ?", (outcome_id.hex,)).fetchone()
+        if row is None:
+            return None
+        clocks = [row[0], *(r[0] for r in con.execute(
+            "SELECT sync_clock FROM text_version WHERE text_id = ?", (row[1],)))]
+        stamps = [Stamp.parse(s) for clock in clocks if clock for s in json.loads(clock).values()]
+        if not stamps:
+            return None
+        newest = max(stamps, key=lambda s: (s.hlc, s.replica))
+        office, account = authors(con, [str(newest)])[str(newest)]
+    return LastChange(office=office, account=account,
+                      when=dt.datetime.fromtimestamp(newest.wall_ms / 1000, dt.UTC))

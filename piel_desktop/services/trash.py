@@ -26,6 +26,7 @@ class TrashItem:
 
     ``kind``: table name of the record deleted (its sub-records count in ``records``);
     ``label``: a few words naming it; ``office``: who deleted it ("" if unknown);
+    ``account``: the account that deleted it on an HQ archive ("" otherwise);
     ``when``: aware UTC time; ``meetings``: numbers of the meetings it belonged to.
     """
 
@@ -36,6 +37,7 @@ class TrashItem:
     label: str
     records: int
     meetings: tuple[int, ...]
+    account: str = ""
 
 
 def list_trash(archive: Archive, *, limit: int = 200) -> list[TrashItem]:
@@ -74,7 +76,8 @@ def _item(con, deletion: storage_trash.Deletion) -> TrashItem:
     head = heads[0]
     lookup = RecordLookup(con)
     row = con.execute("SELECT name FROM replica WHERE id = ?", (deletion.replica,)).fetchone()
+    _office, account = tracking.authors(con, [deletion.stamp])[deletion.stamp]
     return TrashItem(
-        stamp=deletion.stamp, when=deletion.when, office=row[0] if row and row[0] else "",
+        stamp=deletion.stamp, when=deletion.when, office=row[0] if row and row[0] else "", account=account,
         kind=head.table, label=lookup.label(head.table, head.key),
         records=len(heads), meetings=tuple(lookup.meetings(head.table, head.key)))

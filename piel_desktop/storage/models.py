@@ -452,11 +452,15 @@ class Tombstone(Base):
 
 
 class Changeset(Base):
-    """One transaction's writes, by stamp, with its context (version vector, JSON)."""
+    """One transaction's writes, by stamp, with its context (version vector, JSON)
+    and, on an HQ archive, the account that made it."""
 
     __tablename__ = "changeset"
     stamp: Mapped[str] = mapped_column(String(49), primary_key=True)
     context: Mapped[str] = mapped_column(SAText)
+    #: The database login that wrote it (PostgreSQL's ``session_user``, at most 63
+    #: bytes); None on a file, which has one user. Travels in packages.
+    account: Mapped[str | None] = mapped_column(String(63))
 
 
 class SyncState(Base):

@@ -234,8 +234,10 @@ def new_changeset(con: RawSQL, replica: str, *, hlc: int | None = None) -> str:
     stamp = str(Stamp(hlc, replica))
     raise_covered(con, replica, hlc)
     context = {**known, replica: max(hlc, known.get(replica, -1))}
-    con.execute("INSERT INTO changeset (stamp, context) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (stamp, dumps(context)))
+    # The account: the login on a server (several staff), none on a file (one user).
+    account = "session_user" if on_server(con) else "NULL"
+    con.execute(f"INSERT INTO changeset (stamp, context, account) VALUES (?, ?, {account}) "
+                "ON CONFLICT DO NOTHING", (stamp, dumps(context)))
     return stamp
 
 
@@ -345,6 +347,22 @@ def iter_rows(con: RawSQL, since: Context | None = None) -> Iterator[Row]:
             values = json.loads(data)
             yield Row(table, json.loads(key), {c: values.get(c) for c in s.columns},
                       json.loads(clock), bool(deleted), clock)
+
+
+def authors(con: RawSQL, stamps: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """stamp -> (office, account) of who wrote each changeset: the office's name (the
+    replica id's first 8 digits if it has none) and the account ("" on a file or
+    for a changeset the archive does not know)."""
+    wanted = sorted(set(stamps))
+    offices = {r: n for r, n in con.execute("SELECT id, name FROM replica")}
+    found = {s: (offices.get(s[17:]) or s[17:25], "") for s in wanted}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for stamp, account in con.execute(
+                f"SELECT stamp, account FROM changeset WHERE stamp IN ({marks}) AND account IS NOT NULL", chunk):
+            found[stamp] = (found[stamp][0], account)
+    return found
 
 
 def changeset_contexts(con: RawSQL, stamps: set[str]) -> dict[str, dict]:

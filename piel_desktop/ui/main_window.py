@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 from piel_desktop import APP_NAME
 from piel_desktop.domain.model import RIGHT_TO_LEFT, Meeting, Outcome, TextVersion
 from piel_desktop.i18n import (
-    _, format_date, format_list, format_meeting_times, language_name, ngettext, own_zone, ui_language,
+    _, author, format_date, format_datetime, format_list, format_meeting_times, language_name, ngettext, own_zone,
+    ui_language,
 )
 from piel_desktop.messages import ADDRESSEE_LABELS, KIND_LABELS, STATUS_LABELS, label
 from piel_desktop.services import records
-from piel_desktop.services.history import History
+from piel_desktop.services.history import History, LastChange, last_change
 from piel_desktop.services.sync.package_format import SUFFIX
 from piel_desktop.services.archive import Archive, create_archive, open_archive
 from piel_desktop.settings import Settings
@@ -382,7 +383,8 @@ class MainWindow(QMainWindow):
         self.versions_action.setEnabled(outcome is not None)
         self.update_actions()
         if outcome is not None:
-            self.detail.setHtml(outcome_html(outcome, ui_language()) + follow_up.detail_html(self, outcome))
+            self.detail.setHtml(outcome_html(outcome, ui_language(), last_change(self.archive, outcome.id))
+                                + follow_up.detail_html(self, outcome))
 
     def update_actions(self) -> None:
         """Enable and name the Edit menu's actions for the selection and the history."""
@@ -447,8 +449,9 @@ def _text_html(version: TextVersion | None) -> str:
     return f"<p dir='{direction}' style='font-size:11pt'>{html.escape(version.text)}</p>"
 
 
-def outcome_html(outcome: Outcome, lang: str) -> str:
-    """The detail pane's content for ``outcome``, in interface language ``lang``."""
+def outcome_html(outcome: Outcome, lang: str, last: LastChange | None = None) -> str:
+    """The detail pane's content for ``outcome``, in interface language ``lang``;
+    ``last``: who changed it last (services.history.last_change)."""
     version = outcome.text.pick(lang)
     original = outcome.text.original
     rows = [
@@ -463,6 +466,9 @@ def outcome_html(outcome: Outcome, lang: str) -> str:
         rows.append((_("Organisations mentioned"), format_list(list(outcome.organisations), lang)))
     if outcome.children:
         rows.append((_("Sub-items"), str(len(outcome.children))))
+    if last is not None:
+        rows.append((_("Last changed"), _("{who}, {when}").format(
+            who=author(last.office, last.account), when=format_datetime(last.when, lang))))
     note = ""
     if version is not None and version.lang != lang:
         note = "<p style='color:#8a5300'>{}</p>".format(html.escape(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from piel_desktop.i18n import (
-    _, format_datetime, format_list, format_number, format_size, language_name, ngettext, ui_language, ui_languages,
+    _, author, format_datetime, format_list, format_number, format_size, language_name, ngettext, ui_language, ui_languages,
 )
 from piel_desktop.messages import (
     ACTION_LABELS, FIELD_LABELS, RECORD_KIND_SINGULAR, coded_values, counts_sentence, label,
@@ -182,14 +182,14 @@ class ConflictsDialog(QDialog):
             if item.kind == "deleted":
                 kept = (_("Deleted with the record it belongs to, by {office} on {when}") if item.with_parent
                         else _("Deleted by {office} on {when}")).format(
-                    office=item.current_by, when=format_datetime(item.current_at, lang))
+                    office=author(item.current_by, item.current_account), when=format_datetime(item.current_at, lang))
                 aside = _("{value} — changed by {office} on {when}").format(
-                    value=value_text(item.other, item.field), office=item.other_by, when=format_datetime(item.other_at, lang))
+                    value=value_text(item.other, item.field), office=author(item.other_by, item.other_account), when=format_datetime(item.other_at, lang))
             else:
                 kept = _("{value} — {office}, {when}").format(
-                    value=value_text(item.current, item.field), office=item.current_by, when=format_datetime(item.current_at, lang))
+                    value=value_text(item.current, item.field), office=author(item.current_by, item.current_account), when=format_datetime(item.current_at, lang))
                 aside = _("{value} — {office}, {when}").format(
-                    value=value_text(item.other, item.field), office=item.other_by, when=format_datetime(item.other_at, lang))
+                    value=value_text(item.other, item.field), office=author(item.other_by, item.other_account), when=format_datetime(item.other_at, lang))
             cells = [format_list(list(map(str, item.meetings)), lang) or "—",
                      f"{label(RECORD_KIND_SINGULAR, item.table)}: {item.record}",
                      label(FIELD_LABELS, item.field), kept, aside]

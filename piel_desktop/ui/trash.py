@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from piel_desktop.domain.errors import PielError
-from piel_desktop.i18n import _, format_datetime, format_list, format_number, ngettext, ui_language
+from piel_desktop.i18n import _, author, format_datetime, format_list, format_number, ngettext, ui_language
 from piel_desktop.messages import RECORD_NAMES
 from piel_desktop.services import trash
 from piel_desktop.ui import elide
@@ -71,7 +71,7 @@ class TrashDialog(QDialog):
                 name = ngettext("{record} and {n} more", "{record} and {n} more", more).format(
                     record=name, n=format_number(more, lang))
             cells = (format_datetime(item.when, lang), name, item.label,
-                     format_list([str(n) for n in item.meetings], lang), item.office)
+                     format_list([str(n) for n in item.meetings], lang), author(item.office, item.account))
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)

@@ -45,6 +45,9 @@ class ConflictItem:
     current_at: dt.datetime  # aware UTC, from the writing office's clock
     other_by: str
     other_at: dt.datetime
+    #: The accounts that wrote each value on an HQ archive ("" for an office's file).
+    current_account: str = ""
+    other_account: str = ""
     #: For "deleted": the record went with a deleted record it belongs to (its outcome).
     with_parent: bool = False
 
@@ -58,7 +61,7 @@ def list_conflicts(archive: Archive) -> list[ConflictItem]:
     with archive.unit_of_work() as uow:
         con = uow.raw
         contexts = tracking.Contexts(con)
-        names = {r: n or r[:8] for r, n in con.execute("SELECT id, name FROM replica")}
+        names = _Authors(con)
         lookup = RecordLookup(con)
         items = []
         by_field = defaultdict(list)
@@ -110,15 +113,29 @@ def _deleted_parent(con, table: str, data: dict, depth: int = 0) -> Stamp | None
     return None
 
 
-def _item(lookup, names, cid, kind, table, key, field, current, current_stamp, other, other_stamp,
+def _item(lookup, names: _Authors, cid, kind, table, key, field, current, current_stamp, other, other_stamp,
           with_parent=False):
+    current_by, current_account = names(current_stamp)
+    other_by, other_account = names(other_stamp)
     return ConflictItem(
         id=cid, kind=kind, table=table, key=tuple(key), field=field, record=lookup.label(table, key),
         meetings=tuple(lookup.meetings(table, key)), current=current, other=other,
-        current_by=names.get(current_stamp.replica, current_stamp.replica[:8]),
-        current_at=_when(current_stamp),
-        other_by=names.get(other_stamp.replica, other_stamp.replica[:8]), other_at=_when(other_stamp),
-        with_parent=with_parent)
+        current_by=current_by, current_at=_when(current_stamp), other_by=other_by, other_at=_when(other_stamp),
+        current_account=current_account, other_account=other_account, with_parent=with_parent)
+
+
+class _Authors:
+    """stamp -> (office, account) of who wrote it (storage.sync.authors), each stamp
+    read once."""
+
+    def __init__(self, con) -> None:
+        self.con, self.known = con, {}
+
+    def __call__(self, stamp: Stamp) -> tuple[str, str]:
+        text = str(stamp)
+        if text not in self.known:
+            self.known.update(tracking.authors(self.con, [text]))
+        return self.known[text]
 
 
 def _clock_and_values(con, table: str, key_text: str, key: list):

@@ -154,7 +154,9 @@ def export_package(archive: Archive, out: Path | str, *, to: str | None = None,
             if files:
                 writer.lines("blobs.ndjson", package_merge.blob_lines(con, files), stored=True)
             contexts = tracking.changeset_contexts(con, stamps)
-            writer.lines("changesets.ndjson", ({"s": s, "x": contexts[s]} for s in sorted(contexts)))
+            accounts = {s: account for s, (_office, account) in tracking.authors(con, contexts).items() if account}
+            writer.lines("changesets.ndjson", ({"s": s, "x": contexts[s], **({"a": accounts[s]} if s in accounts else {})}
+                                               for s in sorted(contexts)))
             writer.lines("replicas.ndjson", _replicas(con, {s[17:] for s in stamps} | set(covers)))
             writer.finish({
                 "package_id": uuid.uuid4().hex, "kind": kind, "created": utcnow().isoformat(),

@@ -135,10 +135,13 @@ def merge(con, package: Package, progress: Progress) -> Merger:
     contexts = tracking.Contexts(con)
     local = tracking.local_replica(con)
     for number, item in package.lines("changesets.ndjson"):
-        stamp, context = item.get("s"), item.get("x")
+        stamp, context, account = item.get("s"), item.get("x"), item.get("a")
         try:
             Stamp.parse(stamp)
             if not (isinstance(context, dict) and all(_hex32(k) and type(v) is int for k, v in context.items())):
+                raise ValueError
+            if account is not None and not (isinstance(account, str) and 0 < len(account.encode()) <= 63
+                                            and account.isprintable()):
                 raise ValueError
         except ValueError:
             raise PackageRecordInvalid(path=where, line=f"changesets.ndjson:{number}", problem="bad changeset") from None
@@ -148,7 +151,8 @@ def merge(con, package: Package, progress: Progress) -> Merger:
         if stamp[17:] == local:  # this office's own changes come from this archive only
             raise PackageRecordInvalid(path=where, line=f"changesets.ndjson:{number}",
                                        problem="a change of this office that this archive never made")
-        con.execute("INSERT INTO changeset (stamp, context) VALUES (?, ?)", (stamp, tracking.dumps(context)))
+        con.execute("INSERT INTO changeset (stamp, context, account) VALUES (?, ?, ?)",
+                    (stamp, tracking.dumps(context), account))
         contexts.add(stamp, context)
     covers = _credible_covers(con, package, contexts)
     _check_clocks(package, [Stamp.parse(st).hlc for st in contexts.added] + list(covers.values()))
