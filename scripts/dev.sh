@@ -2,6 +2,10 @@
 # Set up everything PIeL Desktop needs on Debian/Ubuntu, then run it or its tests.
 #
 #   scripts/dev.sh demo   set up, create the demo archive if missing, open the window on it
+#   scripts/dev.sh hq [clerk|reader|admin|stop|remove]
+#                         set up, start a local PostgreSQL cluster in .hq/ holding the demo
+#                         as an HQ archive with three accounts, open the window logged in
+#                         (scripts/local_hq.py says more)
 #   scripts/dev.sh test   set up, run the test suite (what CI runs)
 #   scripts/dev.sh setup  set up only
 #
@@ -68,6 +72,10 @@ case "${1:-}" in
     fi
     exec .venv/bin/piel-desktop --archive "$archive" "${@:2}"
     ;;
+  hq)
+    setup
+    exec .venv/bin/python scripts/local_hq.py "${@:2}"
+    ;;
   test)
     setup
     exec env QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "${@:2}"
@@ -76,7 +84,7 @@ case "${1:-}" in
     setup
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -47,11 +47,11 @@ class Server:
         login = user if password is None else f"{user}:{password}"
         return f"postgresql://{login}@127.0.0.1:{self.port}/{database}"
 
-    def sql(self, statement: str, database: str = "postgres") -> str:
+    def sql(self, statement: str, database: str = "postgres", password: str = SUPERUSER_PASSWORD) -> str:
         """Run ``statement`` as the superuser with psql; its output (unaligned, tuples only)."""
         done = subprocess.run(
             [str(self.bin / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-             "-d", self.url(database), "-c", statement],
+             "-d", self.url(database, password=password), "-c", statement],
             capture_output=True, text=True, check=False)
         if done.returncode:
             raise RuntimeError(f"psql failed: {done.stderr.strip()}")
@@ -62,8 +62,19 @@ class Server:
         _run_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
                        "-l", str(self.folder / "server.log"), "-w", "restart"])
 
-    def stop(self) -> None:
+    def running(self) -> bool:
+        command = [str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "status"]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+    def shut_down(self) -> None:
+        """Stop the server, keeping its folder."""
         _run_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop"])
+
+    def stop(self) -> None:
+        """Stop the server and remove its folder (the tests' throwaway clusters)."""
+        self.shut_down()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -77,16 +88,32 @@ def _run_as_owner(command: list[str]) -> None:
 
 def start() -> Server:
     """Initialise a cluster in a new temporary folder and start it; ``stop()`` removes it."""
-    bin_ = binaries()
     folder = Path(tempfile.mkdtemp(prefix="piel-pg-"))
-    (folder / "password").write_text(SUPERUSER_PASSWORD + "\n")
+    return start_in(folder, _free_port(), SUPERUSER_PASSWORD, durable=False)
+
+
+def start_in(folder: Path, port: int, password: str, *, durable: bool = True) -> Server:
+    """Start the cluster in ``folder`` on ``port`` (127.0.0.1), made first if the folder
+    holds none, with superuser password ``password``; a cluster already running is left
+    as it is. ``durable=False`` turns fsync off (the tests' throwaway clusters).
+    scripts/local_hq.py keeps a lasting one for trying HQ mode."""
+    bin_ = binaries()
+    folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-        shutil.chown(folder / "password", "postgres", "postgres")
-    port = _free_port()
-    _run_as_owner([str(bin_ / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER, "-A", "scram-sha-256",
-                   "--pwfile", str(folder / "password"), "-E", "UTF8", "--locale", "C.UTF-8"])
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
-    _run_as_owner([str(bin_ / "pg_ctl"), "-D", str(folder / "data"), "-o", options,
-                   "-l", str(folder / "server.log"), "-w", "start"])
-    return Server(folder, port, bin_)
+    if not (folder / "data" / "PG_VERSION").exists():
+        secret = folder / "password"
+        secret.write_text(password + "\n")
+        secret.chmod(0o600)
+        if os.geteuid() == 0:
+            shutil.chown(secret, "postgres", "postgres")
+        _run_as_owner([str(bin_ / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER, "-A", "scram-sha-256",
+                       "--pwfile", str(secret), "-E", "UTF8", "--locale", "C.UTF-8"])
+    server = Server(folder, port, bin_)
+    if not server.running():
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=60"
+        if not durable:
+            options += " -c fsync=off"
+        _run_as_owner([str(bin_ / "pg_ctl"), "-D", str(folder / "data"), "-o", options,
+                       "-l", str(folder / "server.log"), "-w", "start"])
+    return server

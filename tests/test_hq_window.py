@@ -101,3 +101,24 @@ def test_a_clerks_edit_is_seen_by_a_reader_whose_own_edit_is_refused(qtbot, staf
     assert fingerprint(window.archive) == before and window.history.undo_label is None
     assert records.outcome_fields(window.archive, outcome.id)["addressee"] == "member states"
     window.close_archive()
+
+
+def test_a_reader_searches_an_hq_archive_and_sees_who_changed_the_outcome(qtbot, staff):
+    """The clerk's edit is found by the reader's search panel at once, and the detail
+    pane names the clerk's account beside the office."""
+    from PySide6.QtCore import QUrl
+    from piel_desktop.services.archive import open_archive
+    with open_archive(staff["carlos"]) as clerk:
+        meeting = next(m for m in records.list_meetings(clerk) if m.number == 14)
+        outcome = records.meeting_outcomes(clerk, [meeting.id])[0]
+        records.set_outcome_text(clerk, outcome.id, "es", "Registro de los ornitorrincos del Pacífico")
+    window = _window(qtbot)
+    assert window.open_archive(archive_location(staff["rania"]))
+    window.search.box.setText("ornitorrinco")
+    qtbot.waitUntil(lambda: bool(window.search.hits), timeout=5000)
+    assert [h.record_id for h in window.search.hits] == [str(outcome.id)]
+    window.search._open(QUrl("hit:0"))
+    assert window.current_outcome().id == outcome.id
+    detail = window.detail.toPlainText()
+    assert "ornitorrincos" in detail and "Last changed" in detail and "(carlos)" in detail
+    window.runner.wait()
