@@ -467,8 +467,11 @@ def outcome_html(outcome: Outcome, lang: str, last: LastChange | None = None) ->
     if outcome.children:
         rows.append((_("Sub-items"), str(len(outcome.children))))
     if last is not None:
-        rows.append((_("Last changed"), _("{who}, {when}").format(
-            who=author(last.office, last.account), when=format_datetime(last.when, lang))))
+        # Each part isolated (FSI … PDI) in a right-to-left line (RLM) in Arabic, so a
+        # Latin office name keeps its place.
+        rows.append((_("Last changed"), ("\u200f" if lang in RIGHT_TO_LEFT else "") + _("{who}, {when}").format(
+            who=f"\u2068{author(last.office, last.account)}\u2069",
+            when=f"\u2068{format_datetime(last.when, lang)}\u2069")))
     note = ""
     if version is not None and version.lang != lang:
         note = "<p style='color:#8a5300'>{}</p>".format(html.escape(
