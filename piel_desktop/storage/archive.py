@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, event, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from piel_desktop.domain.errors import InvalidValue, PielError
+from piel_desktop.domain.errors import InvalidValue, PielError, RecordNotFound
 from piel_desktop.paths import check_archive_location
 from piel_desktop.storage import sync
 from piel_desktop.storage.models import Record, Replica, utcnow
@@ -157,6 +157,32 @@ def _stamp_changes(session: Session, _context, _instances) -> None:
         if (isinstance(obj, Record) and session.is_modified(obj, include_collections=False)
                 and not inspect(obj).attrs.changed_by.history.has_changes()):
             obj.changed_by = replica_id
+    if sync.on_server(con):
+        _still_there(con, session)
+
+
+def _still_there(con, session: Session) -> None:
+    """Refuse to write records another login deleted since this transaction read them:
+    RecordNotFound (params: kind, id), before anything is written.
+
+    On a server several staff write at once. A transaction reads first and takes the
+    replica's lock (sync.new_changeset) only when it first writes; any writer that
+    deleted a record meanwhile has committed by then (it held the lock until COMMIT), so
+    one look here finds it gone. Without it the ORM's UPDATE would match no row (a
+    StaleDataError) and its DELETE would remove nothing yet count as done. A file has
+    one writer, so it cannot happen there."""
+    wanted: dict[str, set[str]] = {}
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, Record) and inspect(obj).persistent and (
+                obj in session.deleted or session.is_modified(obj, include_collections=False)):
+            wanted.setdefault(obj.__tablename__, set()).add(obj.id.hex)
+    for table, ids in wanted.items():
+        listed = sorted(ids)
+        found = {r[0] for r in con.execute(
+            f'SELECT id FROM "{table}" WHERE id IN ({", ".join("?" * len(listed))})', listed)}
+        missing = [i for i in listed if i not in found]
+        if missing:
+            raise RecordNotFound(kind=table, id=str(uuid.UUID(missing[0])))
 
 
 def _before_commit(session: Session) -> None:
