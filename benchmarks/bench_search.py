@@ -127,7 +127,7 @@ def build(archive, n: int, rng: random.Random) -> dict[str, Zipf]:
         "zh": Zipf(rng, vocabulary(rng, CHINESE_WORDS, 8_000, chinese_word), 500_000),
     }
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         replica = archive.replica_id.hex
         clock = tracking.dumps({"*": tracking.new_changeset(con, replica)})
         meetings = [r[0] for r in con.execute("SELECT id FROM meeting ORDER BY id")]

@@ -118,7 +118,7 @@ def make_rows(rng: random.Random, start: int, stop: int, meetings: list[str], re
 def add_outcomes(archive, rows_of) -> dict[str, list[tuple]]:
     """Write the rows from ``rows_of(replica, clock, meetings)`` as one changeset."""
     with archive.unit_of_work() as uow:
-        con = uow.sqlite
+        con = uow.raw
         replica = archive.replica_id.hex
         stamp = tracking.new_changeset(con, replica)
         meetings = [r[0] for r in con.execute("SELECT id FROM meeting ORDER BY id")]
