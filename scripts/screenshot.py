@@ -15,7 +15,6 @@ home = Path(tempfile.mkdtemp(prefix=f"shots-{lang}-"))
 for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
     os.environ[name] = str(home / name.lower())
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 from piel_desktop.settings import Settings
 from piel_desktop.ui.app import prepare_application
 from piel_desktop.ui.main_window import MainWindow
