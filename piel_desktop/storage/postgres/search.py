@@ -72,8 +72,8 @@ def create_statements(owners: Sequence[tuple[str, str, str]] = OWNERS) -> list[s
         *_triggers("text_version"),
     ]
     for table, columns in columns_by_table(owners).items():
-        def of(rows: str) -> str:
-            return "; ".join(_MARK.format(f'SELECT tv.id FROM {rows} r JOIN text_version tv '
+        def of(transition: str) -> str:
+            return "; ".join(_MARK.format(f'SELECT tv.id FROM {transition} r JOIN text_version tv '
                                           f'ON tv.text_id = r."{c}"') for c in columns)
         changed = " OR ".join(f'o."{c}" IS DISTINCT FROM n."{c}"' for c in columns)
         moved = "; ".join(_MARK.format(f'SELECT tv.id FROM new_rows n JOIN old_rows o ON o.id = n.id '
@@ -94,8 +94,8 @@ def _trigger_function(table: str, actions: dict[str, str]) -> str:
 
 def _triggers(table: str) -> list[str]:
     return [f'CREATE TRIGGER piel_search_{table}_{op.lower()} AFTER {op} ON "{table}" '
-            f"REFERENCING {rows} FOR EACH STATEMENT EXECUTE FUNCTION piel_search_{table}()"
-            for op, rows in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
+            f"REFERENCING {transitions} FOR EACH STATEMENT EXECUTE FUNCTION piel_search_{table}()"
+            for op, transitions in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
                              ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))]
 
 
