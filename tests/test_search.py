@@ -309,3 +309,14 @@ def test_a_file_and_a_server_holding_the_same_records_find_the_same_hits(demo_pa
             assert search.count(hq, query) == search.count(laptop, query), query
             found += bool(on_file)
         assert found >= len(SAME_QUERIES) - 2
+
+
+def test_an_hq_archives_vectors_keep_within_postgresqls_limits():
+    """A token longer than a lexeme may be (2,047 bytes) is cut, and a text with more
+    distinct words than one tsvector holds (1 MB) keeps the first ones."""
+    from piel_desktop.storage.postgres.search import LEXEME_BYTES, VECTOR_BYTES, vector
+    assert vector(["b", "a", "b", "it's"]) == "'b' 'a' 'it''s'"
+    [cut] = vector(["я" * 3000]).split()
+    assert len(cut.strip("'").encode()) <= LEXEME_BYTES
+    many = vector([f"w{i:06d}" for i in range(200_000)])
+    assert len(many.encode()) < VECTOR_BYTES and many.startswith("'w000000' 'w000001'")

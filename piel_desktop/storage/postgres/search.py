@@ -154,13 +154,23 @@ def _row(version_id: str, body: str, lang: str) -> tuple[str, ...]:
 
 def vector(tokens: Sequence[str]) -> str:
     """The ``tsvector`` literal of ``tokens``' distinct tokens (no positions)."""
+    unique = list(dict.fromkeys(tokens))
+    # Usually: every token short enough and the whole far below the limit (a character
+    # is at most 4 bytes in UTF-8), so no token needs measuring in bytes.
+    longest, total = max(map(len, unique), default=0), sum(map(len, unique))
+    if longest * 4 > LEXEME_BYTES or total * 4 + 8 * len(unique) > VECTOR_BYTES:
+        unique = _within_limits(unique)
+    return " ".join(map(_quoted, unique))
+
+
+def _within_limits(tokens: list[str]) -> list[str]:
     out, size = [], 0
     for token in dict.fromkeys(_lexeme(t) for t in tokens):
         size += len(token.encode()) + 8
         if size > VECTOR_BYTES:
             break
-        out.append(_quoted(token))
-    return " ".join(out)
+        out.append(token)
+    return out
 
 
 def _lexeme(token: str) -> str:
